@@ -1,0 +1,52 @@
+# The single entry point. `make run` installs and serves Carta with demo data;
+# `make test` installs and runs the whole test suite (lint included).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APPS := platform/carta stakeholders proposals consultations
+
+.PHONY: run install install-test test lint pytest messages compilemessages clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/carta migrate --noinput
+	$(BIN)/carta demo
+	$(BIN)/carta serve --host $(HOST) --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/carta makemigrations --check --dry-run
+
+pytest: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint pytest
+
+# Translation catalogues: the source strings are Italian; locale/en holds the English.
+messages: install-test
+	for app in $(APPS); do (cd $$app && ../$(BIN)/carta makemessages -l en --no-obsolete 2>/dev/null || $(CURDIR)/$(BIN)/carta makemessages -l en --no-obsolete); done
+
+compilemessages: install-test
+	$(BIN)/carta compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Carta: the platform core (settings, accounts, audit log, notifications, API plumbing)."""

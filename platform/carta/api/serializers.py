@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from carta.models import AuditEntry, Notification
+
+User = get_user_model()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class RegistrationSerializer(serializers.Serializer):
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        error_messages={
+            "invalid": _("Usa solo lettere, numeri e i caratteri @ . + - _"),
+        },
+    )
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=4096, write_only=True)
+    first_name = serializers.CharField(max_length=150, required=False, default="")
+    last_name = serializers.CharField(max_length=150, required=False, default="")
+    preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, default="it")
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "first_name", "last_name", "preferred_language"]
+        read_only_fields = ["id", "username"]
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, required=False)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "read"]
+
+    def get_read(self, obj) -> bool:
+        return obj.read_at is not None
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=1000
+    )
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    object_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "actor_label",
+            "verb",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "reason",
+            "changes",
+        ]
+
+    def get_object_type(self, obj) -> str | None:
+        if obj.content_type_id is None:
+            return None
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"

@@ -1,0 +1,15 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from carta.api import views
+
+router = SimpleRouter()
+router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("audit", views.AuditViewSet, basename="audit")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/register/", views.RegisterView.as_view(), name="api-register"),
+    path("auth/me/", views.MeView.as_view(), name="api-me"),
+    *router.urls,
+]

@@ -1,0 +1,134 @@
+"""API of the platform core: tokens, accounts, notifications, the audit log."""
+
+from __future__ import annotations
+
+import django_filters
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from carta import ratelimit, selectors, services
+from carta.api import serializers as s
+from carta.errors import InvalidInput
+from carta.models import AuditEntry
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (rate-limited like the login page)."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    def post(self, request):
+        data = s.TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username = data.validated_data["username"]
+        limit, window = settings.CARTA_LOGIN_RATE
+        ratelimit.hit(
+            f"login:{ratelimit.client_ip(request)}:{username.strip().lower()}",
+            limit=limit,
+            window=window,
+        )
+        user = authenticate(request, username=username, password=data.validated_data["password"])
+        if user is None or not user.is_active:
+            raise InvalidInput(_("Nome utente o password non corretti."), field="non_field_errors")
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class RegisterView(APIView):
+    """Create a citizen account."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_scope = "anonymous_form"
+
+    @extend_schema(request=s.RegistrationSerializer, responses={201: s.UserSerializer})
+    def post(self, request):
+        data = s.RegistrationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.register_user(**data.validated_data)
+        return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class MeView(generics.GenericAPIView):
+    """The signed-in person's own profile."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.UserSerializer
+
+    def get(self, request):
+        return Response(s.UserSerializer(request.user).data)
+
+    @extend_schema(request=s.ProfileUpdateSerializer, responses=s.UserSerializer)
+    def patch(self, request):
+        data = s.ProfileUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.update_profile(actor=request.user, **data.validated_data)
+        return Response(s.UserSerializer(user).data)
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """One's own notifications; ``read`` marks some (or all) as read."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.NotificationSerializer
+    filterset_class = NotificationFilter
+    search_fields: list = []
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return selectors.notifications_for(self.request.user)
+
+    @extend_schema(request=s.MarkReadSerializer, responses={200: None})
+    @action(detail=False, methods=["post"])
+    def read(self, request):
+        data = s.MarkReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = services.mark_notifications_read(
+            actor=request.user, ids=data.validated_data.get("ids")
+        )
+        return Response({"marked": count, "unread": selectors.unread_count(request.user)})
+
+
+class AuditFilter(django_filters.FilterSet):
+    actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="iexact")
+    verb = django_filters.CharFilter(field_name="verb", lookup_expr="startswith")
+    object_type = django_filters.CharFilter(method="filter_object_type")
+    object_id = django_filters.CharFilter(field_name="object_id")
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEntry
+        fields: list = []
+
+    def filter_object_type(self, queryset, name, value):
+        app_label, _dot, model = value.partition(".")
+        return queryset.filter(content_type__app_label=app_label, content_type__model=model)
+
+
+class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The append-only audit log, for staff who may read it (others get 404s)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.AuditEntrySerializer
+    filterset_class = AuditFilter
+    search_fields = ["object_repr", "reason"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return selectors.audit_entries_for(self.request.user)

@@ -1,0 +1,49 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+User = get_user_model()
+
+
+class FormRenderer(TemplatesSetting):
+    """Renders every form field in the Bootstrap Italia markup, errors tied to inputs."""
+
+    field_template_name = "carta/forms/field.html"
+
+
+class RegistrationForm(forms.Form):
+    username = forms.CharField(label=_("Nome utente"), max_length=150)
+    first_name = forms.CharField(label=_("Nome"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Cognome"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Indirizzo email"))
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html,
+    )
+    password_confirm = forms.CharField(
+        label=_("Conferma la password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Lingua preferita"), choices=settings.LANGUAGES, initial="it"
+    )
+    accept_privacy = forms.BooleanField(
+        label=_("Ho letto l'informativa sul trattamento dei dati personali"), required=True
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_confirm"):
+            self.add_error("password_confirm", _("Le due password non coincidono."))
+        return data
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("Nome"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Cognome"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Indirizzo email"))
+    preferred_language = forms.ChoiceField(label=_("Lingua preferita"), choices=settings.LANGUAGES)

@@ -1,0 +1,147 @@
+"""Core models: people, the Ambito's municipalities, the audit log and notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Base for models that remember when they were created and last changed."""
+
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("modificato il"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Area(models.TextChoices):
+    """The standard areas of social intervention (aree di intervento)."""
+
+    FAMILIES_MINORS = "families_minors", _("Responsabilità familiari e minori")
+    DISABILITY = "disability", _("Disabilità")
+    DEPENDENCIES = "dependencies", _("Dipendenze")
+    ELDERLY = "elderly", _("Anziani")
+    IMMIGRANTS = "immigrants", _("Immigrati")
+    POVERTY = "poverty", _("Povertà e disagio adulti")
+    MULTI_USER = "multi_user", _("Servizi multiutenza")
+
+
+class User(AbstractUser):
+    """A person: citizen, member of organizations, or staff of the Ambito."""
+
+    email = models.EmailField(_("indirizzo email"))
+    preferred_language = models.CharField(
+        _("lingua preferita"), max_length=8, choices=settings.LANGUAGES, default="it"
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message=_("Esiste già un account con questo indirizzo email."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+class Municipality(models.Model):
+    """A municipality (comune) of the Ambito; the list is the deployment's own."""
+
+    name = models.CharField(_("nome"), max_length=120, unique=True)
+    istat_code = models.CharField(_("codice ISTAT"), max_length=6, unique=True)
+    province = models.CharField(_("provincia"), max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("comune")
+        verbose_name_plural = _("comuni")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEntry(models.Model):
+    """One state change, written by a service; never updated nor deleted.
+
+    ``object_repr`` and ``actor_label`` keep what the row meant even after the object or
+    the person is gone.
+    """
+
+    created_at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("chi (testo)"), max_length=150, blank=True)
+    verb = models.CharField(_("azione"), max_length=80, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("oggetto"), max_length=255, blank=True)
+    reason = models.TextField(_("motivazione"), blank=True)
+    changes = models.JSONField(_("campi modificati"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("voce del registro")
+        verbose_name_plural = _("registro delle attività")
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        # The log is append-only: an existing row is never rewritten.
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries are append-only")
+
+
+class Notification(models.Model):
+    """A message for one person, shown in the app and, where asked, sent by email."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("tipo"), max_length=60)
+    title = models.CharField(_("titolo"), max_length=255)
+    body = models.TextField(_("testo"), blank=True)
+    url = models.CharField(_("collegamento"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    read_at = models.DateTimeField(_("letta il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notifica")
+        verbose_name_plural = _("notifiche")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.url or reverse("notifications")

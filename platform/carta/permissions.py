@@ -1,0 +1,50 @@
+"""Staff roles of the platform core, and the one place that answers "is this person staff?".
+
+Staff roles are global Django groups created by a data migration. Each app grants its
+global permissions to these groups in its own migrations and checks them through its
+own ``permissions.py``; nothing else compares group names.
+"""
+
+from __future__ import annotations
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffGroup(TextChoices):
+    MODERATORS = "moderators", _("Moderatori")
+    CARTA_EDITORS = "carta_editors", _("Redattori della Carta")
+    COMPLAINT_OFFICERS = "complaint_officers", _("Ufficio reclami")
+
+
+VIEW_AUDIT = "carta.view_auditentry"
+
+
+def staff_groups(user) -> frozenset[str]:
+    """Names of the staff groups the user belongs to; one query, cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_carta_staff_groups", None)
+    if cached is None:
+        cached = frozenset(
+            user.groups.filter(name__in=StaffGroup.values).values_list("name", flat=True)
+        )
+        user._carta_staff_groups = cached
+    return cached
+
+
+def is_administrator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def in_staff_group(user, group: StaffGroup) -> bool:
+    return is_administrator(user) or group.value in staff_groups(user)
+
+
+def is_staff_member(user) -> bool:
+    """Any staff role of the Ambito, administrators included."""
+    return is_administrator(user) or bool(staff_groups(user))
+
+
+def can_view_audit(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm(VIEW_AUDIT))

@@ -1,0 +1,271 @@
+"""Writes of the platform core: accounts, the audit log and notifications.
+
+Every service of every app records its state changes with ``record_audit`` inside its
+transaction and tells people with ``notify``, whose emails and websocket messages leave
+only after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+
+from carta.errors import InvalidInput
+from carta.events import NotificationEvent, broadcast, notifications_group
+from carta.models import AuditEntry, Notification
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+# --- Audit ----------------------------------------------------------------------------
+
+
+def record_audit(
+    *,
+    actor,
+    verb: str,
+    target: models.Model | None = None,
+    reason: str = "",
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one row to the audit log (one INSERT; one SELECT for the content type the
+    first time a model is seen in the process)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    entry = AuditEntry(
+        actor=actor if is_person else None,
+        actor_label=(actor.get_username() if is_person else "sistema")[:150],
+        verb=verb,
+        reason=reason or "",
+        changes=_jsonable(changes or {}),
+    )
+    if target is not None:
+        entry.content_type = ContentType.objects.get_for_model(target)
+        entry.object_id = str(target.pk)
+        entry.object_repr = str(target)[:255]
+    entry.save()
+    return entry
+
+
+def _jsonable(value):
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def diff_fields(instance: models.Model, new_values: Mapping[str, Any]) -> dict:
+    """``{field: [old, new]}`` for the fields whose value would change."""
+    return {
+        name: [getattr(instance, name), value]
+        for name, value in new_values.items()
+        if getattr(instance, name) != value
+    }
+
+
+# --- Notifications --------------------------------------------------------------------
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    title: str | Promise,
+    body: str | Promise = "",
+    url: str = "",
+    params: Mapping[str, Any] | None = None,
+    email: bool = True,
+    exclude=None,
+) -> list[Notification]:
+    """Create one notification per distinct recipient, in each recipient's language.
+
+    ``title`` and ``body`` are lazy translatable strings with ``%(name)s`` placeholders
+    filled from ``params``. Rows are written with one INSERT in the caller's
+    transaction; emails and websocket pushes go out after the commit.
+    """
+    params = dict(params or {})
+    seen: set[int] = set()
+    people = []
+    for person in recipients:
+        if person is None or person.pk in seen or not person.is_active:
+            continue
+        if exclude is not None and person.pk == exclude.pk:
+            continue
+        seen.add(person.pk)
+        people.append(person)
+    if not people:
+        return []
+
+    rows = []
+    for person in people:
+        with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+            rows.append(
+                Notification(
+                    recipient=person,
+                    kind=kind,
+                    title=(str(title) % params)[:255],
+                    body=str(body) % params if body else "",
+                    url=url,
+                )
+            )
+    # Both supported backends (PostgreSQL, SQLite >= 3.35) return the new keys.
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created]
+    transaction.on_commit(lambda: deliver_notifications(ids, email=email))
+    return created
+
+
+def deliver_notifications(ids: list[int], *, email: bool = True) -> None:
+    """Push stored notifications to their recipients' sockets and mailboxes."""
+    notifications = list(Notification.objects.filter(pk__in=ids).select_related("recipient"))
+    unread = dict(
+        Notification.objects.filter(
+            recipient__in={n.recipient_id for n in notifications}, read_at__isnull=True
+        )
+        .values_list("recipient")
+        .annotate(n=models.Count("id"))
+    )
+    for item in notifications:
+        event: NotificationEvent = {
+            "type": "notification",
+            "id": item.pk,
+            "kind": item.kind,
+            "title": item.title,
+            "body": item.body,
+            "url": item.url,
+            "created_at": item.created_at.isoformat(),
+            "unread": unread.get(item.recipient_id, 0),
+        }
+        broadcast(notifications_group(item.recipient_id), dict(event))
+        if email and item.recipient.email:
+            link = f"{settings.CARTA_SITE_URL}{item.url}" if item.url else settings.CARTA_SITE_URL
+            try:
+                send_mail(
+                    subject=f"[{settings.CARTA_AMBITO_NAME}] {item.title}",
+                    message=f"{item.body}\n\n{link}".strip(),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[item.recipient.email],
+                )
+            except OSError:
+                logger.warning("could not email notification %s", item.pk, exc_info=True)
+
+
+def mark_notifications_read(*, actor, ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's notifications read (all of them when ``ids`` is None); one UPDATE."""
+    queryset = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    return queryset.update(read_at=timezone.now())
+
+
+# --- Accounts -------------------------------------------------------------------------
+
+
+def _check_language(language: str) -> str:
+    if language not in LANGUAGE_CODES:
+        raise InvalidInput(
+            translation.gettext("Lingua non disponibile: %(code)s.") % {"code": language},
+            field="preferred_language",
+        )
+    return language
+
+
+@transaction.atomic
+def register_user(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    preferred_language: str = "it",
+):
+    """Create a citizen account; raises ``InvalidInput`` naming the field at fault."""
+    username = username.strip()
+    email = User.objects.normalize_email(email.strip())
+    _check_language(preferred_language)
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput(
+            translation.gettext("Questo nome utente è già in uso."), field="username"
+        )
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvalidInput(
+            translation.gettext("Esiste già un account con questo indirizzo email."),
+            field="email",
+        )
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        preferred_language=preferred_language,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="password") from None
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Two registrations raced past the checks above; the constraint decided.
+        raise InvalidInput(
+            translation.gettext("Questo nome utente o indirizzo email è già in uso."),
+            field="username",
+        ) from None
+    record_audit(actor=user, verb="account.registered", target=user)
+    return user
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    actor,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    preferred_language: str | None = None,
+):
+    """Change the actor's own profile; only the given fields change."""
+    new: dict[str, Any] = {}
+    if first_name is not None:
+        new["first_name"] = first_name.strip()
+    if last_name is not None:
+        new["last_name"] = last_name.strip()
+    if preferred_language is not None:
+        new["preferred_language"] = _check_language(preferred_language)
+    if email is not None:
+        email = User.objects.normalize_email(email.strip())
+        if User.objects.filter(Q(email__iexact=email) & ~Q(pk=actor.pk)).exists():
+            raise InvalidInput(
+                translation.gettext("Esiste già un account con questo indirizzo email."),
+                field="email",
+            )
+        new["email"] = email
+    changes = diff_fields(actor, new)
+    if not changes:
+        return actor
+    for name, value in new.items():
+        setattr(actor, name, value)
+    actor.save(update_fields=list(changes))
+    record_audit(actor=actor, verb="account.profile_changed", target=actor, changes=changes)
+    return actor

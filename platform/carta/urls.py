@@ -1,0 +1,81 @@
+"""Root URLs: pages of every app, the API under /api/v1/, schema and docs, health."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from carta import views
+
+handler404 = "carta.views.page_not_found"
+handler500 = "carta.views.server_error"
+
+APPS = ["stakeholders", "proposals", "consultations"]
+
+account_patterns = [
+    path("accedi/", views.LoginView.as_view(), name="login"),
+    path("esci/", auth_views.LogoutView.as_view(), name="logout"),
+    path("registrati/", views.register, name="register"),
+    path("profilo/", views.profile, name="profile"),
+    path(
+        "profilo/password/",
+        auth_views.PasswordChangeView.as_view(template_name="carta/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "profilo/password/fatto/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="carta/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "password/recupero/",
+        auth_views.PasswordResetView.as_view(
+            template_name="carta/password_reset.html",
+            email_template_name="carta/email/password_reset.txt",
+            subject_template_name="carta/email/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/recupero/inviato/",
+        auth_views.PasswordResetDoneView.as_view(template_name="carta/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password/recupero/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="carta/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/recupero/completato/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="carta/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include(account_patterns)),
+    path("notifiche/", views.notifications, name="notifications"),
+    path("notifiche/lette/", views.notifications_read, name="notifications_read"),
+    path("registro/", views.audit_log, name="audit"),
+    path("accessibilita/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("lingua/", views.set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("carta.api.urls")),
+]
+for app in APPS:
+    urlpatterns += [
+        path("", include(f"{app}.urls")),
+        path("api/v1/", include(f"{app}.api_urls")),
+    ]

@@ -1,0 +1,226 @@
+"""Pages of the platform core: home, accounts, notifications, audit log, legal pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from carta import ratelimit, selectors, services
+from carta.errors import CartaError, RateLimited
+from carta.forms import ProfileForm, RegistrationForm
+from carta.permissions import can_view_audit
+
+
+def home(request):
+    return render(request, "carta/home.html")
+
+
+def accessibility(request):
+    return render(request, "carta/accessibility.html")
+
+
+def privacy(request):
+    return render(request, "carta/privacy.html")
+
+
+def apply_service_error(form, error: CartaError) -> None:
+    """Show a service's refusal on the form, on its field when it names one."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, limited per client address and username (429 past the limit)."""
+
+    template_name = "carta/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        limit, window = settings.CARTA_LOGIN_RATE
+        username = request.POST.get("username", "").strip().lower()[:150]
+        try:
+            ratelimit.hit(
+                f"login:{ratelimit.client_ip(request)}:{username}", limit=limit, window=window
+            )
+        except RateLimited as error:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, str(error.message))
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = str(error.retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("profile")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.register_user(
+                username=data["username"],
+                email=data["email"],
+                password=data["password"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                preferred_language=data["preferred_language"],
+            )
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Benvenuta o benvenuto! Il tuo account è attivo."))
+            response = redirect("profile")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
+            return response
+    return render(
+        request, "carta/register.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def profile(request):
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(actor=user, **form.cleaned_data)
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Il profilo è stato aggiornato."))
+            response = redirect("profile")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
+            return response
+    return render(request, "carta/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language; a signed-in person's profile follows the choice."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("home")
+    response = redirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.PRODUCTION,
+        )
+        if request.user.is_authenticated:
+            services.update_profile(actor=request.user, preferred_language=language)
+    return response
+
+
+@login_required
+def notifications(request):
+    page = Paginator(selectors.notifications_for(request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "carta/notifications.html",
+        {"page": page, "unread": selectors.unread_count(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    ids = request.POST.getlist("id")
+    services.mark_notifications_read(
+        actor=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids else None
+    )
+    if request.htmx:
+        return notifications(request)
+    return redirect("notifications")
+
+
+@never_cache
+def audit_log(request):
+    if not can_view_audit(request.user):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        return render(request, "carta/403.html", status=403)
+    entries = selectors.audit_entries_for(request.user)
+    verb = request.GET.get("verb", "").strip()
+    if verb:
+        entries = entries.filter(verb__startswith=verb)
+    actor = request.GET.get("actor", "").strip()
+    if actor:
+        entries = entries.filter(actor_label__iexact=actor)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "carta/audit.html", {"page": page, "verb": verb, "actor": actor})
+
+
+@never_cache
+def healthz(request):
+    """Liveness of the two things a request needs: the database and the channel layer."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    checks = {"database": "ok", "channel_layer": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        checks["database"] = "error"
+    try:
+        from asgiref.sync import async_to_sync
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        channel = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.send)(channel, {"type": "health.check"})
+        message = async_to_sync(layer.receive)(channel)
+        if message.get("type") != "health.check":
+            checks["channel_layer"] = "error"
+    except Exception:  # noqa: BLE001
+        checks["channel_layer"] = "error"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        from carta.api.errors import api_not_found
+
+        return api_not_found(request, exception)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        from carta.api.errors import api_server_error
+
+        return api_server_error(request)
+    return render(request, "500.html", status=500)

@@ -1,0 +1,3 @@
+"""All factory_boy factories of the suite, one module per app, re-exported here."""
+
+from tests.factories.core import MunicipalityFactory, NotificationFactory, UserFactory  # noqa: F401
