@@ -42,11 +42,16 @@ pytest: install-test
 test: lint pytest
 
 # Translation catalogues: the source strings are Italian; locale/en holds the English.
+# Needs gettext (xgettext, msgfmt) on the developer's machine; the compiled .mo files are
+# committed so that an install needs neither.
+LOCALE_DIRS := platform/carta stakeholders proposals consultations templates
 messages: install-test
-	for app in $(APPS); do (cd $$app && ../$(BIN)/carta makemessages -l en --no-obsolete 2>/dev/null || $(CURDIR)/$(BIN)/carta makemessages -l en --no-obsolete); done
+	for dir in $(LOCALE_DIRS); do mkdir -p $$dir/locale; \
+	  (cd $$dir && $(CURDIR)/$(BIN)/carta makemessages -l en --no-obsolete --no-location \
+	    --ignore='tests/*' --ignore='static/*') || exit 1; done
 
 compilemessages: install-test
-	$(BIN)/carta compilemessages --ignore=.venv
+	for dir in $(LOCALE_DIRS); do (cd $$dir && $(CURDIR)/$(BIN)/carta compilemessages) || exit 1; done
 
 clean:
 	rm -rf $(VENV) var

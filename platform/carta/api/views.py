@@ -17,6 +17,7 @@ from carta import ratelimit, selectors, services
 from carta.api import serializers as s
 from carta.errors import InvalidInput
 from carta.models import AuditEntry
+from carta.permissions import can_view_audit
 
 
 class TokenView(APIView):
@@ -121,10 +122,15 @@ class AuditFilter(django_filters.FilterSet):
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)
 
 
-class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The append-only audit log, for staff who may read it (others get 404s)."""
+class CanViewAudit(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return can_view_audit(request.user)
 
-    permission_classes = [permissions.IsAuthenticated]
+
+class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The append-only audit log, for staff who may read it (403 for anyone else)."""
+
+    permission_classes = [permissions.IsAuthenticated, CanViewAudit]
     serializer_class = s.AuditEntrySerializer
     filterset_class = AuditFilter
     search_fields = ["object_repr", "reason"]
