@@ -96,10 +96,10 @@ def database_from_url(name: str, url: str) -> dict:
     }
 
 
-def redis_url(name: str) -> str | None:
-    value = _raw(name)
-    if value is None:
-        return None
-    if urlparse(value).scheme not in {"redis", "rediss", "unix"}:
-        raise ImproperlyConfigured(f"{name}: expected a redis:// URL, got {value!r}")
-    return value
+def redis_urls(name: str) -> list[str]:
+    """One or more comma-separated ``redis://`` URLs (several shard the channel layer)."""
+    urls = env_list(name)
+    for url in urls:
+        if urlparse(url).scheme not in {"redis", "rediss", "unix"}:
+            raise ImproperlyConfigured(f"{name}: expected a redis:// URL, got {url!r}")
+    return urls

@@ -22,7 +22,7 @@ from carta.env import (
     env_int,
     env_list,
     env_str,
-    redis_url,
+    redis_urls,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -150,12 +150,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels and cache ---------------------------------------------------------------
 
-REDIS_URL = redis_url("REDIS_URL")
+# Several comma-separated URLs shard the channel layer; the first also holds the cache.
+REDIS_URLS = redis_urls("REDIS_URL")
+REDIS_URL = REDIS_URLS[0] if REDIS_URLS else None
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            "CONFIG": {"hosts": REDIS_URLS, "capacity": 1500, "expiry": 30},
         }
     }
     CACHES = {

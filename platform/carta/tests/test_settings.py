@@ -92,3 +92,11 @@ def test_production_profile_passes_the_deployment_checklist():
     result = run_carta("check", "--deploy", "--fail-level", "WARNING", extra_env=PROD_ENV)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_several_redis_urls_shard_the_channel_layer(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://r1:6379/0, redis://r2:6379/0")
+    assert env.redis_urls("REDIS_URL") == ["redis://r1:6379/0", "redis://r2:6379/0"]
+    monkeypatch.setenv("REDIS_URL", "http://r1")
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL: expected a redis:// URL"):
+        env.redis_urls("REDIS_URL")
