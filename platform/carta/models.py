@@ -145,3 +145,109 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.url or reverse("notifications")
+
+
+class Moderatable(models.Model):
+    """Fields of content that moderators can hide with a public reason.
+
+    Hidden content stays stored: pages show the reason in its place, and the author may
+    ask once for a review. Register the model with ``carta.moderation.register``.
+    """
+
+    hidden_at = models.DateTimeField(_("nascosto il"), null=True, blank=True)
+    hidden_reason = models.TextField(_("motivo dell'oscuramento"), blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("nascosto da"),
+    )
+    review_requested_at = models.DateTimeField(_("revisione chiesta il"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Flag(models.Model):
+    """A report that some content breaks the rules, awaiting a moderator's decision."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Da esaminare")
+        UPHELD = "upheld", _("Accolta: contenuto nascosto")
+        DISMISSED = "dismissed", _("Respinta")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="flags",
+        verbose_name=_("segnalato da"),
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    reason = models.TextField(_("motivo della segnalazione"))
+    status = models.CharField(
+        _("stato"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("segnalato il"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("deciso il"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution = models.TextField(_("esito"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("segnalazione")
+        verbose_name_plural = _("segnalazioni")
+        permissions = [("moderate_content", _("Può nascondere e ripristinare contenuti"))]
+        indexes = [models.Index(fields=["content_type", "object_id", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "content_type", "object_id"],
+                condition=models.Q(status="open"),
+                name="flag_one_open_per_reporter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} #{self.object_id}: {self.reason[:40]}"
+
+
+class ModerationEntry(models.Model):
+    """One line of the public moderation log: what was hidden or restored, and why."""
+
+    class Action(models.TextChoices):
+        HIDDEN = "hidden", _("Nascosto")
+        RESTORED = "restored", _("Ripristinato")
+        REVIEW_REQUESTED = "review_requested", _("Revisione chiesta dall'autore")
+
+    created_at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("azione"), max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    object_label = models.CharField(_("contenuto"), max_length=255)
+    url = models.CharField(_("collegamento"), max_length=500, blank=True)
+    reason = models.TextField(_("motivo pubblico"))
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("voce del registro di moderazione")
+        verbose_name_plural = _("registro di moderazione")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.object_label}"

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from carta import ratelimit, selectors, services
-from carta.errors import CartaError, RateLimited
+from carta import moderation, ratelimit, selectors, services
+from carta.errors import CartaError, NotFound, RateLimited
 from carta.forms import ProfileForm, RegistrationForm
 from carta.permissions import can_view_audit
 
@@ -224,3 +224,56 @@ def server_error(request):
 
         return api_server_error(request)
     return render(request, "500.html", status=500)
+
+
+# --- Moderation -----------------------------------------------------------------------
+
+
+def _back(request):
+    next_url = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("home")
+    return redirect(next_url)
+
+
+@require_POST
+def moderation_action(request, action):
+    """Page forms for flagging, hiding, restoring and asking a review, then back to ``next``."""
+    services_by_action = {
+        "segnala": moderation.flag_content,
+        "nascondi": moderation.hide_content,
+        "ripristina": moderation.restore_content,
+        "revisione": moderation.request_review,
+    }
+    service = services_by_action.get(action)
+    if service is None:
+        raise Http404
+    if action == "segnala":
+        try:
+            ratelimit.hit(f"flag:{ratelimit.client_ip(request)}", limit=30, window=3600)
+        except RateLimited as error:
+            messages.error(request, str(error.message))
+            return _back(request)
+    try:
+        target = moderation.get_target_for(
+            request.user, request.POST.get("target_type", ""), request.POST.get("target_id")
+        )
+        service(actor=request.user, target=target, reason=request.POST.get("reason", ""))
+    except NotFound:
+        raise Http404 from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        done = {
+            "segnala": _("Grazie: la segnalazione è stata inviata alla moderazione."),
+            "nascondi": _("Il contenuto è stato nascosto."),
+            "ripristina": _("Il contenuto è stato ripristinato."),
+            "revisione": _("La richiesta di revisione è stata inviata."),
+        }
+        messages.success(request, done[action])
+    return _back(request)
+
+
+def moderation_log(request):
+    page = Paginator(moderation.moderation_log(), 30).get_page(request.GET.get("page"))
+    return render(request, "carta/moderation_log.html", {"page": page})

@@ -85,3 +85,63 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         if obj.content_type_id is None:
             return None
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+
+class FlagCreateSerializer(serializers.Serializer):
+    target_type = serializers.CharField(max_length=100, help_text="e.g. proposals.proposal")
+    target_id = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ModerateSerializer(FlagCreateSerializer):
+    pass
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    target_type = serializers.SerializerMethodField()
+    target_id = serializers.IntegerField(source="object_id", read_only=True)
+
+    class Meta:
+        from carta.models import Flag
+
+        model = Flag
+        fields = [
+            "id",
+            "target_type",
+            "target_id",
+            "reason",
+            "status",
+            "created_at",
+            "resolved_at",
+            "resolution",
+        ]
+
+    def get_target_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+
+class ModerationEntrySerializer(serializers.ModelSerializer):
+    target_type = serializers.SerializerMethodField()
+    target_id = serializers.IntegerField(source="object_id", read_only=True)
+
+    class Meta:
+        from carta.models import ModerationEntry
+
+        model = ModerationEntry
+        fields = [
+            "id",
+            "created_at",
+            "action",
+            "target_type",
+            "target_id",
+            "object_label",
+            "url",
+            "reason",
+        ]
+
+    def get_target_type(self, obj) -> str:
+        return f"{obj.content_type.app_label}.{obj.content_type.model}"

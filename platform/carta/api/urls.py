@@ -6,6 +6,8 @@ from carta.api import views
 router = SimpleRouter()
 router.register("notifications", views.NotificationViewSet, basename="notification")
 router.register("audit", views.AuditViewSet, basename="audit")
+router.register("flags", views.FlagViewSet, basename="flag")
+router.register("moderation-log", views.ModerationLogViewSet, basename="moderation-log")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carta import ratelimit, selectors, services
+from carta import moderation, ratelimit, selectors, services
 from carta.api import serializers as s
 from carta.errors import InvalidInput
 from carta.models import AuditEntry
@@ -138,3 +138,87 @@ class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         return selectors.audit_entries_for(self.request.user)
+
+
+class FlagViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Flags: anyone may report what they can see; moderators list and decide.
+
+    ``POST /flags/`` reports a content; ``POST /flags/hide/`` and ``/flags/restore/`` (with
+    ``target_type``, ``target_id`` and a public ``reason``) are the moderators' decisions;
+    ``POST /flags/{id}/dismiss/`` closes a flag without hiding; ``POST
+    /flags/request-review/`` is the author's one request for a second look.
+    """
+
+    serializer_class = s.FlagSerializer
+    filterset_fields = ["status"]
+    ordering_fields = ["created_at"]
+
+    def get_throttles(self):
+        if self.action == "create":
+            self.throttle_scope = "anonymous_form"
+        return super().get_throttles()
+
+    def get_queryset(self):
+        return moderation.flags_visible_to(self.request.user)
+
+    @extend_schema(request=s.FlagCreateSerializer, responses={201: s.FlagSerializer})
+    def create(self, request):
+        data = s.FlagCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = moderation.get_target_for(
+            request.user, data.validated_data["target_type"], data.validated_data["target_id"]
+        )
+        flag = moderation.flag_content(
+            actor=request.user, target=target, reason=data.validated_data["reason"]
+        )
+        return Response(s.FlagSerializer(flag).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request, service):
+        data = s.ModerateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = moderation.get_target_for(
+            request.user, data.validated_data["target_type"], data.validated_data["target_id"]
+        )
+        entry = service(actor=request.user, target=target, reason=data.validated_data["reason"])
+        return Response(s.ModerationEntrySerializer(entry).data)
+
+    @extend_schema(request=s.ModerateSerializer, responses=s.ModerationEntrySerializer)
+    @action(detail=False, methods=["post"])
+    def hide(self, request):
+        return self._decide(request, moderation.hide_content)
+
+    @extend_schema(request=s.ModerateSerializer, responses=s.ModerationEntrySerializer)
+    @action(detail=False, methods=["post"])
+    def restore(self, request):
+        return self._decide(request, moderation.restore_content)
+
+    @extend_schema(request=s.ModerateSerializer, responses=s.ModerationEntrySerializer)
+    @action(detail=False, methods=["post"], url_path="request-review")
+    def request_review(self, request):
+        return self._decide(request, moderation.request_review)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.FlagSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        flag = moderation.dismiss_flag(
+            actor=request.user, flag=self.get_object(), reason=data.validated_data["reason"]
+        )
+        return Response(s.FlagSerializer(flag).data)
+
+
+class ModerationLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The public moderation log: what was hidden or restored, and why."""
+
+    serializer_class = s.ModerationEntrySerializer
+    filterset_fields = ["action"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return moderation.moderation_log()
