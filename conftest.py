@@ -80,3 +80,56 @@ def api_as():
 @pytest.fixture
 def api():
     return APIClient()
+
+
+# --- Organization personas (stakeholders) ---------------------------------------------
+
+
+@pytest.fixture
+def org_a(db):
+    from tests.factories import OrganizationFactory
+
+    return OrganizationFactory(legal_name="Cooperativa Sociale Il Melograno", kind="coop_a")
+
+
+@pytest.fixture
+def org_b(db):
+    from tests.factories import OrganizationFactory
+
+    return OrganizationFactory(legal_name="ODV Amici di Valtirino", kind="odv")
+
+
+@pytest.fixture
+def rep_a(org_a):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(
+        user=UserFactory(username="rappresentante_a"), organization=org_a, role="representative"
+    ).user
+
+
+@pytest.fixture
+def editor_a(org_a):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(
+        user=UserFactory(username="redattore_a"), organization=org_a, role="editor"
+    ).user
+
+
+@pytest.fixture
+def member_a(org_a):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(
+        user=UserFactory(username="socio_a"), organization=org_a, role="member"
+    ).user
+
+
+@pytest.fixture
+def member_b(org_b):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(
+        user=UserFactory(username="socio_b"), organization=org_b, role="member"
+    ).user

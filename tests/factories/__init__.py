@@ -1,3 +1,4 @@
 """All factory_boy factories of the suite, one module per app, re-exported here."""
 
 from tests.factories.core import MunicipalityFactory, NotificationFactory, UserFactory  # noqa: F401
+from tests.factories.stakeholders import *  # noqa: F403

@@ -1,0 +1,200 @@
+"""Who may do what with organizations and resources: the one place for guardian calls.
+
+A person's role in an organization (``Membership.role``) is mirrored as guardian object
+permissions on that organization, granted and revoked only here (``grant_role``,
+``revoke_role``). Staff rights are global: deciding on applications is the permission
+``stakeholders.decide_organization``, which a data migration gives the moderators group;
+administrators (superusers) hold every permission. Rights that depend on state (the
+organization is verified, suspended) are computed from the state, never stored.
+
+The table of who may do what is ``docs/permissions-stakeholders.md``; the permission-matrix
+test checks these predicates against it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
+
+from carta.permissions import is_administrator, is_staff_member
+from stakeholders.models import (
+    Membership,
+    Organization,
+    OrganizationStatus,
+    OrganizationUserObjectPermission,
+    Resource,
+    Role,
+    Visibility,
+)
+
+APP = "stakeholders"
+
+DECIDE = f"{APP}.decide_organization"
+MANAGE_MEMBERS = "manage_members"
+CHANGE_PROFILE = "change_profile"
+VOTE = "vote_for_organization"
+WRITE = "write_for_organization"
+COMMENT = "comment_for_organization"
+VIEW_INTERNAL = "view_internal"
+
+OBJECT_PERMISSIONS = (MANAGE_MEMBERS, CHANGE_PROFILE, VOTE, WRITE, COMMENT, VIEW_INTERNAL)
+
+# The role -> object permissions table, declared once. ``VOTE`` is also given to any
+# member whose ``can_vote`` flag is set.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.REPRESENTATIVE: frozenset(OBJECT_PERMISSIONS),
+    Role.EDITOR: frozenset({WRITE, COMMENT, VIEW_INTERNAL}),
+    Role.MEMBER: frozenset({COMMENT, VIEW_INTERNAL}),
+}
+
+# While an organization is pending its members may prepare its profile and resources;
+# once rejected or suspended nobody writes in its name.
+ACTIVE_STATUSES = frozenset({OrganizationStatus.PENDING, OrganizationStatus.VERIFIED})
+
+
+def _qualified(codename: str) -> str:
+    return f"{APP}.{codename}"
+
+
+def permissions_for(membership: Membership) -> frozenset[str]:
+    perms = set(ROLE_PERMISSIONS[membership.role])
+    if membership.can_vote:
+        perms.add(VOTE)
+    return frozenset(perms)
+
+
+# --- Grants (called by services only) -------------------------------------------------
+
+
+def grant_role(membership: Membership) -> None:
+    """Make the member's object permissions on the organization match the membership."""
+    wanted = permissions_for(membership)
+    held = set(get_perms(membership.user, membership.organization)) & set(OBJECT_PERMISSIONS)
+    for codename in wanted - held:
+        assign_perm(_qualified(codename), membership.user, membership.organization)
+    for codename in held - wanted:
+        remove_perm(_qualified(codename), membership.user, membership.organization)
+
+
+def revoke_role(user, organization: Organization) -> None:
+    """Take away every object permission the user holds on the organization."""
+    OrganizationUserObjectPermission.objects.filter(user=user, content_object=organization).delete()
+
+
+# --- Predicates -----------------------------------------------------------------------
+
+
+def _authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def has_org_perm(user, codename: str, organization: Organization) -> bool:
+    """Object permission check (two queries at most; administrators pass with none)."""
+    if not _authenticated(user):
+        return False
+    return user.has_perm(_qualified(codename), organization)
+
+
+def can_decide(user) -> bool:
+    """Verify, reject, suspend or reinstate organizations (moderators, administrators)."""
+    return _authenticated(user) and user.has_perm(DECIDE)
+
+
+def is_member(user, organization: Organization) -> bool:
+    if not _authenticated(user):
+        return False
+    return Membership.objects.filter(user=user, organization=organization).exists()
+
+
+def can_view_organization(user, organization: Organization) -> bool:
+    """Verified organizations are public; others are seen by their members and staff."""
+    if organization.status == OrganizationStatus.VERIFIED:
+        return True
+    return is_staff_member(user) or is_member(user, organization)
+
+
+def can_view_members(user, organization: Organization) -> bool:
+    return is_staff_member(user) or has_org_perm(user, VIEW_INTERNAL, organization)
+
+
+def can_change_profile(user, organization: Organization) -> bool:
+    if is_administrator(user):
+        return True
+    return organization.status in ACTIVE_STATUSES and has_org_perm(
+        user, CHANGE_PROFILE, organization
+    )
+
+
+def can_manage_members(user, organization: Organization) -> bool:
+    if is_administrator(user):
+        return True
+    return organization.status in ACTIVE_STATUSES and has_org_perm(
+        user, MANAGE_MEMBERS, organization
+    )
+
+
+def can_write_for(user, organization: Organization) -> bool:
+    """Write resources (and later proposals) in the organization's name."""
+    if is_administrator(user):
+        return True
+    return organization.status in ACTIVE_STATUSES and has_org_perm(user, WRITE, organization)
+
+
+def can_comment_for(user, organization: Organization) -> bool:
+    return organization.status == OrganizationStatus.VERIFIED and has_org_perm(
+        user, COMMENT, organization
+    )
+
+
+def can_vote_for(user, organization: Organization) -> bool:
+    return organization.status == OrganizationStatus.VERIFIED and has_org_perm(
+        user, VOTE, organization
+    )
+
+
+def can_apply(user) -> bool:
+    return _authenticated(user)
+
+
+def can_view_resource(user, resource: Resource) -> bool:
+    organization = resource.organization
+    if is_staff_member(user) or is_member(user, organization):
+        return True
+    if organization.status != OrganizationStatus.VERIFIED:
+        return False
+    if resource.visibility == Visibility.PUBLIC:
+        return True
+    return is_network_member(user)
+
+
+def is_network_member(user) -> bool:
+    """Member of at least one verified organization (sees network-only resources)."""
+    if not _authenticated(user):
+        return False
+    return Membership.objects.filter(
+        user=user, organization__status=OrganizationStatus.VERIFIED
+    ).exists()
+
+
+# --- Lists ----------------------------------------------------------------------------
+
+
+def organizations_user_can(user, codename: str) -> QuerySet[Organization]:
+    """The organizations on which the user holds the object permission (one query).
+
+    Administrators get only the organizations they belong to here: this answers "in whose
+    name may I act", not "what may I administer".
+    """
+    if not _authenticated(user):
+        return Organization.objects.none()
+    return get_objects_for_user(
+        user,
+        _qualified(codename),
+        klass=Organization,
+        accept_global_perms=False,
+        with_superuser=False,
+    )
+
+
+def organizations_user_can_write_for(user) -> QuerySet[Organization]:
+    return organizations_user_can(user, WRITE).filter(status__in=ACTIVE_STATUSES)

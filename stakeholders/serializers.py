@@ -1,0 +1,203 @@
+"""Input and output shapes of the stakeholders API."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from carta.models import Area, Municipality
+from stakeholders.models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Resource,
+    ResourceKind,
+    Role,
+    Visibility,
+)
+
+
+class AreaListField(serializers.ListField):
+    child = serializers.ChoiceField(choices=Area.choices)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    municipalities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    areas = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "legal_name",
+            "kind",
+            "kind_label",
+            "tax_code",
+            "runts_number",
+            "address",
+            "municipalities",
+            "areas",
+            "email",
+            "pec",
+            "website",
+            "description",
+            "status",
+            "status_label",
+            "status_reason",
+            "decided_at",
+            "pact_accepted_at",
+            "pact_revision_number",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class OrganizationApplySerializer(serializers.Serializer):
+    legal_name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=OrganizationKind.choices)
+    tax_code = serializers.CharField(max_length=20)
+    runts_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    municipalities = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Municipality.objects.all(), required=False
+    )
+    areas = AreaListField(required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    pec = serializers.EmailField(required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    accept_pact = serializers.BooleanField(required=False, default=False)
+
+
+class OrganizationUpdateSerializer(OrganizationApplySerializer):
+    """Used with ``partial=True``: only the given fields change."""
+
+    accept_pact = None
+
+
+class DecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user_id = serializers.IntegerField(source="user.pk", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user_id", "username", "name", "role", "role_label", "can_vote", "created_at"]
+        read_only_fields = fields
+
+
+class MemberCreateSerializer(serializers.Serializer):
+    """Either ``username`` (adds a registered person now) or ``email`` (sends an invitation)."""
+
+    username = serializers.CharField(required=False, allow_blank=False)
+    email = serializers.EmailField(required=False)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+    def validate(self, attrs):
+        if bool(attrs.get("username")) == bool(attrs.get("email")):
+            raise serializers.ValidationError(
+                {"username": [_("Indica un nome utente oppure un indirizzo email, non entrambi.")]}
+            )
+        return attrs
+
+
+class MemberUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    can_vote = serializers.BooleanField(required=False)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization_name = serializers.CharField(source="organization.legal_name", read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "email",
+            "role",
+            "role_label",
+            "expires_at",
+            "accepted_at",
+            "declined_at",
+        ]
+        read_only_fields = fields
+
+
+class MemberCreatedSerializer(serializers.Serializer):
+    membership = MembershipSerializer(required=False)
+    invitation = InvitationSerializer(required=False)
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.legal_name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    municipalities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    areas = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Resource
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "kind",
+            "kind_label",
+            "title",
+            "description",
+            "areas",
+            "municipalities",
+            "capacity",
+            "available_from",
+            "available_until",
+            "contact",
+            "visibility",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ResourceWriteSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ResourceKind.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    areas = AreaListField(required=False)
+    municipalities = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Municipality.objects.all(), required=False
+    )
+    capacity = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    available_from = serializers.DateField(required=False, allow_null=True)
+    available_until = serializers.DateField(required=False, allow_null=True)
+    contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
+
+    def validate(self, attrs):
+        start, end = attrs.get("available_from"), attrs.get("available_until")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {
+                    "available_until": [
+                        _("La data di fine disponibilità non può precedere quella di inizio.")
+                    ]
+                }
+            )
+        return attrs
+
+
+class ResourceUpdateSerializer(ResourceWriteSerializer):
+    """Used with ``partial=True``: only the given fields change."""
+
+    organization = None

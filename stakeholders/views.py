@@ -1,0 +1,455 @@
+"""Pages of the stakeholders app: directory, profiles, applications and the staff queue,
+members and invitations, the resource catalogue. Thin: forms parse, selectors fetch and
+authorize, services act."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carta.errors import CartaError, NotAllowed, NotFound
+from carta.permissions import is_staff_member
+from carta.views import apply_service_error
+from stakeholders import permissions as perms
+from stakeholders import selectors, services
+from stakeholders.forms import (
+    AddMemberForm,
+    ApplyForm,
+    DecisionForm,
+    InviteForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    ResourceFilterForm,
+    ResourceForm,
+    RoleForm,
+    StaffOrganizationFilterForm,
+)
+from stakeholders.models import Visibility
+
+User = get_user_model()
+PAGE_SIZE = 20
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+
+
+def _fetch(fetch, *args, **kwargs):
+    """Run a selector, turning its refusals into the page's 404 and 403."""
+    try:
+        return fetch(*args, **kwargs)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from None
+
+
+def _querystring(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- Organizations --------------------------------------------------------------------
+
+
+def organization_list(request):
+    form_class = (
+        StaffOrganizationFilterForm if is_staff_member(request.user) else OrganizationFilterForm
+    )
+    form = form_class(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.organization_list(
+        request.user,
+        q=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        area=filters.get("area", ""),
+        municipality=filters["municipality"].pk if filters.get("municipality") else None,
+        status=filters.get("status", ""),
+    )
+    return render(
+        request,
+        "stakeholders/organization_list.html",
+        {"form": form, "querystring": _querystring(request), **_page(request, queryset)},
+    )
+
+
+def organization_detail(request, pk):
+    organization = _fetch(selectors.get_organization_for, request.user, pk)
+    user = request.user
+    resources = selectors.resource_list(user, organization=organization.pk)
+    context = {
+        "organization": organization,
+        "municipalities": organization.municipalities.all(),
+        "resources": resources,
+        "can_change_profile": perms.can_change_profile(user, organization),
+        "can_manage_members": perms.can_manage_members(user, organization),
+        "can_view_members": perms.can_view_members(user, organization),
+        "can_write": perms.can_write_for(user, organization),
+        "can_decide": perms.can_decide(user),
+        "is_member": perms.is_member(user, organization),
+        "decision_form": DecisionForm(),
+    }
+    return render(request, "stakeholders/organization_detail.html", context)
+
+
+@login_required
+def organization_apply(request):
+    form = ApplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            organization = services.apply_organization(actor=request.user, **data)
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Grazie: la domanda di adesione è stata registrata. L'Ufficio di Piano "
+                    "la esaminerà e riceverete una notifica con l'esito."
+                ),
+            )
+            return redirect(organization)
+    return render(
+        request,
+        "stakeholders/organization_form.html",
+        {"form": form, "applying": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def organization_edit(request, pk):
+    organization = _fetch(
+        selectors.get_organization_for, request.user, pk, check=perms.can_change_profile
+    )
+    initial = {name: getattr(organization, name) for name in services.ORGANIZATION_FIELDS}
+    initial["municipalities"] = list(organization.municipalities.all())
+    form = OrganizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organization(
+                actor=request.user, organization=organization, **form.cleaned_data
+            )
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Il profilo dell'organizzazione è stato aggiornato."))
+            return redirect(organization)
+    return render(
+        request,
+        "stakeholders/organization_form.html",
+        {"form": form, "organization": organization},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def organization_decide(request, pk, decision):
+    if decision not in services.DECISION_SERVICES:
+        raise Http404
+    organization = _fetch(selectors.get_organization_for, request.user, pk)
+    if not perms.can_decide(request.user):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.DECISION_SERVICES[decision](
+            actor=request.user,
+            organization=organization,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("La decisione è stata registrata e comunicata all'organizzazione.")
+        )
+    if request.POST.get("next") == "queue":
+        return redirect("organization_queue")
+    return redirect(organization)
+
+
+@login_required
+def organization_queue(request):
+    if not perms.can_decide(request.user):
+        raise PermissionDenied
+    queryset = selectors.pending_applications().prefetch_related("municipalities")
+    return render(
+        request,
+        "stakeholders/organization_queue.html",
+        {"decision_form": DecisionForm(), **_page(request, queryset)},
+    )
+
+
+# --- Members and invitations ----------------------------------------------------------
+
+
+@login_required
+def organization_members(request, pk):
+    organization = _fetch(
+        selectors.get_organization_for, request.user, pk, check=perms.can_view_members
+    )
+    can_manage = perms.can_manage_members(request.user, organization)
+    add_form = AddMemberForm(prefix="add")
+    invite_form = InviteForm(prefix="invite")
+    invitation_link = None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        try:
+            if "add-username" in request.POST:
+                add_form = AddMemberForm(request.POST, prefix="add")
+                if add_form.is_valid():
+                    services.add_member(
+                        actor=request.user, organization=organization, **add_form.cleaned_data
+                    )
+                    messages.success(request, _("La persona è stata aggiunta all'organizzazione."))
+                    return redirect("organization_members", pk=organization.pk)
+            else:
+                invite_form = InviteForm(request.POST, prefix="invite")
+                if invite_form.is_valid():
+                    invitation, token = services.invite_member(
+                        actor=request.user, organization=organization, **invite_form.cleaned_data
+                    )
+                    messages.success(
+                        request,
+                        _("L'invito è stato inviato a %(email)s. Scade tra sette giorni.")
+                        % {"email": invitation.email},
+                    )
+                    # Shown once, so that it can also be handed over in person.
+                    invitation_link = request.build_absolute_uri(
+                        reverse("invitation", args=[token])
+                    )
+                    invite_form = InviteForm(prefix="invite")
+        except CartaError as error:
+            target = add_form if "add-username" in request.POST else invite_form
+            field = error.field if error.field in target.fields else None
+            target.add_error(field, str(error.message))
+    members = list(selectors.members_of(organization))
+    role_forms = [
+        (
+            membership,
+            RoleForm(
+                initial={"role": membership.role, "can_vote": membership.can_vote},
+                prefix=f"m{membership.user_id}",
+            ),
+        )
+        for membership in members
+    ]
+    return render(
+        request,
+        "stakeholders/organization_members.html",
+        {
+            "organization": organization,
+            "role_forms": role_forms,
+            "can_manage": can_manage,
+            "add_form": add_form,
+            "invite_form": invite_form,
+            "invitations": selectors.pending_invitations(organization) if can_manage else [],
+            "invitation_link": invitation_link,
+        },
+        status=400 if (add_form.errors or invite_form.errors) else 200,
+    )
+
+
+def _member_user(organization, user_id):
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@login_required
+@require_POST
+def member_role(request, pk, user_id):
+    organization = _fetch(
+        selectors.get_organization_for, request.user, pk, check=perms.can_manage_members
+    )
+    form = RoleForm(request.POST, prefix=f"m{user_id}")
+    if form.is_valid():
+        try:
+            services.change_role(
+                actor=request.user,
+                organization=organization,
+                user=_member_user(organization, user_id),
+                **form.cleaned_data,
+            )
+        except CartaError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Il ruolo è stato aggiornato."))
+    else:
+        messages.error(request, _("Ruolo non valido."))
+    return redirect("organization_members", pk=organization.pk)
+
+
+@login_required
+@require_POST
+def member_remove(request, pk, user_id):
+    organization = _fetch(
+        selectors.get_organization_for, request.user, pk, check=perms.can_manage_members
+    )
+    try:
+        services.remove_member(
+            actor=request.user, organization=organization, user=_member_user(organization, user_id)
+        )
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("La persona non fa più parte dell'organizzazione."))
+    return redirect("organization_members", pk=organization.pk)
+
+
+@login_required
+@require_POST
+def organization_leave(request, pk):
+    organization = _fetch(selectors.get_organization_for, request.user, pk)
+    try:
+        services.leave_organization(actor=request.user, organization=organization)
+    except CartaError as error:
+        messages.error(request, str(error.message))
+        return redirect(organization)
+    messages.success(
+        request,
+        _("Non fai più parte dell'organizzazione %(name)s.") % {"name": organization.legal_name},
+    )
+    return redirect("organizations")
+
+
+def invitation(request, token):
+    invitation = _fetch(services.invitation_for_token, token)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            if request.POST.get("decision") == "accept":
+                services.accept_invitation(actor=request.user, token=token)
+                messages.success(
+                    request,
+                    _("Benvenuta o benvenuto in %(name)s.")
+                    % {"name": invitation.organization.legal_name},
+                )
+                return redirect(invitation.organization)
+            services.decline_invitation(actor=request.user, token=token)
+            messages.info(request, _("Hai rifiutato l'invito."))
+            return redirect("home")
+        except CartaError as error:
+            messages.error(request, str(error.message))
+            invitation.refresh_from_db()
+    return render(request, "stakeholders/invitation.html", {"invitation": invitation})
+
+
+# --- Resources ------------------------------------------------------------------------
+
+
+def resource_list(request):
+    form = ResourceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.resource_list(
+        request.user,
+        q=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        area=filters.get("area", ""),
+        municipality=filters["municipality"].pk if filters.get("municipality") else None,
+    )
+    return render(
+        request,
+        "stakeholders/resource_list.html",
+        {
+            "form": form,
+            "querystring": _querystring(request),
+            "can_register": request.user.is_authenticated
+            and perms.organizations_user_can_write_for(request.user).exists(),
+            **_page(request, queryset),
+        },
+    )
+
+
+def resource_detail(request, pk):
+    resource = _fetch(selectors.get_resource_for, request.user, pk)
+    return render(
+        request,
+        "stakeholders/resource_detail.html",
+        {
+            "resource": resource,
+            "municipalities": resource.municipalities.all(),
+            "can_write": perms.can_write_for(request.user, resource.organization),
+            "network_only": resource.visibility == Visibility.NETWORK,
+        },
+    )
+
+
+@login_required
+def resource_create(request):
+    organizations = perms.organizations_user_can_write_for(request.user)
+    if not organizations.exists():
+        raise PermissionDenied(
+            _(
+                "Per registrare una risorsa devi essere redattore o rappresentante "
+                "di un'organizzazione."
+            )
+        )
+    initial = {}
+    if request.GET.get("organization"):
+        initial["organization"] = request.GET["organization"]
+    form = ResourceForm(request.POST or None, organizations=organizations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            resource = services.create_resource(actor=request.user, **data)
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("La risorsa è stata registrata."))
+            return redirect(resource)
+    return render(
+        request,
+        "stakeholders/resource_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def resource_edit(request, pk):
+    resource = _fetch(selectors.get_resource_for, request.user, pk, for_write=True)
+    initial = {name: getattr(resource, name) for name in services.RESOURCE_FIELDS}
+    initial["municipalities"] = list(resource.municipalities.all())
+    form = ResourceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_resource(actor=request.user, resource=resource, **form.cleaned_data)
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("La risorsa è stata aggiornata."))
+            return redirect(resource)
+    return render(
+        request,
+        "stakeholders/resource_form.html",
+        {"form": form, "resource": resource},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def resource_delete(request, pk):
+    resource = _fetch(selectors.get_resource_for, request.user, pk, for_write=True)
+    organization = resource.organization
+    services.delete_resource(actor=request.user, resource=resource)
+    messages.success(request, _("La risorsa è stata eliminata."))
+    return redirect(organization)
