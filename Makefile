@@ -5,7 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APPS := platform/carta stakeholders proposals consultations
 
 .PHONY: run install install-test test lint pytest messages compilemessages clean
 
@@ -44,7 +43,8 @@ test: lint pytest
 # Translation catalogues: the source strings are Italian; locale/en holds the English.
 # Needs gettext (xgettext, msgfmt) on the developer's machine; the compiled .mo files are
 # committed so that an install needs neither.
-LOCALE_DIRS := platform/carta stakeholders proposals consultations templates
+LOCALE_DIRS := platform/carta stakeholders proposals consultations consultations/voting \
+	feedback templates
 messages: install-test
 	for dir in $(LOCALE_DIRS); do mkdir -p $$dir/locale; \
 	  (cd $$dir && $(CURDIR)/$(BIN)/carta makemessages -l en --no-obsolete --no-location \

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "stakeholders",
     "proposals",
     "consultations",
+    "consultations.voting",
+    "feedback",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VotingConfig(AppConfig):
+    """Consultations and votes: a Django app of its own inside ``consultations/``, so that
+    its ballots, registers and migrations stay apart from the Carta's revisions."""
+
+    name = "consultations.voting"
+    label = "voting"
+    verbose_name = _("Consultazioni e votazioni")
