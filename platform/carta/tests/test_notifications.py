@@ -18,8 +18,8 @@ def send(recipients, **kwargs):
     return notify(
         recipients=recipients,
         kind="test",
-        title=_("La proposta %(title)s è stata pubblicata"),
-        params={"title": "Orti sociali"},
+        title=_("Motivo: %(reason)s."),
+        params={"reason": "Orti sociali"},
         url="/proposte/1/",
         **kwargs,
     )
@@ -33,8 +33,8 @@ def test_notify_writes_one_row_per_person_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         send([citizen, moderator, citizen])
     rows = {n.recipient.username: n.title for n in Notification.objects.select_related("recipient")}
-    assert rows["cittadina"] == "La proposta Orti sociali è stata pubblicata"
-    assert rows["moderatore"] == "The proposal Orti sociali has been published"
+    assert rows["cittadina"] == "Motivo: Orti sociali."
+    assert rows["moderatore"] == "Reason: Orti sociali."
     assert sorted(m.to[0] for m in mail.outbox) == sorted([citizen.email, moderator.email])
 
 
@@ -94,7 +94,7 @@ def test_a_notification_arrives_live_over_the_websocket(client, citizen):
 
     message = async_to_sync(scenario)()
     assert message["type"] == "notification"
-    assert message["title"] == "La proposta Orti sociali è stata pubblicata"
+    assert message["title"] == "Motivo: Orti sociali."
     assert message["unread"] == 1
 
 
