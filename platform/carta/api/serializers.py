@@ -93,7 +93,7 @@ class FlagCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ModerationReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 

@@ -202,10 +202,10 @@ class FlagViewSet(
     def request_review(self, request):
         return self._decide(request, moderation.request_review)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.FlagSerializer)
+    @extend_schema(request=s.ModerationReasonSerializer, responses=s.FlagSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
-        data = s.ReasonSerializer(data=request.data)
+        data = s.ModerationReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         flag = moderation.dismiss_flag(
             actor=request.user, flag=self.get_object(), reason=data.validated_data["reason"]
