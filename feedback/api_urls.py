@@ -1,3 +1,14 @@
 """API routes of this app, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from feedback import api
+
+router = SimpleRouter()
+router.register("complaints", api.ComplaintViewSet, basename="complaint")
+
+urlpatterns = [
+    path("me/data/", api.MyDataView.as_view(), name="api-my-data"),
+    *router.urls,
+]

@@ -1,0 +1,226 @@
+"""API of the feedback app: complaints (open to anyone, tracked by code and email, handled
+by officers), evaluations, commitment measurements, dashboard figures, one's own data.
+
+Views parse with an input serializer, fetch-and-authorize with a selector (404 for what
+the caller may not see, 403 for what it may see but not do), call a service, and answer
+with an output serializer. Errors take the common shape of ``carta.api.errors``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers as drf_serializers
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from carta.errors import NotFound
+from carta.ratelimit import client_ip
+from feedback import charter, selectors, services
+from feedback import permissions as perms
+from feedback import serializers as s
+from feedback.models import ComplaintCategory, ComplaintStatus
+from feedback.privacy import personal_data_of
+
+User = get_user_model()
+
+NO_MATCH = _("Nessuna segnalazione corrisponde al codice e all'indirizzo email indicati.")
+
+
+def _flag(value) -> bool:
+    return str(value).lower() in {"1", "true", "yes", "si", "sì"}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Reclami e segnalazioni visibili a chi chiede",
+        description=(
+            "L'ufficio reclami vede tutte le segnalazioni con i dati di contatto; un utente "
+            "registrato vede quelle che ha inviato da autenticato, senza dati di contatto."
+        ),
+        parameters=[
+            OpenApiParameter("status", str, enum=ComplaintStatus.values),
+            OpenApiParameter("category", str, enum=ComplaintCategory.values),
+            OpenApiParameter("overdue", bool, description="Solo quelle oltre il termine"),
+            OpenApiParameter("mine", bool, description="Solo quelle assegnate a me"),
+        ],
+        responses=s.ComplaintStaffSerializer(many=True),
+    ),
+    retrieve=extend_schema(summary="Una segnalazione", responses=s.ComplaintStaffSerializer),
+)
+class ComplaintViewSet(viewsets.GenericViewSet):
+    serializer_class = s.ComplaintSerializer
+    filter_backends: list = []
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        params = self.request.query_params
+        status_filter = params.get("status", "")
+        category = params.get("category", "")
+        return selectors.complaint_queue(
+            self.request.user,
+            status=status_filter if status_filter in ComplaintStatus.values else "",
+            category=category if category in ComplaintCategory.values else "",
+            overdue_only=_flag(params.get("overdue", "")),
+            assigned_to_me=_flag(params.get("mine", "")),
+        )
+
+    def _out(self, complaint, **kwargs):
+        return Response(s.complaint_serializer_for(self.request.user)(complaint).data, **kwargs)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        serializer = s.complaint_serializer_for(request.user)
+        return self.get_paginated_response(serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self._out(selectors.get_complaint_for(request.user, pk))
+
+    @extend_schema(
+        summary="Invia un reclamo o una segnalazione (anche senza accedere)",
+        request=s.ComplaintCreateSerializer,
+        responses={201: s.ComplaintCreatedSerializer},
+    )
+    def create(self, request):
+        data = s.ComplaintCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        service = charter.service_in_force(values.pop("service", None), required=False)
+        result = services.submit_complaint(
+            actor=request.user, service=service, client_address=client_ip(request), **values
+        )
+        complaint = result.complaint
+        body = {
+            "reference": complaint.reference,
+            "tracking_code": result.code,
+            "status": complaint.status,
+            "received_at": complaint.received_at,
+            "deadline_at": complaint.deadline_at,
+        }
+        return Response(s.ComplaintCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Segui una segnalazione con codice e indirizzo email",
+        description=(
+            "Un codice sconosciuto e un codice con un'email diversa hanno la stessa risposta "
+            "(404). I tentativi sono limitati per indirizzo di rete (429)."
+        ),
+        request=s.TrackSerializer,
+        responses=s.ComplaintSerializer,
+    )
+    @action(detail=False, methods=["post"])
+    def track(self, request):
+        data = s.TrackSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = services.find_complaint_by_code(
+            code=data.validated_data["code"],
+            email=data.validated_data["email"],
+            client_address=client_ip(request),
+        )
+        if complaint is None:
+            raise NotFound(NO_MATCH)
+        return Response(s.ComplaintSerializer(complaint).data)
+
+    @extend_schema(
+        summary="Chiedi la riapertura con codice e indirizzo email (entro 30 giorni)",
+        request=s.TrackReopenSerializer,
+        responses=s.ComplaintSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="track/reopen")
+    def track_reopen(self, request):
+        data = s.TrackReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        complaint = services.find_complaint_by_code(
+            code=values["code"], email=values["email"], client_address=client_ip(request)
+        )
+        if complaint is None:
+            raise NotFound(NO_MATCH)
+        complaint = services.reopen_complaint(
+            actor=request.user, complaint=complaint, reason=values["reason"], as_sender=True
+        )
+        return Response(s.ComplaintSerializer(complaint).data)
+
+    @extend_schema(
+        summary="Assegna a un operatore (ufficio reclami)",
+        request=s.AssignSerializer,
+        responses=s.ComplaintStaffSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        complaint = selectors.get_complaint_for(request.user, pk)
+        data = s.AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignee = User.objects.filter(pk=data.validated_data["assignee"]).first()
+        complaint = services.assign_complaint(
+            actor=request.user, complaint=complaint, assignee=assignee
+        )
+        return self._out(complaint)
+
+    @extend_schema(
+        summary="Risponde (ufficio reclami)",
+        request=s.AnswerSerializer,
+        responses=s.ComplaintStaffSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        complaint = selectors.get_complaint_for(request.user, pk)
+        data = s.AnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = services.answer_complaint(
+            actor=request.user, complaint=complaint, answer=data.validated_data["answer"]
+        )
+        return self._out(complaint)
+
+    @extend_schema(
+        summary="Chiude (ufficio reclami; senza risposta serve un motivo)",
+        request=s.ReasonSerializer,
+        responses=s.ComplaintStaffSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        complaint = selectors.get_complaint_for(request.user, pk)
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = services.close_complaint(
+            actor=request.user, complaint=complaint, reason=data.validated_data["reason"]
+        )
+        return self._out(complaint)
+
+    @extend_schema(
+        summary="Riapre entro 30 giorni dalla chiusura (ufficio reclami o chi l'ha inviata)",
+        request=s.ReasonSerializer,
+        responses=s.ComplaintStaffSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        complaint = selectors.get_complaint_for(request.user, pk)
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = services.reopen_complaint(
+            actor=request.user,
+            complaint=complaint,
+            reason=data.validated_data["reason"],
+            as_sender=not perms.can_handle_complaints(request.user),
+        )
+        return self._out(complaint)
+
+
+class MyDataView(APIView):
+    """What the platform holds about the signed-in person (GDPR arts. 15 and 20)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Scarica i dati che la piattaforma conserva su di me",
+        responses=drf_serializers.DictField(),
+    )
+    def get(self, request):
+        response = Response(personal_data_of(request.user))
+        response["Content-Disposition"] = 'attachment; filename="carta-dati.json"'
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,111 @@
+"""Citizen feedback: complaints and reports, satisfaction evaluations, and the values staff
+record against the Carta's quality commitments.
+
+Evaluations, complaints and measurements refer to the Carta's services and commitments
+twice: by foreign key to the row of the revision that was in force when they were made
+(what exactly was judged), and by its stable ``key`` (so that trends follow a service
+across revisions). Aggregates group by the key.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from carta.models import TimeStampedModel
+
+
+class ComplaintCategory(models.TextChoices):
+    COMPLAINT = "complaint", _("Reclamo")
+    MALFUNCTION = "malfunction", _("Segnalazione di un disservizio")
+    UNMET_NEED = "unmet_need", _("Bisogno non soddisfatto")
+    SUGGESTION = "suggestion", _("Suggerimento")
+    ACCESSIBILITY = "accessibility", _("Segnalazione sull'accessibilità")
+
+
+class ComplaintStatus(models.TextChoices):
+    RECEIVED = "received", _("Ricevuta")
+    ASSIGNED = "assigned", _("Presa in carico")
+    ANSWERED = "answered", _("Risposta inviata")
+    CLOSED = "closed", _("Chiusa")
+
+
+OPEN_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED)
+
+
+class Complaint(TimeStampedModel):
+    """A complaint or report sent by anyone, followed by its sender with the tracking code.
+
+    Only a hash of the tracking code is stored: the code itself is shown once on screen
+    and sent by email. ``contact_name`` and ``contact_email`` are personal data, read only
+    by complaint officers and administrators and cleared by ``anonymize_complaints``.
+    """
+
+    tracking_hash = models.CharField(max_length=64, unique=True, editable=False)
+    category = models.CharField(_("tipo"), max_length=20, choices=ComplaintCategory.choices)
+    service_key = models.CharField(_("chiave del servizio"), max_length=100, blank=True)
+    description = models.TextField(_("descrizione"))
+    contact_name = models.CharField(_("nome e cognome"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("indirizzo email"), blank=True)
+    privacy_consent_at = models.DateTimeField(_("consenso al trattamento dei dati"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inviata da"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    status = models.CharField(
+        _("stato"),
+        max_length=12,
+        choices=ComplaintStatus.choices,
+        default=ComplaintStatus.RECEIVED,
+        db_index=True,
+    )
+    received_at = models.DateTimeField(_("ricevuta il"), db_index=True)
+    period = models.CharField(_("trimestre di ricezione"), max_length=7, db_index=True)
+    deadline_at = models.DateTimeField(_("termine per la risposta"), db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assegnata a"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_complaints",
+    )
+    assigned_at = models.DateTimeField(_("assegnata il"), null=True, blank=True)
+    answer = models.TextField(_("risposta"), blank=True)
+    answered_at = models.DateTimeField(_("risposta il"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_answered_at = models.DateTimeField(_("prima risposta il"), null=True, blank=True)
+    answered_in_time = models.BooleanField(_("prima risposta nei termini"), null=True)
+    closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("riaperta il"), null=True, blank=True)
+    reminded_before_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+    anonymized_at = models.DateTimeField(_("dati anonimizzati il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("reclamo o segnalazione")
+        verbose_name_plural = _("reclami e segnalazioni")
+        permissions = [("handle_complaint", _("Può gestire reclami e segnalazioni"))]
+        indexes = [
+            models.Index(fields=["service_key", "period"]),
+            models.Index(fields=["status", "deadline_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} n. {self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.pk:06d}" if self.pk else ""

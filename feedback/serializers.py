@@ -1,0 +1,141 @@
+"""Input and output shapes of the feedback API.
+
+Output serializers come in two cuts: the public one (what the sender and everyone else
+may read) and the officers' one, which adds the sender's contact data. Views pick the cut
+with ``complaint_serializer_for``; no other path reaches the personal data.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from feedback import permissions as perms
+from feedback import services
+from feedback.models import Complaint, ComplaintCategory
+
+# --- Complaints -----------------------------------------------------------------------
+
+
+class ComplaintCreateSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ComplaintCategory.choices, label=_("Tipo"))
+    service = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("Identificativo di un servizio della Carta in vigore (facoltativo)."),
+    )
+    description = serializers.CharField(max_length=services.DESCRIPTION_MAX)
+    contact_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.NAME_MAX, default=""
+    )
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    privacy_consent = serializers.BooleanField(
+        help_text=_("Presa visione dell'informativa sul trattamento dei dati: deve essere true.")
+    )
+
+
+class ComplaintCreatedSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    tracking_code = serializers.CharField(
+        help_text=_("Da conservare: serve, con l'email, per seguire la segnalazione.")
+    )
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    deadline_at = serializers.DateTimeField()
+
+
+class TrackSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    email = serializers.CharField(max_length=254)
+
+
+class TrackReopenSerializer(TrackSerializer):
+    reason = serializers.CharField(max_length=services.REASON_MAX)
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    """What the sender (and only officers beyond them) may read: no contact data."""
+
+    reference = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    can_reopen = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "reference",
+            "category",
+            "category_label",
+            "service_key",
+            "description",
+            "status",
+            "status_label",
+            "received_at",
+            "deadline_at",
+            "answer",
+            "answered_at",
+            "closed_at",
+            "reopened_at",
+            "can_reopen",
+        ]
+        read_only_fields = fields
+
+    def get_can_reopen(self, complaint) -> bool:
+        return services.can_still_reopen(complaint)
+
+
+class ComplaintStaffSerializer(ComplaintSerializer):
+    """The officers' cut: the sender's contact data, assignment and lateness."""
+
+    assigned_to = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    submitted_by_account = serializers.BooleanField(
+        source="submitted_by_id", read_only=True, help_text=_("Inviata da un utente registrato")
+    )
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = [
+            *ComplaintSerializer.Meta.fields,
+            "contact_name",
+            "contact_email",
+            "submitted_by_account",
+            "assigned_to",
+            "assigned_at",
+            "first_answered_at",
+            "answered_in_time",
+            "overdue",
+            "anonymized_at",
+        ]
+        read_only_fields = fields
+
+    def get_assigned_to(self, complaint) -> dict | None:
+        person = complaint.assigned_to
+        if person is None:
+            return None
+        return {"id": person.pk, "username": person.username, "name": str(person)}
+
+    def get_overdue(self, complaint) -> bool:
+        return complaint.status in ("received", "assigned") and complaint.deadline_at < (
+            timezone.now()
+        )
+
+
+def complaint_serializer_for(user):
+    return ComplaintStaffSerializer if perms.can_see_personal_data(user) else ComplaintSerializer
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(help_text=_("Identificativo dell'operatore"))
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=services.ANSWER_MAX)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=services.REASON_MAX, required=False, allow_blank=True, default=""
+    )

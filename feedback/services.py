@@ -1,0 +1,499 @@
+"""Writes of the feedback app: complaints and their lifecycle, evaluations, measurements,
+and the scheduled jobs (reminders, anonymization).
+
+Every function is keyword-only and takes the ``actor`` (None for an anonymous visitor or
+the scheduler), checks its right through ``feedback.permissions``, writes the audit row
+inside its transaction, and sends emails and notifications only after the commit. The
+audit never holds the sender's personal data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from carta.errors import Conflict, InvalidInput, NotAllowed
+from carta.permissions import StaffGroup
+from carta.services import notify, record_audit
+from feedback import codes, limits, periods
+from feedback import permissions as perms
+from feedback.models import OPEN_STATUSES, Complaint, ComplaintCategory, ComplaintStatus
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+DESCRIPTION_MAX = 5000
+ANSWER_MAX = 10000
+REASON_MAX = 2000
+NAME_MAX = 150
+REOPEN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class SubmittedComplaint:
+    """A new complaint and its tracking code, which exists only here and in the email."""
+
+    complaint: Complaint
+    code: str
+
+
+# --- Validation helpers ---------------------------------------------------------------
+
+
+def _text(value, *, field: str, maximum: int, required: bool) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(gettext("Questo campo è obbligatorio."), field=field)
+    if len(text) > maximum:
+        raise InvalidInput(
+            gettext("Il testo può contenere al massimo %(max)d caratteri (ora sono %(n)d).")
+            % {"max": maximum, "n": len(text)},
+            field=field,
+        )
+    return text
+
+
+def _email(value, *, field: str = "contact_email", required: bool = False) -> str:
+    email = (value or "").strip()
+    if not email:
+        if required:
+            raise InvalidInput(gettext("Indica l'indirizzo email."), field=field)
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(gettext("Indica un indirizzo email valido."), field=field) from None
+    return User.objects.normalize_email(email)
+
+
+def _require_officer(actor) -> None:
+    if not perms.can_handle_complaints(actor):
+        raise NotAllowed(_("Solo l'ufficio reclami può eseguire questa operazione."))
+
+
+def _officers():
+    return User.objects.filter(
+        is_active=True, groups__name=StaffGroup.COMPLAINT_OFFICERS
+    ).distinct()
+
+
+def _staff_url(complaint: Complaint) -> str:
+    return reverse("feedback_complaint_staff", args=[complaint.pk])
+
+
+# --- Complaints -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_complaint(
+    *,
+    actor,
+    category: str,
+    description: str,
+    privacy_consent: bool,
+    service=None,
+    contact_name: str = "",
+    contact_email: str = "",
+    client_address: str | None = None,
+) -> SubmittedComplaint:
+    """File a complaint or report (anyone); the code is emailed to ``contact_email``.
+
+    ``service`` is a ``Service`` of the Carta in force or None; callers resolve it with
+    ``feedback.charter.service_in_force``. Raises ``InvalidInput`` naming the field at
+    fault, ``RateLimited`` past the ``anonymous_form`` rate for the address.
+    """
+    if category not in ComplaintCategory.values:
+        raise InvalidInput(gettext("Scegli il tipo di segnalazione."), field="category")
+    description = _text(description, field="description", maximum=DESCRIPTION_MAX, required=True)
+    contact_name = _text(contact_name, field="contact_name", maximum=NAME_MAX, required=False)
+    contact_email = _email(contact_email)
+    if privacy_consent is not True:
+        raise InvalidInput(
+            gettext("Per inviare la segnalazione occorre prendere visione dell'informativa."),
+            field="privacy_consent",
+        )
+    if not getattr(actor, "is_authenticated", False):
+        limits.hit_scope("anonymous_form", client_address, suffix=":complaint")
+
+    now = timezone.now()
+    code = codes.new_code()
+    complaint = Complaint.objects.create(
+        tracking_hash=codes.hash_code(code),
+        category=category,
+        service_key=getattr(service, "key", "") or "",
+        description=description,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        privacy_consent_at=now,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        received_at=now,
+        period=periods.quarter_of(now),
+        deadline_at=periods.response_deadline(now),
+    )
+    record_audit(
+        actor=actor,
+        verb="complaint.received",
+        target=complaint,
+        changes={"category": category, "service": complaint.service_key},
+    )
+    notify(
+        recipients=_officers(),
+        kind="complaint.received",
+        title=_("Nuova segnalazione n. %(ref)s da esaminare"),
+        body=_(
+            "È arrivata una nuova segnalazione (%(category)s). "
+            "Termine per la risposta: %(deadline)s."
+        ),
+        params={
+            "ref": complaint.reference,
+            "category": complaint.get_category_display(),
+            "deadline": _format_day(complaint.deadline_at),
+        },
+        url=_staff_url(complaint),
+        email=False,
+    )
+    if contact_email:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: _email_receipt(complaint.pk, code, contact_email, language))
+    return SubmittedComplaint(complaint=complaint, code=code)
+
+
+def _format_day(instant: datetime.datetime) -> str:
+    return periods.local(instant).strftime("%d/%m/%Y")
+
+
+def _send(to: str, subject: str, message: str) -> None:
+    try:
+        send_mail(
+            subject=f"[{settings.CARTA_AMBITO_NAME}] {subject}",
+            message=message,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[to],
+        )
+    except OSError:
+        logger.warning("could not email a complaint's sender", exc_info=True)
+
+
+def _email_receipt(complaint_id: int, code: str, to: str, language: str) -> None:
+    complaint = Complaint.objects.get(pk=complaint_id)
+    with translation.override(language):
+        link = settings.CARTA_SITE_URL + reverse("feedback_track")
+        message = gettext(
+            "Gentile cittadina, gentile cittadino,\n\n"
+            "abbiamo ricevuto la sua segnalazione (%(category)s) il %(day)s.\n"
+            "Il codice per seguirla è: %(code)s\n\n"
+            "Può consultarne lo stato in qualsiasi momento all'indirizzo %(link)s indicando "
+            "il codice e questo indirizzo email. Riceverà una risposta entro il %(deadline)s.\n\n"
+            "Conservi questo messaggio: per la sua riservatezza il codice non viene "
+            "mostrato altrove.\n\nUfficio reclami\n%(ambito)s"
+        ) % {
+            "category": complaint.get_category_display(),
+            "day": _format_day(complaint.received_at),
+            "code": code,
+            "link": link,
+            "deadline": _format_day(complaint.deadline_at),
+            "ambito": settings.CARTA_AMBITO_NAME,
+        }
+        _send(to, gettext("Segnalazione ricevuta: codice %(code)s") % {"code": code}, message)
+
+
+def find_complaint_by_code(
+    *, code: str, email: str, client_address: str | None = None
+) -> Complaint | None:
+    """The complaint with this code AND this contact email, or None.
+
+    A wrong pair and an unknown code give the same None (one query either way), so the
+    answer tells nothing about which half was wrong. Every attempt counts against the
+    ``tracking`` rate of the address (``RateLimited`` past it).
+    """
+    limits.hit_scope("tracking", client_address)
+    normalized = codes.normalize(code)
+    email = (email or "").strip().lower()
+    if len(normalized) != codes.GROUPS * codes.GROUP_SIZE or not email:
+        return None
+    complaint = (
+        Complaint.objects.select_related("assigned_to")
+        .filter(tracking_hash=codes.hash_code(normalized), anonymized_at__isnull=True)
+        .first()
+    )
+    if complaint is None or not complaint.contact_email:
+        return None
+    if complaint.contact_email.lower() != email:
+        return None
+    return complaint
+
+
+@transaction.atomic
+def assign_complaint(*, actor, complaint: Complaint, assignee) -> Complaint:
+    """Give a received or assigned complaint to an officer (reassigning is allowed)."""
+    _require_officer(actor)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status not in OPEN_STATUSES:
+        raise Conflict(_("Si possono assegnare solo le segnalazioni ancora senza risposta."))
+    if assignee is None or not perms.can_assign_to(assignee):
+        raise InvalidInput(
+            gettext("La persona scelta non fa parte dell'ufficio reclami."), field="assignee"
+        )
+    previous = complaint.assigned_to_id
+    complaint.assigned_to = assignee
+    complaint.assigned_at = timezone.now()
+    complaint.status = ComplaintStatus.ASSIGNED
+    complaint.reminded_before_at = None
+    complaint.reminded_overdue_at = None
+    complaint.save()
+    record_audit(
+        actor=actor,
+        verb="complaint.assigned",
+        target=complaint,
+        changes={"assigned_to": [previous, assignee.pk]},
+    )
+    notify(
+        recipients=[assignee],
+        exclude=actor,
+        kind="complaint.assigned",
+        title=_("Le è stata assegnata la segnalazione n. %(ref)s"),
+        body=_("Termine per la risposta: %(deadline)s."),
+        params={"ref": complaint.reference, "deadline": _format_day(complaint.deadline_at)},
+        url=_staff_url(complaint),
+    )
+    return complaint
+
+
+@transaction.atomic
+def answer_complaint(*, actor, complaint: Complaint, answer: str) -> Complaint:
+    """Answer an open complaint; the sender is told by email (and in the app if signed in)."""
+    _require_officer(actor)
+    answer = _text(answer, field="answer", maximum=ANSWER_MAX, required=True)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status not in OPEN_STATUSES:
+        raise Conflict(_("La segnalazione ha già una risposta o è chiusa."))
+    now = timezone.now()
+    if complaint.assigned_to_id is None:
+        complaint.assigned_to = actor
+        complaint.assigned_at = now
+    complaint.answer = answer
+    complaint.answered_at = now
+    complaint.answered_by = actor
+    if complaint.first_answered_at is None:
+        complaint.first_answered_at = now
+        complaint.answered_in_time = now <= complaint.deadline_at
+    complaint.status = ComplaintStatus.ANSWERED
+    complaint.save()
+    record_audit(actor=actor, verb="complaint.answered", target=complaint)
+    _tell_sender(
+        complaint,
+        subject=_("Risposta alla sua segnalazione n. %(ref)s"),
+        body=_(
+            "Gentile cittadina, gentile cittadino,\n\nin merito alla sua segnalazione "
+            "n. %(ref)s le comunichiamo quanto segue:\n\n%(answer)s\n\nUfficio reclami"
+        ),
+        params={"answer": answer},
+    )
+    return complaint
+
+
+@transaction.atomic
+def close_complaint(*, actor, complaint: Complaint, reason: str = "") -> Complaint:
+    """Close a complaint; closing one without an answer needs a reason."""
+    _require_officer(actor)
+    reason = _text(reason, field="reason", maximum=REASON_MAX, required=False)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status == ComplaintStatus.CLOSED:
+        raise Conflict(_("La segnalazione è già chiusa."))
+    if complaint.status != ComplaintStatus.ANSWERED and not reason:
+        raise InvalidInput(
+            gettext("Indica il motivo per cui la segnalazione si chiude senza risposta."),
+            field="reason",
+        )
+    complaint.status = ComplaintStatus.CLOSED
+    complaint.closed_at = timezone.now()
+    complaint.save()
+    record_audit(actor=actor, verb="complaint.closed", target=complaint, reason=reason)
+    _tell_sender(
+        complaint,
+        subject=_("La sua segnalazione n. %(ref)s è stata chiusa"),
+        body=_(
+            "La segnalazione n. %(ref)s è stata chiusa. Se la risposta non la soddisfa può "
+            'chiederne la riapertura entro %(days)s giorni dalla pagina "Segui la tua '
+            'segnalazione".\n\nUfficio reclami'
+        ),
+        params={"days": REOPEN_DAYS},
+    )
+    return complaint
+
+
+def can_still_reopen(complaint: Complaint, now: datetime.datetime | None = None) -> bool:
+    if complaint.status != ComplaintStatus.CLOSED or complaint.closed_at is None:
+        return False
+    return (now or timezone.now()) <= complaint.closed_at + datetime.timedelta(days=REOPEN_DAYS)
+
+
+@transaction.atomic
+def reopen_complaint(
+    *, actor, complaint: Complaint, reason: str, as_sender: bool = False
+) -> Complaint:
+    """Reopen a closed complaint within ``REOPEN_DAYS`` of its closing, with a reason.
+
+    Officers may reopen any; the sender may reopen theirs (``as_sender=True`` once the
+    caller has proved it by session or by code and email). A new response deadline runs
+    from the reopening.
+    """
+    if not as_sender:
+        _require_officer(actor)
+    reason = _text(reason, field="reason", maximum=REASON_MAX, required=True)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    now = timezone.now()
+    if complaint.status != ComplaintStatus.CLOSED:
+        raise Conflict(_("Si possono riaprire solo le segnalazioni chiuse."))
+    if not can_still_reopen(complaint, now):
+        raise Conflict(
+            _("Sono trascorsi più di %(days)s giorni dalla chiusura: invii una nuova segnalazione.")
+            % {"days": REOPEN_DAYS}
+        )
+    complaint.status = (
+        ComplaintStatus.ASSIGNED if complaint.assigned_to_id else ComplaintStatus.RECEIVED
+    )
+    complaint.reopened_at = now
+    complaint.closed_at = None
+    complaint.deadline_at = periods.response_deadline(now)
+    complaint.reminded_before_at = None
+    complaint.reminded_overdue_at = None
+    complaint.save()
+    record_audit(
+        actor=actor,
+        verb="complaint.reopened",
+        target=complaint,
+        reason=reason,
+        changes={"by_sender": as_sender},
+    )
+    notify(
+        recipients=[complaint.assigned_to] if complaint.assigned_to else _officers(),
+        exclude=actor if getattr(actor, "is_authenticated", False) else None,
+        kind="complaint.reopened",
+        title=_("La segnalazione n. %(ref)s è stata riaperta"),
+        body=_("Motivo: %(reason)s\nNuovo termine per la risposta: %(deadline)s."),
+        params={
+            "ref": complaint.reference,
+            "reason": reason,
+            "deadline": _format_day(complaint.deadline_at),
+        },
+        url=_staff_url(complaint),
+    )
+    return complaint
+
+
+def _tell_sender(complaint: Complaint, *, subject, body, params: dict) -> None:
+    params = {"ref": complaint.reference, **params}
+    if complaint.submitted_by_id and complaint.submitted_by.is_active:
+        # Signed-in senders read it in the app, and by email through notify.
+        notify(
+            recipients=[complaint.submitted_by],
+            kind="complaint.update",
+            title=subject,
+            body=body,
+            params=params,
+            url=reverse("feedback_my_complaint", args=[complaint.pk]),
+            email=not complaint.contact_email,
+        )
+    if complaint.contact_email:
+        to = complaint.contact_email
+        language = translation.get_language() or settings.LANGUAGE_CODE
+
+        def send():
+            with translation.override(language):
+                _send(to, str(subject) % params, str(body) % params)
+
+        transaction.on_commit(send)
+
+
+# --- Scheduled jobs -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    before: int
+    overdue: int
+
+
+@transaction.atomic
+def send_complaint_reminders(
+    *, days_before: int = 5, now: datetime.datetime | None = None
+) -> ReminderResult:
+    """Remind officers of open complaints due within ``days_before`` days and of overdue
+    ones. Each complaint is reminded once per kind per deadline (assigning or reopening
+    clears the marks), so running the job twice sends nothing new."""
+    now = now or timezone.now()
+    open_complaints = Complaint.objects.filter(status__in=OPEN_STATUSES).select_related(
+        "assigned_to"
+    )
+    officers = None
+    due_soon = list(
+        open_complaints.filter(
+            deadline_at__gte=now,
+            deadline_at__lte=now + datetime.timedelta(days=days_before),
+            reminded_before_at__isnull=True,
+        )
+    )
+    overdue = list(open_complaints.filter(deadline_at__lt=now, reminded_overdue_at__isnull=True))
+    for complaint in due_soon + overdue:
+        late = complaint.deadline_at < now
+        if complaint.assigned_to is not None:
+            recipients = [complaint.assigned_to]
+        else:
+            officers = officers if officers is not None else list(_officers())
+            recipients = officers
+        notify(
+            recipients=recipients,
+            kind="complaint.overdue" if late else "complaint.due_soon",
+            title=(
+                _("Segnalazione n. %(ref)s: termine scaduto il %(deadline)s")
+                if late
+                else _("Segnalazione n. %(ref)s: rispondere entro il %(deadline)s")
+            ),
+            params={"ref": complaint.reference, "deadline": _format_day(complaint.deadline_at)},
+            url=_staff_url(complaint),
+        )
+    Complaint.objects.filter(pk__in=[c.pk for c in due_soon]).update(reminded_before_at=now)
+    Complaint.objects.filter(pk__in=[c.pk for c in overdue]).update(reminded_overdue_at=now)
+    if due_soon or overdue:
+        record_audit(
+            actor=None,
+            verb="complaint.reminders_sent",
+            changes={"due_soon": len(due_soon), "overdue": len(overdue)},
+        )
+    return ReminderResult(before=len(due_soon), overdue=len(overdue))
+
+
+def anonymize_after_days() -> int:
+    return int(getattr(settings, "CARTA_ANONYMIZE_AFTER_DAYS", 365))
+
+
+@transaction.atomic
+def anonymize_complaints(*, days: int | None = None, now: datetime.datetime | None = None) -> int:
+    """Clear the sender's name, email and account link from complaints closed more than
+    ``days`` (``CARTA_ANONYMIZE_AFTER_DAYS``, default 365) ago. One UPDATE; the text of the
+    complaint and its answer stay for the statistics. Returns how many were anonymized."""
+    days = anonymize_after_days() if days is None else days
+    now = now or timezone.now()
+    count = Complaint.objects.filter(
+        status=ComplaintStatus.CLOSED,
+        closed_at__lte=now - datetime.timedelta(days=days),
+        anonymized_at__isnull=True,
+    ).update(contact_name="", contact_email="", submitted_by=None, anonymized_at=now)
+    if count:
+        record_audit(
+            actor=None, verb="complaint.anonymized", changes={"count": count, "after_days": days}
+        )
+    return count

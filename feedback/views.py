@@ -1,0 +1,303 @@
+"""Pages of the feedback app: the landing page, the complaint form and its receipt,
+tracking by code and email, the officers' queue and detail, evaluations, the dashboard,
+one's own data. Thin: forms parse, selectors fetch and authorize, services act."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from carta.errors import CartaError, NotAllowed, NotFound, RateLimited
+from carta.ratelimit import client_ip
+from carta.views import apply_service_error
+from feedback import charter, selectors, services
+from feedback import permissions as perms
+from feedback.forms import (
+    AnswerForm,
+    AssignForm,
+    CloseForm,
+    ComplaintForm,
+    QueueFilterForm,
+    ReopenForm,
+    StaffReopenForm,
+    TrackForm,
+)
+from feedback.models import OPEN_STATUSES
+from feedback.privacy import personal_data_of
+
+PAGE_SIZE = 25
+RECEIPT_SESSION_KEY = "feedback_receipt"
+
+
+def _fetch(fetch, *args, **kwargs):
+    """Run a selector, turning its refusals into the page's 404 and 403."""
+    try:
+        return fetch(*args, **kwargs)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from None
+
+
+def _rate_limited(request, template, context, error: RateLimited):
+    context["form"].add_error(None, str(error.message))
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def landing(request):
+    return render(
+        request,
+        "feedback/landing.html",
+        {"can_handle": perms.can_handle_complaints(request.user)},
+    )
+
+
+# --- Complaints -----------------------------------------------------------------------
+
+
+def complaint_create(request):
+    template = "feedback/complaint_form.html"
+    form = ComplaintForm(request.POST or None, services_queryset=charter.services_in_force())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            result = services.submit_complaint(
+                actor=request.user, client_address=client_ip(request), **data
+            )
+        except RateLimited as error:
+            return _rate_limited(request, template, {"form": form}, error)
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            request.session[RECEIPT_SESSION_KEY] = {
+                "code": result.code,
+                "reference": result.complaint.reference,
+                "deadline": result.complaint.deadline_at.isoformat(),
+                "email": bool(result.complaint.contact_email),
+            }
+            return redirect("feedback_complaint_sent")
+    return render(request, template, {"form": form})
+
+
+@never_cache
+def complaint_sent(request):
+    """The receipt, shown once: the code lives only in the session until read."""
+    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
+    if receipt is None:
+        return redirect("feedback")
+    receipt["deadline"] = parse_datetime(receipt["deadline"])
+    return render(request, "feedback/complaint_sent.html", {"receipt": receipt})
+
+
+@never_cache
+def track(request):
+    """Follow a complaint with code and email; a wrong pair reads like an unknown code."""
+    template = "feedback/track.html"
+    form = TrackForm(request.POST or None)
+    context = {"form": form, "complaint": None, "not_found": False}
+    if request.method == "POST" and form.is_valid():
+        code, email = form.cleaned_data["code"], form.cleaned_data["email"]
+        try:
+            complaint = services.find_complaint_by_code(
+                code=code, email=email, client_address=client_ip(request)
+            )
+        except RateLimited as error:
+            return _rate_limited(request, template, context, error)
+        reopen_form = ReopenForm(request.POST if "reason" in request.POST else None)
+        if complaint is not None and "reason" in request.POST and reopen_form.is_valid():
+            try:
+                complaint = services.reopen_complaint(
+                    actor=request.user,
+                    complaint=complaint,
+                    reason=reopen_form.cleaned_data["reason"],
+                    as_sender=True,
+                )
+            except CartaError as error:
+                apply_service_error(reopen_form, error)
+            else:
+                messages.success(
+                    request,
+                    _("La segnalazione è stata riaperta: riceverà una nuova risposta."),
+                )
+                reopen_form = ReopenForm()
+        context.update(
+            complaint=complaint,
+            not_found=complaint is None,
+            code=code,
+            email=email,
+            reopen_form=reopen_form,
+            can_reopen=complaint is not None and services.can_still_reopen(complaint),
+        )
+    return render(request, template, context)
+
+
+@login_required
+def my_complaint(request, pk):
+    complaint = _fetch(selectors.get_complaint_for, request.user, pk)
+    if perms.can_handle_complaints(request.user):
+        return redirect("feedback_complaint_staff", pk=complaint.pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_complaint(
+                actor=request.user,
+                complaint=complaint,
+                reason=form.cleaned_data["reason"],
+                as_sender=True,
+            )
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("La segnalazione è stata riaperta."))
+            return redirect("feedback_my_complaint", pk=complaint.pk)
+    return render(
+        request,
+        "feedback/my_complaint.html",
+        {
+            "complaint": complaint,
+            "reopen_form": form,
+            "can_reopen": services.can_still_reopen(complaint),
+        },
+    )
+
+
+@login_required
+def my_complaints(request):
+    complaints = selectors.complaints_visible_to(request.user).filter(submitted_by=request.user)
+    return render(request, "feedback/my_complaints.html", {"complaints": complaints})
+
+
+def _require_officer(request):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not perms.can_handle_complaints(request.user):
+        raise PermissionDenied(_("Pagina riservata all'ufficio reclami."))
+    return None
+
+
+def complaint_queue(request):
+    refused = _require_officer(request)
+    if refused:
+        return refused
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.complaint_queue(
+        request.user,
+        status=filters.get("status", ""),
+        category=filters.get("category", ""),
+        assigned_to_me=filters.get("mine", False),
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    late = selectors.overdue(selectors.complaints_visible_to(request.user)).order_by(
+        "deadline_at", "id"
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "feedback/queue.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "querystring": params.urlencode(),
+            "overdue": list(late[:50]),
+        },
+    )
+
+
+ACTIONS = {
+    "assign": AssignForm,
+    "answer": AnswerForm,
+    "close": CloseForm,
+    "reopen": StaffReopenForm,
+}
+
+
+def complaint_staff(request, pk):
+    refused = _require_officer(request)
+    if refused:
+        return refused
+    complaint = _fetch(selectors.get_complaint_for, request.user, pk)
+    officers = selectors.complaint_officers()
+    forms = {
+        "assign": AssignForm(officers=officers, initial={"assignee": complaint.assigned_to_id}),
+        "answer": AnswerForm(initial={"answer": complaint.answer}),
+        "close": CloseForm(),
+        "reopen": StaffReopenForm(),
+    }
+    status = 200
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action in ACTIONS:
+        kwargs = {"officers": officers} if action == "assign" else {}
+        form = ACTIONS[action](request.POST, **kwargs)
+        forms[action] = form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "assign":
+                    services.assign_complaint(
+                        actor=request.user, complaint=complaint, assignee=data["assignee"]
+                    )
+                elif action == "answer":
+                    services.answer_complaint(
+                        actor=request.user, complaint=complaint, answer=data["answer"]
+                    )
+                elif action == "close":
+                    services.close_complaint(
+                        actor=request.user, complaint=complaint, reason=data["reason"]
+                    )
+                else:
+                    services.reopen_complaint(
+                        actor=request.user, complaint=complaint, reason=data["reason"]
+                    )
+            except CartaError as error:
+                apply_service_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Operazione registrata."))
+                return redirect("feedback_complaint_staff", pk=complaint.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "feedback/complaint_staff.html",
+        {
+            "complaint": complaint,
+            "forms": forms,
+            "overdue": complaint.status in OPEN_STATUSES and complaint.deadline_at < timezone.now(),
+            "can_reopen": services.can_still_reopen(complaint),
+            "staff_url": reverse("feedback_complaint_staff", args=[complaint.pk]),
+        },
+        status=status,
+    )
+
+
+# --- One's own data -------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def my_data(request):
+    """The JSON download of what the platform holds about the signed-in person."""
+    body = json.dumps(personal_data_of(request.user), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"carta-dati-{request.user.username}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
