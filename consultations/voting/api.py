@@ -1,0 +1,213 @@
+"""API of the voting app: ``consultations`` with ``ballots``, ``results``, ``receipts``.
+
+Views parse with an input serializer, fetch and authorize with a selector (404 for what
+does not exist, 403 for what the caller may see but not do), call a service, and answer
+with an output serializer or a selector's result. Errors take the common shape.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from carta.errors import NotAllowed
+from consultations.voting import selectors, services
+from consultations.voting import serializers as s
+from consultations.voting.models import Status
+from stakeholders.models import Organization
+
+
+def _organization(pk):
+    if pk in (None, ""):
+        return None
+    organization = Organization.objects.filter(pk=pk).first()
+    if organization is None:
+        # An unknown organization is refused like one the caller may not act for.
+        raise NotAllowed()
+    return organization
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Elenco delle consultazioni",
+        parameters=[OpenApiParameter("status", str, enum=Status.values)],
+        responses=s.ConsultationListSerializer(many=True),
+    ),
+    retrieve=extend_schema(summary="Una consultazione con le sue domande"),
+    create=extend_schema(
+        summary="Crea una consultazione (Ufficio di Piano)",
+        request=s.ConsultationInputSerializer,
+        responses={201: s.ConsultationSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Modifica una consultazione prima dell'apertura",
+        request=s.ConsultationPatchSerializer,
+        responses=s.ConsultationSerializer,
+    ),
+)
+class ConsultationViewSet(viewsets.GenericViewSet):
+    serializer_class = s.ConsultationSerializer
+    filter_backends: list = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.consultations_visible_to(
+            self.request.user, status=self.request.query_params.get("status", "")
+        )
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.ConsultationListSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        consultation = selectors.get_consultation_for(request.user, pk)
+        return Response(s.ConsultationSerializer(consultation).data)
+
+    def create(self, request):
+        if not request.user.is_authenticated:
+            raise NotAllowed()
+        data = s.ConsultationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = services.create_consultation(actor=request.user, **data.validated_data)
+        consultation = selectors.get_consultation_for(request.user, consultation.pk)
+        return Response(s.ConsultationSerializer(consultation).data, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        consultation = selectors.get_consultation_for(request.user, pk, manage=True)
+        data = s.ConsultationPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.update_consultation(
+            actor=request.user, consultation=consultation, **data.validated_data
+        )
+        consultation = selectors.get_consultation_for(request.user, pk)
+        return Response(s.ConsultationSerializer(consultation).data)
+
+    @extend_schema(
+        summary="Chiude in anticipo una consultazione aperta, con un motivo",
+        request=s.CloseSerializer,
+        responses=s.ConsultationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        consultation = selectors.get_consultation_for(request.user, pk, manage=True)
+        data = s.CloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.close_consultation_early(
+            actor=request.user, consultation=consultation, reason=data.validated_data["reason"]
+        )
+        consultation = selectors.get_consultation_for(request.user, pk)
+        return Response(s.ConsultationSerializer(consultation).data)
+
+
+def _receipt_body(consultation, result, organization, clean_answers):
+    return {
+        "consultation": consultation.pk,
+        "electorate": result.electorate,
+        "organization": organization.pk if organization else None,
+        "secret": consultation.is_secret,
+        "receipt": result.receipt,
+        "answers": None if consultation.is_secret else clean_answers,
+    }
+
+
+class BallotsView(APIView):
+    """``/consultations/{id}/ballots/``: cast (POST), the bulletin (GET)."""
+
+    throttle_scope = "vote"
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsAuthenticated()]
+        return []
+
+    def get_throttles(self):
+        if self.request.method != "POST":
+            self.throttle_scope = None
+        return super().get_throttles()
+
+    @extend_schema(
+        summary="Vota",
+        description="Un voto per persona (cittadini) o per organizzazione. 400 se una "
+        "risposta non è valida (con la domanda indicata), 403 senza diritto di voto, 409 "
+        "se la consultazione non è aperta (codice not_open) o se il voto è già stato dato "
+        "(codice already_voted). Per il voto segreto la risposta contiene la ricevuta, "
+        "mostrata una volta sola.",
+        request=s.BallotInputSerializer,
+        responses={201: s.BallotReceiptSerializer},
+    )
+    def post(self, request, pk):
+        consultation = selectors.get_consultation_for(request.user, pk)
+        data = s.BallotInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = _organization(data.validated_data.get("organization"))
+        result = services.cast_ballot(
+            actor=request.user,
+            consultation=consultation,
+            answers=data.validated_data["answers"],
+            organization=organization,
+        )
+        body = _receipt_body(consultation, result, organization, result.record.answers)
+        return Response(body, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Il bollettino delle schede",
+        description="Voto segreto: dopo la chiusura, ogni scheda con l'hash della sua "
+        "ricevuta, in ordine di hash, concatenate da una catena di hash. Voto palese: le "
+        "schede nominative, quando i risultati sono visibili.",
+        responses=s.BulletinSerializer,
+    )
+    def get(self, request, pk):
+        consultation = selectors.get_consultation_for(request.user, pk)
+        return Response(selectors.bulletin(consultation))
+
+
+class OwnBallotView(APIView):
+    """``/consultations/{id}/ballots/mine/``: change a public ballot where allowed."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "vote"
+
+    @extend_schema(
+        summary="Modifica il proprio voto palese (se la consultazione lo consente)",
+        request=s.BallotInputSerializer,
+        responses=s.BallotReceiptSerializer,
+    )
+    def put(self, request, pk):
+        consultation = selectors.get_consultation_for(request.user, pk)
+        data = s.BallotInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = _organization(data.validated_data.get("organization"))
+        record = services.change_ballot(
+            actor=request.user,
+            consultation=consultation,
+            answers=data.validated_data["answers"],
+            organization=organization,
+        )
+        result = services.CastResult(record=record, electorate=record.electorate, receipt=None)
+        return Response(_receipt_body(consultation, result, organization, record.answers))
+
+
+class ResultsView(APIView):
+    @extend_schema(
+        summary="Risultati: affluenza, quorum e, se visibili, conteggi per domanda ed elettorato",
+        responses=s.ResultsSerializer,
+    )
+    def get(self, request, pk):
+        consultation = selectors.get_consultation_for(request.user, pk)
+        return Response(selectors.consultation_results(consultation))
+
+
+class ReceiptView(APIView):
+    throttle_scope = "tracking"
+
+    @extend_schema(
+        summary="Verifica una ricevuta di voto segreto",
+        responses=s.ReceiptCheckSerializer,
+    )
+    def get(self, request, pk, token):
+        consultation = selectors.get_consultation_for(request.user, pk, with_questions=False)
+        return Response(selectors.check_receipt(consultation, token))

@@ -1,0 +1,92 @@
+"""Live tally pushes, coalesced to at most two a second per consultation.
+
+Time is cut into half-second slots. The first change in a slot pushes at once (it claims
+the slot in the cache); later changes in the same slot schedule one trailing push at the
+start of the next slot, so that the last state always arrives. Slots and pending marks
+live in the shared cache (Redis in production), so the limit holds across workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.core.cache import cache
+from django.db import close_old_connections, connection
+
+from carta.events import broadcast
+from consultations.voting.events import TallyEvent, consultation_group
+
+logger = logging.getLogger(__name__)
+
+SLOT_SECONDS = 0.5
+
+
+def payload(consultation_id: int) -> TallyEvent | None:
+    """What every subscriber may see: turnout, and the results where visible."""
+    from consultations.voting.models import Consultation
+    from consultations.voting.selectors import _with_questions, consultation_results
+
+    consultation = _with_questions(Consultation.objects.filter(pk=consultation_id)).first()
+    if consultation is None:
+        return None
+    results = consultation_results(consultation)
+    return {
+        "type": "tally",
+        "consultation": consultation_id,
+        "status": results["status"],
+        "turnout": [
+            {
+                "electorate": e["electorate"],
+                "ballots": e["ballots"],
+                "eligible": e["eligible"],
+                "turnout_percent": e["turnout_percent"],
+            }
+            for e in results["electorates"]
+        ],
+        "results": results if results["tally_visible"] else None,
+    }
+
+
+def push(consultation_id: int) -> None:
+    event = payload(consultation_id)
+    if event is not None:
+        broadcast(consultation_group(consultation_id), dict(event))
+
+
+def _slot(now: float) -> int:
+    return int(now / SLOT_SECONDS)
+
+
+def tally_changed(consultation_id: int, *, force: bool = False) -> None:
+    """Called on commit after a ballot: push now, or once at the next slot."""
+    now = time.time()
+    slot = _slot(now)
+    if force or cache.add(f"voting:push:{consultation_id}:{slot}", 1, timeout=5):
+        push(consultation_id)
+        return
+    if cache.add(f"voting:pending:{consultation_id}:{slot}", 1, timeout=5):
+        delay = (slot + 1) * SLOT_SECONDS - now
+        timer = threading.Timer(delay, _trailing, args=(consultation_id, slot + 1))
+        timer.daemon = True
+        timer.start()
+
+
+def _trailing(consultation_id: int, slot: int) -> None:
+    try:
+        close_old_connections()
+        if cache.add(f"voting:push:{consultation_id}:{slot}", 1, timeout=5):
+            push(consultation_id)
+        else:
+            # Someone pushed in this slot already, possibly before the last change
+            # committed: try once more in the next slot.
+            if cache.add(f"voting:pending:{consultation_id}:{slot}", 1, timeout=5):
+                delay = max(0.0, (slot + 1) * SLOT_SECONDS - time.time())
+                timer = threading.Timer(delay, _trailing, args=(consultation_id, slot + 1))
+                timer.daemon = True
+                timer.start()
+    except Exception:  # noqa: BLE001 - a lost push is caught up by the next one
+        logger.warning("trailing tally push failed for %s", consultation_id, exc_info=True)
+    finally:
+        connection.close()

@@ -1,0 +1,163 @@
+"""Input and output shapes of the voting API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from consultations.voting.models import (
+    Consultation,
+    Electorate,
+    Option,
+    Question,
+    QuestionKind,
+    ResultsVisibility,
+    Secrecy,
+    SubjectItem,
+    SubjectKind,
+)
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Option
+        fields = ["id", "label"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    options = OptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = ["id", "kind", "text", "help_text", "max_choices", "section_key", "options"]
+
+
+class SubjectItemSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="content_type.model", read_only=True)
+
+    class Meta:
+        model = SubjectItem
+        fields = ["kind", "object_id", "label", "url"]
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    questions = QuestionSerializer(many=True, read_only=True)
+    subject = SubjectItemSerializer(source="subject_items", many=True, read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "title",
+            "description",
+            "status",
+            "subject_kind",
+            "subject",
+            "opens_at",
+            "closes_at",
+            "electorate",
+            "secrecy",
+            "results_visibility",
+            "quorum_percent",
+            "threshold_percent",
+            "changeable",
+            "closed_early_at",
+            "closed_early_reason",
+            "questions",
+        ]
+
+
+class ConsultationListSerializer(ConsultationSerializer):
+    class Meta(ConsultationSerializer.Meta):
+        fields = [
+            f for f in ConsultationSerializer.Meta.fields if f not in ("questions", "subject")
+        ]
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    text = serializers.CharField(max_length=500)
+    help_text = serializers.CharField(required=False, allow_blank=True, default="")
+    max_choices = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    section_key = serializers.CharField(required=False, allow_blank=True, default="")
+    options = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, default=list
+    )
+
+
+class ConsultationInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    subject_kind = serializers.ChoiceField(choices=SubjectKind.choices, default=SubjectKind.FREE)
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    electorate = serializers.ChoiceField(choices=Electorate.choices, default=Electorate.CITIZENS)
+    secrecy = serializers.ChoiceField(choices=Secrecy.choices, default=Secrecy.PUBLIC)
+    results_visibility = serializers.ChoiceField(
+        choices=ResultsVisibility.choices, default=ResultsVisibility.AFTER_CLOSE
+    )
+    quorum_percent = serializers.IntegerField(min_value=0, max_value=100, default=0)
+    threshold_percent = serializers.IntegerField(min_value=0, max_value=100, default=50)
+    changeable = serializers.BooleanField(default=False)
+    questions = QuestionInputSerializer(many=True)
+
+
+class ConsultationPatchSerializer(ConsultationInputSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class CloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class BallotInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        help_text="Per ogni domanda (chiave: id della domanda): id dell'opzione (scelta "
+        "singola), elenco di id (scelta multipla), 'yes'/'no'/'abstain', elenco ordinato di "
+        "tutti gli id (ordinamento), intero 1-5 (scala)."
+    )
+    organization = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Votare a nome di questa organizzazione."
+    )
+
+
+class BallotReceiptSerializer(serializers.Serializer):
+    consultation = serializers.IntegerField()
+    electorate = serializers.CharField()
+    organization = serializers.IntegerField(allow_null=True)
+    secret = serializers.BooleanField()
+    receipt = serializers.CharField(
+        allow_null=True, help_text="Solo per il voto segreto: mostrata una volta sola."
+    )
+    answers = serializers.DictField(allow_null=True)
+
+
+class ReceiptCheckSerializer(serializers.Serializer):
+    receipt_hash = serializers.CharField()
+    electorate = serializers.CharField()
+    answers = serializers.DictField()
+    counted = serializers.BooleanField()
+    published = serializers.BooleanField()
+
+
+class ResultsSerializer(serializers.Serializer):
+    """Documentation shape of ``consultation_results``."""
+
+    consultation = serializers.IntegerField()
+    status = serializers.CharField()
+    secrecy = serializers.CharField()
+    results_visibility = serializers.CharField()
+    tally_visible = serializers.BooleanField()
+    batched = serializers.BooleanField()
+    batch_size = serializers.IntegerField(allow_null=True)
+    threshold_percent = serializers.IntegerField()
+    electorates = serializers.ListField(child=serializers.DictField())
+
+
+class BulletinSerializer(serializers.Serializer):
+    consultation = serializers.IntegerField()
+    start = serializers.CharField()
+    head = serializers.CharField()
+    published_head = serializers.CharField(allow_null=True)
+    ballots = serializers.ListField(child=serializers.DictField())

@@ -1,0 +1,60 @@
+"""Fixtures of the voting tests: consultations with one question of every kind, and a
+valid ballot for them."""
+
+from pathlib import Path
+
+import pytest
+
+from consultations.voting.models import QuestionKind
+
+FALLBACK_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@pytest.fixture(autouse=True)
+def _fallback_templates(settings):
+    """Stand-ins for the shared ``base.html`` and field template, placed *after* the
+    project's directories: used only while the shared ones are missing."""
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], FALLBACK_TEMPLATES]}
+    ]
+
+
+def valid_answers(consultation) -> dict:
+    """A valid ballot: first option, first two, yes, options in order, 4."""
+    answers = {}
+    for question in consultation.questions.prefetch_related("options"):
+        ids = [o.pk for o in question.options.all()]
+        answers[str(question.pk)] = {
+            QuestionKind.SINGLE: ids[:1] and ids[0],
+            QuestionKind.MULTIPLE: ids[:2],
+            QuestionKind.YES_NO: "yes",
+            QuestionKind.RANKING: ids,
+            QuestionKind.SCALE: 4,
+        }[question.kind]
+    return answers
+
+
+@pytest.fixture
+def answers_for():
+    return valid_answers
+
+
+@pytest.fixture
+def consultation(db):
+    from tests.factories import ConsultationFactory
+
+    return ConsultationFactory()
+
+
+@pytest.fixture
+def org_consultation(db):
+    from tests.factories import ConsultationFactory
+
+    return ConsultationFactory(electorate="organizations")
+
+
+@pytest.fixture
+def secret_consultation(db):
+    from tests.factories import ConsultationFactory
+
+    return ConsultationFactory(secrecy="secret")
