@@ -105,7 +105,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "carta.urls"
 FORM_RENDERER = "carta.forms.FormRenderer"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 ASGI_APPLICATION = "carta.asgi.application"
 WSGI_APPLICATION = None
 

@@ -1,0 +1,54 @@
+"""API fuzzing: schemathesis generates requests for every operation of /api/schema/.
+
+Run as an anonymous visitor and as a signed-in citizen (token authentication), bounded to
+a few examples per operation so that the whole run takes minutes. Checks: no 5xx, every
+response's body matches the schema of its operation, and declared content types.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis import checks
+
+pytestmark = pytest.mark.fuzz
+
+CHECKS = [
+    checks.not_a_server_error,
+    checks.response_schema_conformance,
+    checks.content_type_conformance,
+]
+
+
+@pytest.fixture
+def api_schema(db):
+    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+FUZZ_SETTINGS = settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_api_as_anonymous_never_fails_and_matches_its_schema(case):
+    response = case.call()
+    case.validate_response(response, checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_api_as_citizen_never_fails_and_matches_its_schema(case, citizen):
+    token, _created = Token.objects.get_or_create(user=citizen)
+    response = case.call(headers={"Authorization": f"Token {token.key}"})
+    case.validate_response(response, checks=CHECKS)
