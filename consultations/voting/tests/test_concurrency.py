@@ -1,0 +1,101 @@
+"""One voter, one ballot, under concurrency: the register's unique constraint decides."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from carta.errors import Conflict
+from consultations.voting import services
+from consultations.voting.models import Consultation, TallyCounter, VoterRecord
+from tests.factories import ConsultationFactory, UserFactory
+
+SIMULTANEOUS = 60
+
+
+def _race(consultation_id, voter, answers, organization=None):
+    barrier = threading.Barrier(SIMULTANEOUS)
+    outcomes = []
+    lock = threading.Lock()
+
+    def attempt():
+        try:
+            consultation = Consultation.objects.get(pk=consultation_id)
+            barrier.wait(timeout=30)
+            try:
+                services.cast_ballot(
+                    actor=voter,
+                    consultation=consultation,
+                    answers=answers,
+                    organization=organization,
+                )
+                outcome = "stored"
+            except Conflict as error:
+                outcome = error.code
+        except Exception as error:  # noqa: BLE001 - reported as the outcome
+            outcome = repr(error)
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=attempt) for _ in range(SIMULTANEOUS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_ballots_of_one_citizen_store_exactly_one(answers_for):
+    consultation = ConsultationFactory(secrecy="secret")
+    voter = UserFactory()
+    outcomes = _race(consultation.pk, voter, answers_for(consultation))
+    assert outcomes.count("stored") == 1, outcomes
+    assert outcomes.count("already_voted") == SIMULTANEOUS - 1, outcomes
+    assert VoterRecord.objects.filter(consultation=consultation).count() == 1
+    from consultations.voting.models import Ballot
+
+    assert Ballot.objects.filter(consultation=consultation).count() == 1
+    assert sum(TallyCounter.objects.filter(key="ballots").values_list("count", flat=True)) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_ballots_for_one_organization_store_exactly_one(answers_for, org_a, rep_a):
+    consultation = ConsultationFactory(electorate="organizations")
+    outcomes = _race(consultation.pk, rep_a, answers_for(consultation), organization=org_a)
+    assert outcomes.count("stored") == 1, outcomes
+    assert outcomes.count("already_voted") == SIMULTANEOUS - 1, outcomes
+    assert VoterRecord.objects.filter(consultation=consultation).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_many_voters_at_once_are_all_counted(answers_for):
+    consultation = ConsultationFactory()
+    voters = UserFactory.create_batch(40)
+    answers = answers_for(consultation)
+    errors = []
+
+    def vote(person):
+        try:
+            services.cast_ballot(
+                actor=person,
+                consultation=Consultation.objects.get(pk=consultation.pk),
+                answers=answers,
+            )
+        except Exception as error:  # noqa: BLE001
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote, args=(p,)) for p in voters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(TallyCounter.objects.filter(key="ballots").values_list("count", flat=True)) == 40

@@ -1,0 +1,118 @@
+"""Live tally over the websocket: what arrives, to whom, and how often."""
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from carta.asgi import application
+from consultations.voting import live, services
+from tests.factories import ConsultationFactory, UserFactory
+
+
+def _headers(origin=b"http://testserver"):
+    return [(b"origin", origin), (b"host", b"testserver")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_ballot_pushes_turnout_and_the_visible_tally(answers_for):
+    consultation = ConsultationFactory()
+    answers = answers_for(consultation)
+
+    async def scenario():
+        socket = WebsocketCommunicator(
+            application, f"/ws/consultations/{consultation.pk}/", headers=_headers()
+        )
+        connected, _ = await socket.connect()
+        assert connected
+        initial = await socket.receive_json_from(timeout=5)
+        await sync_to_async(services.cast_ballot)(
+            actor=await sync_to_async(UserFactory)(), consultation=consultation, answers=answers
+        )
+        update = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return initial, update
+
+    initial, update = async_to_sync(scenario)()
+    assert initial["type"] == "tally" and initial["turnout"][0]["ballots"] == 0
+    assert update["turnout"][0]["ballots"] == 1
+    assert update["results"]["electorates"][0]["questions"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hidden_tally_is_never_pushed(answers_for):
+    consultation = ConsultationFactory(results_visibility="after_close")
+    answers = answers_for(consultation)
+
+    async def scenario():
+        socket = WebsocketCommunicator(
+            application, f"/ws/consultations/{consultation.pk}/", headers=_headers()
+        )
+        await socket.connect()
+        await socket.receive_json_from(timeout=5)
+        await sync_to_async(services.cast_ballot)(
+            actor=await sync_to_async(UserFactory)(), consultation=consultation, answers=answers
+        )
+        update = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return update
+
+    update = async_to_sync(scenario)()
+    assert update["turnout"][0]["ballots"] == 1 and update["results"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_consultation_and_a_foreign_origin_are_refused():
+    consultation = ConsultationFactory()
+
+    async def scenario(path, origin):
+        socket = WebsocketCommunicator(application, path, headers=_headers(origin))
+        connected, _ = await socket.connect()
+        if connected:
+            await socket.disconnect()
+        return connected
+
+    assert async_to_sync(scenario)("/ws/consultations/999999/", b"http://testserver") is False
+    assert (
+        async_to_sync(scenario)(f"/ws/consultations/{consultation.pk}/", b"http://evil.example")
+        is False
+    )
+
+
+def test_bursts_are_coalesced_to_two_pushes_a_second_with_a_trailing_one(monkeypatch):
+    pushes, timers = [], []
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(live.time, "time", lambda: clock["now"])
+    monkeypatch.setattr(live, "push", lambda pk: pushes.append((pk, clock["now"])))
+
+    class FakeTimer:
+        def __init__(self, delay, function, args):
+            timers.append((clock["now"] + delay, function, args))
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(live.threading, "Timer", FakeTimer)
+    monkeypatch.setattr(live, "close_old_connections", lambda: None)
+    monkeypatch.setattr(
+        live, "connection", type("NoConnection", (), {"close": lambda self: None})()
+    )
+    from django.core.cache import cache
+
+    cache.clear()
+    # 100 ballots over one second: one every 10 ms
+    for _ in range(100):
+        live.tally_changed(7)
+        clock["now"] += 0.01
+        while timers and timers[0][0] <= clock["now"]:
+            _at, function, args = timers.pop(0)
+            function(*args)
+    # let the trailing push fire
+    clock["now"] += 1
+    while timers:
+        _at, function, args = timers.pop(0)
+        function(*args)
+    times = [t for _pk, t in pushes]
+    assert 2 <= len(times) <= 4  # at most two per second over the ~1.5 s observed
+    for earlier, later in zip(times, times[1:], strict=False):
+        assert later - earlier >= 0.49
+    assert times[-1] >= 1000.99  # the trailing push came after the last ballot
