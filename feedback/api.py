@@ -18,11 +18,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carta.errors import NotFound
+from carta.errors import NotAllowed, NotFound
 from carta.ratelimit import client_ip
-from feedback import charter, selectors, services
+from feedback import charter, periods, selectors, services
 from feedback import permissions as perms
 from feedback import serializers as s
+from feedback.dashboard import build_dashboard
 from feedback.models import ComplaintCategory, ComplaintStatus
 from feedback.privacy import personal_data_of
 
@@ -224,3 +225,126 @@ class MyDataView(APIView):
         response["Content-Disposition"] = 'attachment; filename="carta-dati.json"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Valutazioni (tutte per il personale, le proprie per gli altri)",
+        parameters=[OpenApiParameter("service_key", str), OpenApiParameter("period", str)],
+    ),
+)
+class EvaluationViewSet(viewsets.GenericViewSet):
+    serializer_class = s.EvaluationSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        queryset = selectors.evaluations_visible_to(self.request.user)
+        params = self.request.query_params
+        if params.get("service_key"):
+            queryset = queryset.filter(service_key=params["service_key"])
+        if params.get("period"):
+            queryset = queryset.filter(period=params["period"])
+        return queryset
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.EvaluationSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Valuta un servizio della Carta in vigore (anche senza accedere)",
+        description=(
+            "Voti da 1 a 5. Una valutazione per persona e servizio ogni 30 giorni: 409 per "
+            "gli utenti registrati, 429 per indirizzo di rete per chi non ha effettuato "
+            "l'accesso."
+        ),
+        request=s.EvaluationCreateSerializer,
+        responses={201: s.EvaluationSerializer},
+    )
+    def create(self, request):
+        data = s.EvaluationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        service = charter.service_in_force(values.pop("service"))
+        evaluation = services.submit_evaluation(
+            actor=request.user, service=service, client_address=client_ip(request), **values
+        )
+        return Response(s.EvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Valori misurati per gli impegni di qualità",
+        parameters=[OpenApiParameter("service_key", str), OpenApiParameter("period", str)],
+    ),
+)
+class MeasurementViewSet(viewsets.GenericViewSet):
+    serializer_class = s.MeasurementSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.measurements_list(
+            service_key=params.get("service_key", ""), period=params.get("period", "")
+        )
+
+    def _context(self):
+        return {"staff": perms.can_view_staff_dashboard(self.request.user)}
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        data = s.MeasurementSerializer(page, many=True, context=self._context()).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary="Registra o corregge il valore di un trimestre (personale incaricato)",
+        request=s.MeasurementCreateSerializer,
+        responses={201: s.MeasurementSerializer},
+    )
+    def create(self, request):
+        data = s.MeasurementCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not perms.can_record_measurements(request.user):
+            raise NotAllowed(_("Solo il personale incaricato può registrare le misurazioni."))
+        values = dict(data.validated_data)
+        commitment = charter.commitment_in_force(values.pop("commitment"))
+        measurement = services.record_measurement(
+            actor=request.user, commitment=commitment, **values
+        )
+        return Response(
+            s.MeasurementSerializer(measurement, context=self._context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class DashboardView(APIView):
+    """Figures of the commitments dashboard; staff also get open/overdue counts, notes."""
+
+    @extend_schema(
+        summary="Cruscotto degli impegni: misure, soddisfazione, reclami per trimestre",
+        parameters=[OpenApiParameter("quarters", int, description="Quanti trimestri (1-12)")],
+        responses=drf_serializers.DictField(),
+    )
+    def get(self, request):
+        try:
+            count = min(max(int(request.query_params.get("quarters", 4)), 1), 12)
+        except ValueError:
+            count = 4
+        data = build_dashboard(
+            quarters=periods.recent_quarters(count),
+            staff=perms.can_view_staff_dashboard(request.user),
+        )
+        return Response(_jsonable(data))
+
+
+def _jsonable(value):
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

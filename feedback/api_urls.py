@@ -7,8 +7,13 @@ from feedback import api
 
 router = SimpleRouter()
 router.register("complaints", api.ComplaintViewSet, basename="complaint")
+router.register("evaluations", api.EvaluationViewSet, basename="evaluation")
+router.register(
+    "commitment-measurements", api.MeasurementViewSet, basename="commitment-measurement"
+)
 
 urlpatterns = [
+    path("dashboard/", api.DashboardView.as_view(), name="api-dashboard"),
     path("me/data/", api.MyDataView.as_view(), name="api-my-data"),
     *router.urls,
 ]

@@ -9,9 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from feedback import services
-from feedback.models import ComplaintCategory, ComplaintStatus
-
-RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+from feedback.models import ComplaintCategory, ComplaintStatus, Direction
 
 
 def _privacy_label():
@@ -21,19 +19,13 @@ def _privacy_label():
     )
 
 
-class ServiceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return getattr(obj, "title", None) or getattr(obj, "name", None) or str(obj)
+def service_choices(catalogue, empty_label) -> list:
+    return [("", empty_label)] + [(str(s.id), s.title) for s in catalogue]
 
 
 class ComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("Tipo di segnalazione"), choices=ComplaintCategory.choices)
-    service = ServiceChoiceField(
-        label=_("Servizio interessato"),
-        queryset=None,
-        required=False,
-        empty_label=_("Nessun servizio in particolare"),
-    )
+    service = forms.ChoiceField(label=_("Servizio interessato"), required=False)
     description = forms.CharField(
         label=_("Descrizione"),
         max_length=services.DESCRIPTION_MAX,
@@ -57,12 +49,14 @@ class ComplaintForm(forms.Form):
     )
     privacy_consent = forms.BooleanField(label=lazy(_privacy_label, str)(), required=True)
 
-    def __init__(self, *args, services_queryset=None, **kwargs):
+    def __init__(self, *args, catalogue=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if services_queryset is None:
+        if not catalogue:
             del self.fields["service"]
         else:
-            self.fields["service"].queryset = services_queryset
+            self.fields["service"].choices = service_choices(
+                catalogue, _("Nessun servizio in particolare")
+            )
 
 
 class TrackForm(forms.Form):
@@ -128,3 +122,62 @@ class StaffReopenForm(forms.Form):
         max_length=services.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+def _rating_field(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "rating"}),
+        help_text=_("1 = molto insoddisfatto, 5 = molto soddisfatto"),
+    )
+
+
+class EvaluationForm(forms.Form):
+    service = forms.ChoiceField(label=_("Servizio che ha utilizzato"))
+    access = _rating_field(_("Facilità di accesso al servizio"))
+    timeliness = _rating_field(_("Tempestività"))
+    courtesy = _rating_field(_("Cortesia e professionalità del personale"))
+    clarity = _rating_field(_("Chiarezza delle informazioni ricevute"))
+    overall = _rating_field(_("Giudizio complessivo"))
+    comment = forms.CharField(
+        label=_("Commento (facoltativo)"),
+        required=False,
+        max_length=services.COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Massimo %(max)d caratteri. Non inserisca dati personali: il commento è letto "
+            "dal personale dell'Ambito."
+        )
+        % {"max": services.COMMENT_MAX},
+    )
+
+    def __init__(self, *args, catalogue=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = service_choices(catalogue, _("Scelga un servizio"))
+
+
+class MeasurementForm(forms.Form):
+    commitment = forms.ChoiceField(label=_("Impegno di qualità"))
+    period = forms.CharField(
+        label=_("Trimestre"), max_length=7, help_text=_("Per esempio 2026-Q1.")
+    )
+    value = forms.DecimalField(label=_("Valore misurato"), max_digits=12, decimal_places=2)
+    direction = forms.ChoiceField(
+        label=_("Il valore rispetta l'impegno se è"),
+        choices=[("", _("come indicato nella Carta"))] + list(Direction.choices),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Nota"),
+        required=False,
+        max_length=services.NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, catalogue=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].choices = [
+            (str(c.id), f"{s.title} — {c.indicator}") for s in catalogue for c in s.commitments
+        ]

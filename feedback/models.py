@@ -2,9 +2,12 @@
 record against the Carta's quality commitments.
 
 Evaluations, complaints and measurements refer to the Carta's services and commitments
-twice: by foreign key to the row of the revision that was in force when they were made
-(what exactly was judged), and by its stable ``key`` (so that trends follow a service
-across revisions). Aggregates group by the key.
+twice: by the id of the row of the revision that was in force when they were made (what
+exactly was judged; ``*_ref``) and by its stable ``key`` (so that trends follow a service
+across revisions). Aggregates group by the key. The id is a plain column, not a foreign
+key, while the Carta's models are written in parallel: ``feedback.charter`` checks it on
+every write (unknown or superseded: 400), and a later migration can turn it into a
+foreign key without moving data (see docs/feedback.md).
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ class Complaint(TimeStampedModel):
 
     tracking_hash = models.CharField(max_length=64, unique=True, editable=False)
     category = models.CharField(_("tipo"), max_length=20, choices=ComplaintCategory.choices)
+    service_ref = models.PositiveBigIntegerField(
+        _("servizio (id nella Carta)"), null=True, blank=True
+    )
     service_key = models.CharField(_("chiave del servizio"), max_length=100, blank=True)
     description = models.TextField(_("descrizione"))
     contact_name = models.CharField(_("nome e cognome"), max_length=150, blank=True)
@@ -109,3 +115,91 @@ class Complaint(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"{self.pk:06d}" if self.pk else ""
+
+
+class Evaluation(models.Model):
+    """One person's 1-5 judgement of a service of the Carta in force."""
+
+    service_ref = models.PositiveBigIntegerField(_("servizio (id nella Carta)"))
+    service_key = models.CharField(_("chiave del servizio"), max_length=100, db_index=True)
+    access = models.PositiveSmallIntegerField(_("accesso al servizio"))
+    timeliness = models.PositiveSmallIntegerField(_("tempestività"))
+    courtesy = models.PositiveSmallIntegerField(_("cortesia e professionalità"))
+    clarity = models.PositiveSmallIntegerField(_("chiarezza delle informazioni"))
+    overall = models.PositiveSmallIntegerField(_("giudizio complessivo"))
+    comment = models.TextField(_("commento"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluations",
+    )
+    created_at = models.DateTimeField(_("inviata il"), db_index=True)
+    period = models.CharField(_("trimestre"), max_length=7, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("valutazione")
+        verbose_name_plural = _("valutazioni")
+        indexes = [models.Index(fields=["service_key", "period"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    access__gte=1,
+                    access__lte=5,
+                    timeliness__gte=1,
+                    timeliness__lte=5,
+                    courtesy__gte=1,
+                    courtesy__lte=5,
+                    clarity__gte=1,
+                    clarity__lte=5,
+                    overall__gte=1,
+                    overall__lte=5,
+                ),
+                name="evaluation_ratings_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_key} {self.period}: {self.overall}/5"
+
+
+class Direction(models.TextChoices):
+    AT_LEAST = "at_least", _("almeno il valore obiettivo (≥)")
+    AT_MOST = "at_most", _("al massimo il valore obiettivo (≤)")
+
+
+class CommitmentMeasurement(models.Model):
+    """The value staff measured for a quality commitment in one quarter."""
+
+    commitment_ref = models.PositiveBigIntegerField(_("impegno (id nella Carta)"))
+    commitment_key = models.CharField(_("chiave dell'impegno"), max_length=100)
+    service_key = models.CharField(_("chiave del servizio"), max_length=100, db_index=True)
+    period = models.CharField(_("trimestre"), max_length=7)
+    value = models.DecimalField(_("valore misurato"), max_digits=12, decimal_places=2)
+    direction = models.CharField(
+        _("il valore rispetta l'impegno se è"),
+        max_length=10,
+        choices=Direction.choices,
+        default=Direction.AT_LEAST,
+    )
+    note = models.TextField(_("nota"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("registrato il"), auto_now=True)
+
+    class Meta:
+        ordering = ["service_key", "commitment_key", "period"]
+        verbose_name = _("misurazione di un impegno")
+        verbose_name_plural = _("misurazioni degli impegni")
+        permissions = [("record_measurement", _("Può registrare le misurazioni degli impegni"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment_key", "period"], name="measurement_one_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_key} {self.period}: {self.value}"

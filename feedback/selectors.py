@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from carta.errors import NotAllowed, NotFound
 from feedback import permissions as perms
-from feedback.models import OPEN_STATUSES, Complaint
+from feedback.models import OPEN_STATUSES, CommitmentMeasurement, Complaint, Evaluation
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
@@ -79,3 +79,23 @@ def complaint_officers():
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def evaluations_visible_to(user) -> QuerySet[Evaluation]:
+    """All evaluations (with comments) for staff who handle feedback; one's own for a
+    signed-in person; none for anonymous visitors, who see the aggregates."""
+    if perms.can_view_staff_dashboard(user):
+        return Evaluation.objects.all()
+    if getattr(user, "is_authenticated", False):
+        return Evaluation.objects.filter(user=user)
+    return Evaluation.objects.none()
+
+
+def measurements_list(*, service_key: str = "", period: str = "") -> QuerySet:
+    """Measurements are public figures; ``recorded_by`` joined for the list."""
+    queryset = CommitmentMeasurement.objects.select_related("recorded_by")
+    if service_key:
+        queryset = queryset.filter(service_key=service_key)
+    if period:
+        queryset = queryset.filter(period=period)
+    return queryset

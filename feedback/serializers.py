@@ -13,7 +13,13 @@ from rest_framework import serializers
 
 from feedback import permissions as perms
 from feedback import services
-from feedback.models import Complaint, ComplaintCategory
+from feedback.models import (
+    CommitmentMeasurement,
+    Complaint,
+    ComplaintCategory,
+    Direction,
+    Evaluation,
+)
 
 # --- Complaints -----------------------------------------------------------------------
 
@@ -139,3 +145,93 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=services.REASON_MAX, required=False, allow_blank=True, default=""
     )
+
+
+# --- Evaluations ----------------------------------------------------------------------
+
+RATING = {"min_value": 1, "max_value": 5}
+
+
+class EvaluationCreateSerializer(serializers.Serializer):
+    service = serializers.IntegerField(
+        help_text=_("Identificativo di un servizio della Carta in vigore.")
+    )
+    access = serializers.IntegerField(**RATING, label=_("Accesso al servizio"))
+    timeliness = serializers.IntegerField(**RATING, label=_("Tempestività"))
+    courtesy = serializers.IntegerField(**RATING, label=_("Cortesia e professionalità"))
+    clarity = serializers.IntegerField(**RATING, label=_("Chiarezza delle informazioni"))
+    overall = serializers.IntegerField(**RATING, label=_("Giudizio complessivo"))
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.COMMENT_MAX
+    )
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    """An evaluation without the person: comments are read by staff and by their author."""
+
+    service = serializers.IntegerField(source="service_ref", read_only=True)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "service",
+            "service_key",
+            "period",
+            "access",
+            "timeliness",
+            "courtesy",
+            "clarity",
+            "overall",
+            "comment",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+# --- Measurements ---------------------------------------------------------------------
+
+
+class MeasurementCreateSerializer(serializers.Serializer):
+    commitment = serializers.IntegerField(
+        help_text=_("Identificativo di un impegno di qualità della Carta in vigore.")
+    )
+    period = serializers.CharField(max_length=7, help_text=_("Trimestre, per esempio 2026-Q1."))
+    value = serializers.DecimalField(max_digits=12, decimal_places=2)
+    direction = serializers.ChoiceField(
+        choices=Direction.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Se il valore obiettivo è un minimo (at_least) o un massimo (at_most)."),
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.NOTE_MAX
+    )
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    commitment = serializers.IntegerField(source="commitment_ref", read_only=True)
+    recorded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CommitmentMeasurement
+        fields = [
+            "id",
+            "commitment",
+            "commitment_key",
+            "service_key",
+            "period",
+            "value",
+            "direction",
+            "note",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+    def get_recorded_by(self, measurement) -> str:
+        """Who recorded it: staff only (empty for everyone else)."""
+        if not self.context.get("staff"):
+            return ""
+        return str(measurement.recorded_by) if measurement.recorded_by else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,9 +28,17 @@ from django.utils.translation import gettext_lazy as _
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.permissions import StaffGroup
 from carta.services import notify, record_audit
-from feedback import codes, limits, periods
+from feedback import charter, codes, limits, periods
 from feedback import permissions as perms
-from feedback.models import OPEN_STATUSES, Complaint, ComplaintCategory, ComplaintStatus
+from feedback.models import (
+    OPEN_STATUSES,
+    CommitmentMeasurement,
+    Complaint,
+    ComplaintCategory,
+    ComplaintStatus,
+    Direction,
+    Evaluation,
+)
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -39,6 +48,9 @@ ANSWER_MAX = 10000
 REASON_MAX = 2000
 NAME_MAX = 150
 REOPEN_DAYS = 30
+COMMENT_MAX = 1000
+NOTE_MAX = 2000
+RATINGS = ("access", "timeliness", "courtesy", "clarity", "overall")
 
 
 @dataclass(frozen=True)
@@ -110,9 +122,9 @@ def submit_complaint(
 ) -> SubmittedComplaint:
     """File a complaint or report (anyone); the code is emailed to ``contact_email``.
 
-    ``service`` is a ``Service`` of the Carta in force or None; callers resolve it with
-    ``feedback.charter.service_in_force``. Raises ``InvalidInput`` naming the field at
-    fault, ``RateLimited`` past the ``anonymous_form`` rate for the address.
+    ``service`` is a ``charter.ServiceInfo`` of the Carta in force or None; callers
+    resolve it with ``feedback.charter.service_in_force``. Raises ``InvalidInput`` naming
+    the field at fault, ``RateLimited`` past the ``anonymous_form`` rate for the address.
     """
     if category not in ComplaintCategory.values:
         raise InvalidInput(gettext("Scegli il tipo di segnalazione."), field="category")
@@ -132,6 +144,7 @@ def submit_complaint(
     complaint = Complaint.objects.create(
         tracking_hash=codes.hash_code(code),
         category=category,
+        service_ref=getattr(service, "id", None),
         service_key=getattr(service, "key", "") or "",
         description=description,
         contact_name=contact_name,
@@ -497,3 +510,142 @@ def anonymize_complaints(*, days: int | None = None, now: datetime.datetime | No
             actor=None, verb="complaint.anonymized", changes={"count": count, "after_days": days}
         )
     return count
+
+
+# --- Evaluations ----------------------------------------------------------------------
+
+
+def _rating(value, field: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if isinstance(value, bool) or str(number) != str(value).strip() or not 1 <= number <= 5:
+        raise InvalidInput(gettext("Indichi un valore da 1 a 5."), field=field)
+    return number
+
+
+@transaction.atomic
+def submit_evaluation(
+    *,
+    actor,
+    service,
+    access: int,
+    timeliness: int,
+    courtesy: int,
+    clarity: int,
+    overall: int,
+    comment: str = "",
+    client_address: str | None = None,
+) -> Evaluation:
+    """Record one person's evaluation of a service of the Carta in force.
+
+    ``service`` is a ``charter.ServiceInfo`` (or its id, checked here). One per person
+    per service (by stable key) per ``limits.EVALUATION_DAYS`` days: signed-in people
+    are checked in the database (``Conflict``), anonymous visitors by address
+    (``RateLimited``). Ratings outside 1-5 raise ``InvalidInput`` on their field.
+    """
+    if not isinstance(service, charter.ServiceInfo):
+        service = charter.service_in_force(service)
+    values = {
+        name: _rating(v, name)
+        for name, v in zip(RATINGS, (access, timeliness, courtesy, clarity, overall), strict=True)
+    }
+    comment = _text(comment, field="comment", maximum=COMMENT_MAX, required=False)
+    now = timezone.now()
+    signed_in = getattr(actor, "is_authenticated", False)
+    if signed_in:
+        since = now - datetime.timedelta(days=limits.EVALUATION_DAYS)
+        if Evaluation.objects.filter(
+            user=actor, service_key=service.key, created_at__gte=since
+        ).exists():
+            raise Conflict(
+                _("Ha già valutato questo servizio negli ultimi %(days)s giorni. Grazie!")
+                % {"days": limits.EVALUATION_DAYS},
+                field="service",
+            )
+    else:
+        limits.hit_scope("anonymous_form", client_address, suffix=":evaluation")
+        limits.hit_anonymous_evaluation(client_address, service.key)
+    evaluation = Evaluation.objects.create(
+        service_ref=service.id,
+        service_key=service.key,
+        comment=comment,
+        user=actor if signed_in else None,
+        created_at=now,
+        period=periods.quarter_of(now),
+        **values,
+    )
+    record_audit(
+        actor=actor,
+        verb="evaluation.submitted",
+        target=evaluation,
+        changes={"service": service.key, "overall": values["overall"]},
+    )
+    return evaluation
+
+
+# --- Measurements of commitments ------------------------------------------------------
+
+
+@transaction.atomic
+def record_measurement(
+    *,
+    actor,
+    commitment,
+    period: str,
+    value,
+    direction: str = "",
+    note: str = "",
+) -> CommitmentMeasurement:
+    """Record (or correct) the value measured for a commitment in a quarter.
+
+    ``commitment`` is a ``charter.CommitmentInfo`` of the Carta in force (or its id).
+    ``direction`` says whether the target is a minimum or a maximum; by default the
+    Carta's own, else the one recorded before for the same commitment, else minimum.
+    One row per commitment key and quarter: recording again replaces the value.
+    """
+    if not perms.can_record_measurements(actor):
+        raise NotAllowed(_("Solo il personale incaricato può registrare le misurazioni."))
+    if not isinstance(commitment, charter.CommitmentInfo):
+        commitment = charter.commitment_in_force(commitment)
+    parsed = periods.parse_quarter(period)
+    if parsed is None:
+        raise InvalidInput(gettext("Indichi il trimestre nella forma 2026-Q1."), field="period")
+    period = f"{parsed[0]}-Q{parsed[1]}"
+    if period > periods.quarter_of(timezone.now()):
+        raise InvalidInput(gettext("Il trimestre non può essere futuro."), field="period")
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or abs(number) >= 10**10:
+        raise InvalidInput(gettext("Indichi un numero."), field="value")
+    note = _text(note, field="note", maximum=NOTE_MAX, required=False)
+    existing = (
+        CommitmentMeasurement.objects.select_for_update()
+        .filter(commitment_key=commitment.key)
+        .order_by("-period")
+    )
+    current = existing.filter(period=period).first()
+    if direction and direction not in Direction.values:
+        raise InvalidInput(gettext("Scelta non valida."), field="direction")
+    if not direction:
+        previous = existing.first()
+        direction = commitment.direction or (previous.direction if previous else Direction.AT_LEAST)
+    measurement = current or CommitmentMeasurement(commitment_key=commitment.key, period=period)
+    before = None if current is None else str(current.value)
+    measurement.commitment_ref = commitment.id
+    measurement.service_key = commitment.service_key
+    measurement.value = number.quantize(Decimal("0.01"))
+    measurement.direction = direction
+    measurement.note = note
+    measurement.recorded_by = actor
+    measurement.save()
+    record_audit(
+        actor=actor,
+        verb="measurement.recorded" if current is None else "measurement.corrected",
+        target=measurement,
+        changes={"value": [before, str(measurement.value)], "period": period},
+    )
+    return measurement

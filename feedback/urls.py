@@ -23,5 +23,13 @@ urlpatterns = [
         views.complaint_staff,
         name="feedback_complaint_staff",
     ),
+    path("valuta-e-segnala/valuta/", views.evaluate, name="feedback_evaluate"),
+    path("valuta-e-segnala/impegni/", views.dashboard, name="feedback_dashboard"),
+    path("valuta-e-segnala/impegni.csv", views.dashboard_csv, name="feedback_dashboard_csv"),
+    path(
+        "valuta-e-segnala/impegni/dettaglio/",
+        views.dashboard_staff,
+        name="feedback_dashboard_staff",
+    ),
     path("valuta-e-segnala/i-miei-dati/", views.my_data, name="feedback_my_data"),
 ]

@@ -4,6 +4,7 @@ one's own data. Thin: forms parse, selectors fetch and authorize, services act."
 
 from __future__ import annotations
 
+import csv
 import json
 
 from django.contrib import messages
@@ -21,13 +22,16 @@ from django.views.decorators.cache import never_cache
 from carta.errors import CartaError, NotAllowed, NotFound, RateLimited
 from carta.ratelimit import client_ip
 from carta.views import apply_service_error
-from feedback import charter, selectors, services
+from feedback import charter, periods, selectors, services
 from feedback import permissions as perms
+from feedback.dashboard import build_dashboard, csv_rows
 from feedback.forms import (
     AnswerForm,
     AssignForm,
     CloseForm,
     ComplaintForm,
+    EvaluationForm,
+    MeasurementForm,
     QueueFilterForm,
     ReopenForm,
     StaffReopenForm,
@@ -70,12 +74,13 @@ def landing(request):
 
 def complaint_create(request):
     template = "feedback/complaint_form.html"
-    form = ComplaintForm(request.POST or None, services_queryset=charter.services_in_force())
+    form = ComplaintForm(request.POST or None, catalogue=charter.catalogue())
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
+            service = charter.service_in_force(data.pop("service", None), required=False)
             result = services.submit_complaint(
-                actor=request.user, client_address=client_ip(request), **data
+                actor=request.user, service=service, client_address=client_ip(request), **data
             )
         except RateLimited as error:
             return _rate_limited(request, template, {"form": form}, error)
@@ -300,4 +305,100 @@ def my_data(request):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"carta-dati-{request.user.username}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Evaluations ----------------------------------------------------------------------
+
+
+def evaluate(request):
+    template = "feedback/evaluation_form.html"
+    catalogue = charter.catalogue()
+    initial = {"service": request.GET.get("servizio", "")}
+    form = EvaluationForm(request.POST or None, catalogue=catalogue, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            service = charter.service_in_force(data.pop("service"))
+            services.submit_evaluation(
+                actor=request.user, service=service, client_address=client_ip(request), **data
+            )
+        except RateLimited as error:
+            return _rate_limited(request, template, {"form": form, "catalogue": catalogue}, error)
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Grazie per la sua valutazione: ci aiuta a verificare gli impegni della Carta."),
+            )
+            return redirect("feedback_dashboard")
+    return render(request, template, {"form": form, "catalogue": catalogue})
+
+
+# --- Dashboard ------------------------------------------------------------------------
+
+
+def _quarters(request) -> list[str]:
+    try:
+        count = min(max(int(request.GET.get("trimestri", 4)), 1), 12)
+    except ValueError:
+        count = 4
+    return periods.recent_quarters(count)
+
+
+def dashboard(request):
+    data = build_dashboard(quarters=_quarters(request), staff=False)
+    return render(
+        request,
+        "feedback/dashboard.html",
+        {
+            "data": data,
+            "staff": False,
+            "can_view_staff": perms.can_view_staff_dashboard(request.user),
+        },
+    )
+
+
+def dashboard_staff(request):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not perms.can_view_staff_dashboard(request.user):
+        raise PermissionDenied(_("Pagina riservata al personale dell'Ambito."))
+    catalogue = charter.catalogue()
+    form = None
+    status = 200
+    if perms.can_record_measurements(request.user):
+        form = MeasurementForm(request.POST or None, catalogue=catalogue)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.record_measurement(actor=request.user, **form.cleaned_data)
+                except CartaError as error:
+                    apply_service_error(form, error)
+                    status = error.status
+                else:
+                    messages.success(request, _("Misurazione registrata."))
+                    return redirect("feedback_dashboard_staff")
+            else:
+                status = 400
+    data = build_dashboard(quarters=_quarters(request), staff=True)
+    return render(
+        request,
+        "feedback/dashboard.html",
+        {"data": data, "staff": True, "form": form, "can_view_staff": True},
+        status=status,
+    )
+
+
+def dashboard_csv(request):
+    staff = perms.can_view_staff_dashboard(request.user) and request.GET.get("dettaglio")
+    data = build_dashboard(quarters=_quarters(request), staff=bool(staff))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="impegni-carta.csv"'
+    writer = csv.writer(response)
+    for row in csv_rows(data):
+        writer.writerow(row)
     return response

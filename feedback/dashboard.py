@@ -1,0 +1,295 @@
+"""The commitments dashboard: for each service of the Carta in force, each quality
+commitment's target against the values measured per quarter, satisfaction averages and
+counts, and complaint figures (received, median response time, share answered in time).
+
+``build_dashboard`` costs a fixed number of queries whatever the number of services,
+quarters and rows: two for the Carta (services, commitments), one for the measurements,
+one aggregate over evaluations, one aggregate over complaints, one list of response
+times for the medians (medians are not portable SQL aggregates: SQLite lacks one; the
+list holds two timestamps per answered complaint in the window).
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from feedback import charter, periods
+from feedback.models import OPEN_STATUSES, CommitmentMeasurement, Complaint, Direction, Evaluation
+from feedback.services import RATINGS
+
+NO_SERVICE = ""
+
+
+def is_met(value: Decimal | None, target: Decimal | None, direction: str) -> bool | None:
+    """Whether ``value`` keeps the commitment; None when there is nothing to compare."""
+    if value is None or target is None:
+        return None
+    return value <= target if direction == Direction.AT_MOST else value >= target
+
+
+def _round(value, digits=2):
+    return None if value is None else round(float(value), digits)
+
+
+def _empty_satisfaction() -> dict:
+    return {"count": 0, **dict.fromkeys(RATINGS)}
+
+
+def _empty_complaints() -> dict:
+    return {
+        "received": 0,
+        "answered": 0,
+        "answered_in_time": 0,
+        "due": 0,
+        "in_time_share": None,
+        "median_response_days": None,
+        "open": 0,
+        "overdue": 0,
+    }
+
+
+def _weighted(rows: list[dict]) -> dict:
+    """Totals of several (service or quarter) satisfaction rows, weighted by count."""
+    total = sum(row["count"] for row in rows)
+    out = {"count": total}
+    for name in RATINGS:
+        weighted = sum((row[name] or 0) * row["count"] for row in rows)
+        out[name] = _round(weighted / total) if total else None
+    return out
+
+
+def build_dashboard(
+    *, quarters: list[str] | None = None, staff: bool = False, now: datetime.datetime | None = None
+) -> dict:
+    """Every figure of the dashboard as plain data (for pages, API and CSV).
+
+    ``staff`` adds who recorded each measurement, its note, and open and overdue counts.
+    """
+    now = now or timezone.now()
+    quarters = quarters or periods.recent_quarters(4, until=now)
+    catalogue = charter.catalogue()
+    service_keys = [s.key for s in catalogue]
+    commitment_keys = [c.key for s in catalogue for c in s.commitments]
+
+    measurements = CommitmentMeasurement.objects.filter(
+        commitment_key__in=commitment_keys, period__in=quarters
+    )
+    if staff:
+        measurements = measurements.select_related("recorded_by")
+    measured: dict[tuple[str, str], CommitmentMeasurement] = {
+        (m.commitment_key, m.period): m for m in measurements
+    }
+
+    satisfaction: dict[tuple[str, str], dict] = {}
+    for row in (
+        Evaluation.objects.filter(service_key__in=service_keys, period__in=quarters)
+        .values("service_key", "period")
+        .annotate(count=Count("id"), **{name: Avg(name) for name in RATINGS})
+        .order_by()
+    ):
+        satisfaction[(row["service_key"], row["period"])] = {
+            "count": row["count"],
+            **{name: _round(row[name]) for name in RATINGS},
+        }
+
+    open_q = Q(status__in=OPEN_STATUSES)
+    complaints: dict[tuple[str, str], dict] = {}
+    for row in (
+        Complaint.objects.filter(period__in=quarters)
+        .values("service_key", "period")
+        .annotate(
+            received=Count("id"),
+            answered=Count("id", filter=Q(first_answered_at__isnull=False)),
+            answered_in_time=Count("id", filter=Q(answered_in_time=True)),
+            open=Count("id", filter=open_q),
+            overdue=Count(
+                "id", filter=open_q & Q(deadline_at__lt=now, first_answered_at__isnull=True)
+            ),
+        )
+        .order_by()
+    ):
+        figures = _empty_complaints()
+        figures.update({k: row[k] for k in ("received", "answered", "answered_in_time")})
+        figures.update(open=row["open"], overdue=row["overdue"])
+        complaints[(row["service_key"], row["period"])] = figures
+
+    durations: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for key, period, received, answered in Complaint.objects.filter(
+        period__in=quarters, first_answered_at__isnull=False
+    ).values_list("service_key", "period", "received_at", "first_answered_at"):
+        durations[(key, period)].append(periods.days_between(received, answered))
+
+    def complaint_figures(keys: list[str], period_list: list[str]) -> dict:
+        out = _empty_complaints()
+        days: list[float] = []
+        for key in keys:
+            for period in period_list:
+                row = complaints.get((key, period))
+                days.extend(durations.get((key, period), ()))
+                if row:
+                    for name in ("received", "answered", "answered_in_time", "open", "overdue"):
+                        out[name] += row[name]
+        # A complaint counts towards the share once it is answered or its deadline passed.
+        out["due"] = out["answered"] + out["overdue"]
+        out["in_time_share"] = (
+            _round(out["answered_in_time"] / out["due"], 4) if out["due"] else None
+        )
+        out["median_response_days"] = _round(statistics.median(days), 1) if days else None
+        if not staff:
+            out.pop("open")
+            out.pop("overdue")
+        return out
+
+    services_out = []
+    for service in catalogue:
+        commitments_out = []
+        for commitment in service.commitments:
+            by_period = {}
+            for period in quarters:
+                m = measured.get((commitment.key, period))
+                if m is None:
+                    by_period[period] = None
+                    continue
+                direction = commitment.direction or m.direction
+                entry = {
+                    "value": m.value,
+                    "met": is_met(m.value, commitment.target, direction),
+                }
+                if staff:
+                    entry.update(
+                        note=m.note,
+                        recorded_by=str(m.recorded_by) if m.recorded_by else "",
+                        recorded_at=m.recorded_at,
+                    )
+                by_period[period] = entry
+            latest = next((by_period[p] for p in reversed(quarters) if by_period[p]), None)
+            commitments_out.append(
+                {
+                    "id": commitment.id,
+                    "key": commitment.key,
+                    "indicator": commitment.indicator,
+                    "target": commitment.target,
+                    "unit": commitment.unit,
+                    "how_measured": commitment.how_measured,
+                    "direction": commitment.direction
+                    or next(
+                        (
+                            measured[(commitment.key, p)].direction
+                            for p in quarters
+                            if (commitment.key, p) in measured
+                        ),
+                        Direction.AT_LEAST,
+                    ),
+                    "periods": by_period,
+                    "latest_met": latest["met"] if latest else None,
+                }
+            )
+        sat_periods = {
+            p: satisfaction.get((service.key, p), _empty_satisfaction()) for p in quarters
+        }
+        services_out.append(
+            {
+                "id": service.id,
+                "key": service.key,
+                "title": service.title,
+                "area": service.area,
+                "commitments": commitments_out,
+                "satisfaction": {
+                    "periods": sat_periods,
+                    "total": _weighted(list(sat_periods.values())),
+                },
+                "complaints": {
+                    "periods": {p: complaint_figures([service.key], [p]) for p in quarters},
+                    "total": complaint_figures([service.key], quarters),
+                },
+            }
+        )
+
+    all_keys = sorted({key for key, _p in complaints} | set(service_keys))
+    overall_sat = {
+        p: _weighted([satisfaction.get((k, p), _empty_satisfaction()) for k in service_keys])
+        for p in quarters
+    }
+    return {
+        "periods": quarters,
+        "generated_at": now,
+        "carta_in_force": bool(catalogue),
+        "services": services_out,
+        "overall": {
+            "satisfaction": {
+                "periods": overall_sat,
+                "total": _weighted(list(overall_sat.values())),
+            },
+            "complaints": {
+                "periods": {p: complaint_figures(all_keys, [p]) for p in quarters},
+                "total": complaint_figures(all_keys, quarters),
+            },
+            "complaints_without_service": complaint_figures([NO_SERVICE], quarters),
+        },
+    }
+
+
+CSV_HEADER = ["service_key", "service", "period", "measure", "value", "target", "unit", "met"]
+
+
+def csv_rows(data: dict):
+    """Long-format rows of the dashboard (one figure per row), header first."""
+    yield CSV_HEADER
+    for service in data["services"]:
+        base = [service["key"], service["title"]]
+        for commitment in service["commitments"]:
+            for period, entry in commitment["periods"].items():
+                if entry is None:
+                    continue
+                met = "" if entry["met"] is None else ("sì" if entry["met"] else "no")
+                yield [
+                    *base,
+                    period,
+                    _("impegno: %(indicator)s") % {"indicator": commitment["indicator"]},
+                    entry["value"],
+                    "" if commitment["target"] is None else commitment["target"],
+                    commitment["unit"],
+                    met,
+                ]
+        for period, row in service["satisfaction"]["periods"].items():
+            yield [*base, period, _("valutazioni ricevute"), row["count"], "", "", ""]
+            for name in RATINGS:
+                if row[name] is not None:
+                    yield [
+                        *base,
+                        period,
+                        _("media %(name)s") % {"name": name},
+                        row[name],
+                        "",
+                        "1-5",
+                        "",
+                    ]
+        for period, row in service["complaints"]["periods"].items():
+            yield [*base, period, _("reclami ricevuti"), row["received"], "", "", ""]
+            if row["median_response_days"] is not None:
+                yield [
+                    *base,
+                    period,
+                    _("tempo mediano di risposta"),
+                    row["median_response_days"],
+                    "",
+                    _("giorni"),
+                    "",
+                ]
+            if row["in_time_share"] is not None:
+                yield [
+                    *base,
+                    period,
+                    _("quota di risposte nei termini"),
+                    row["in_time_share"],
+                    "",
+                    "",
+                    "",
+                ]
