@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Proposte progettuali")
+
+    def ready(self):
+        from proposals import moderation
+
+        moderation.register_models()

@@ -1,0 +1,498 @@
+"""Pages of the proposals app: list and export, detail with history and versions,
+create and edit, transitions, partners, comments and endorsements (htmx), the moderation
+queue and the evaluation page. Thin: forms parse, selectors fetch and authorize,
+services act."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carta import moderation
+from carta.errors import CartaError, NotAllowed, NotFound
+from carta.views import apply_service_error
+from proposals import diff, selectors, services
+from proposals import permissions as perms
+from proposals.forms import (
+    CommentForm,
+    PartnerForm,
+    ProposalFilterForm,
+    ProposalForm,
+    ReasonForm,
+)
+from proposals.models import TEXT_FIELDS, Partnership, Proposal, ProposalComment
+from proposals.states import OPEN_STATES, TRANSITIONS
+from stakeholders import permissions as org_perms
+from stakeholders.models import Organization, Resource
+
+PAGE_SIZE = 20
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    return {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+
+
+def _fetch(fetch, *args, **kwargs):
+    """Run a selector, turning its refusals into the page's 404 and 403."""
+    try:
+        return fetch(*args, **kwargs)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from None
+
+
+def _querystring(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _filters(request):
+    form = ProposalFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, {
+        "q": data.get("q", ""),
+        "state": data.get("state", ""),
+        "area": data.get("area", ""),
+        "organization": data["organization"].pk if data.get("organization") else None,
+    }
+
+
+# --- Lists ----------------------------------------------------------------------------
+
+
+def proposal_list(request):
+    form, filters = _filters(request)
+    queryset = selectors.proposal_list(request.user, **filters)
+    can_create = bool(perms.writable_organization_ids(request.user))
+    return render(
+        request,
+        "proposals/proposal_list.html",
+        {
+            "form": form,
+            "querystring": _querystring(request),
+            "can_create": can_create,
+            **_page(request, queryset),
+        },
+    )
+
+
+def proposal_export(request):
+    """CSV of the list with the same filters and the same visibility rule."""
+    _form, filters = _filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="proposte.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("id"),
+            _("titolo"),
+            _("organizzazione"),
+            _("area"),
+            _("stato"),
+            _("stima del costo"),
+            _("sostegni"),
+            _("sintesi"),
+        ]
+    )
+    for proposal in selectors.proposal_list(request.user, **filters):
+        writer.writerow(
+            [
+                proposal.pk,
+                _csv_safe(proposal.title),
+                _csv_safe(proposal.organization.legal_name),
+                proposal.get_area_display(),
+                proposal.get_state_display(),
+                proposal.budget_estimate,
+                proposal.endorsement_count,
+                _csv_safe(proposal.summary),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with these would be run as a formula by spreadsheet programs.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
+# --- Detail ---------------------------------------------------------------------------
+
+
+def _version_diff(request, versions):
+    numbers = [v.number for v in versions]
+    if len(numbers) < 2:
+        return None
+    try:
+        old = int(request.GET.get("da", numbers[-2]))
+        new = int(request.GET.get("a", numbers[-1]))
+    except ValueError:
+        old, new = numbers[-2], numbers[-1]
+    by_number = {v.number: v for v in versions}
+    if old not in by_number or new not in by_number:
+        return None
+    a, b = by_number[old], by_number[new]
+    texts = diff.diff_texts(
+        {f: getattr(a, f) for f in TEXT_FIELDS},
+        {f: getattr(b, f) for f in TEXT_FIELDS},
+        TEXT_FIELDS,
+    )
+    labels = {f: Proposal._meta.get_field(f).verbose_name for f in TEXT_FIELDS}
+    return {
+        "old": a,
+        "new": b,
+        "fields": [(labels[f], parts, diff.changed(parts)) for f, parts in texts.items()],
+    }
+
+
+def _comment_context(request, proposal):
+    user = request.user
+    comments = [
+        (comment, depth, comment.is_hidden and not selectors.can_see_hidden_comment(user, comment))
+        for comment, depth in selectors.thread(selectors.comments_of(proposal))
+    ]
+    can_comment = (
+        perms.can_participate(user) and proposal.state in OPEN_STATES and not proposal.is_hidden
+    )
+    organizations = services.member_organizations(user) if can_comment else None
+    return {
+        "comments": comments,
+        "can_comment": can_comment,
+        "comment_form": CommentForm(organizations=organizations) if can_comment else None,
+    }
+
+
+def _endorse_context(request, proposal):
+    user = request.user
+    summary = selectors.endorsement_summary(user, proposal)
+    can_endorse = (
+        perms.can_participate(user) and proposal.state in OPEN_STATES and not proposal.is_hidden
+    )
+    return {"proposal": proposal, "endorsements": summary, "can_endorse": can_endorse}
+
+
+def proposal_detail(request, pk):
+    user = request.user
+    proposal = _fetch(selectors.get_proposal_for, user, pk)
+    partnerships = list(selectors.partnerships_of(proposal))
+    proposal._prefetched_objects_cache = {"partnerships": partnerships}
+    versions = list(selectors.versions_of(proposal))
+    actions = [
+        (name, t) for name, t in TRANSITIONS.items() if perms.can_transition(user, proposal, name)
+    ]
+    is_lead_author = perms.is_lead_author(user, proposal)
+    representing = [
+        p
+        for p in partnerships
+        if p.status == "invited" and perms.can_represent(user, p.organization)
+    ]
+    can_request = (
+        proposal.state in OPEN_STATES
+        and not proposal.is_hidden
+        and bool(perms.writable_organization_ids(user) - perms.author_organization_ids(proposal))
+    )
+    context = {
+        "proposal": proposal,
+        "partnerships": partnerships,
+        "resources": proposal.resources.select_related("organization"),
+        "transitions": selectors.transitions_of(proposal),
+        "versions": versions,
+        "version_diff": _version_diff(request, versions),
+        "actions": actions,
+        "can_edit": perms.can_edit(user, proposal),
+        "is_lead_author": is_lead_author,
+        "can_invite": is_lead_author and proposal.state in ("draft", "changes_requested"),
+        "invite_form": PartnerForm(),
+        "representing": representing,
+        "can_request": can_request,
+        "can_moderate": moderation.can_moderate(user),
+        "is_author": perms.is_author(user, proposal),
+        **_comment_context(request, proposal),
+        **_endorse_context(request, proposal),
+    }
+    return render(request, "proposals/proposal_detail.html", context)
+
+
+# --- Create and edit ------------------------------------------------------------------
+
+
+def _proposal_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("organization", None)
+    data["resources"] = [r.pk for r in data.get("resources") or []]
+    return data
+
+
+@login_required
+def proposal_create(request):
+    organizations = org_perms.organizations_user_can_write_for(request.user)
+    if not organizations.exists():
+        raise PermissionDenied(
+            _("Per scrivere una proposta occorre far parte di un'organizzazione.")
+        )
+    resources = Resource.objects.filter(organization__in=organizations).select_related(
+        "organization"
+    )
+    form = ProposalForm(request.POST or None, resources=resources, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = _proposal_data(form)
+        try:
+            proposal = services.create_proposal(
+                actor=request.user, organization=form.cleaned_data["organization"], **data
+            )
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request, _("La bozza è stata salvata. Potrà essere presentata quando è pronta.")
+            )
+            return redirect(proposal)
+    return render(
+        request,
+        "proposals/proposal_form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def proposal_edit(request, pk):
+    proposal = _fetch(selectors.get_proposal_for, request.user, pk, perm=perms.is_author)
+    resources = Resource.objects.filter(
+        organization_id__in=perms.author_organization_ids(proposal)
+    ).select_related("organization")
+    initial = {name: getattr(proposal, name) for name in services.PROPOSAL_FIELDS}
+    initial["resources"] = list(proposal.resources.all())
+    form = ProposalForm(request.POST or None, initial=initial, resources=resources)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_proposal(actor=request.user, proposal=proposal, **_proposal_data(form))
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Le modifiche sono state salvate."))
+            return redirect(proposal)
+    return render(
+        request,
+        "proposals/proposal_form.html",
+        {"form": form, "proposal": proposal, "editable": perms.can_edit(request.user, proposal)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def proposal_transition(request, pk, action):
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise Http404
+    proposal = _fetch(
+        selectors.get_proposal_for,
+        request.user,
+        pk,
+        perm=lambda user, p: perms.may_attempt(user, p, action),
+    )
+    form = ReasonForm(request.POST or None, required=transition.reason_required)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transition_proposal(
+                actor=request.user,
+                proposal=proposal,
+                action=action,
+                reason=form.cleaned_data["reason"],
+            )
+        except CartaError as error:
+            apply_service_error(form, error)
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("Fatto: la proposta è ora nello stato «%(state)s».")
+                % {"state": TRANSITIONS[action].target.label},
+            )
+            return redirect(proposal)
+    elif form.errors:
+        status = 400
+    return render(
+        request,
+        "proposals/proposal_transition.html",
+        {"form": form, "proposal": proposal, "transition": transition, "action": action},
+        status=status,
+    )
+
+
+# --- Partners -------------------------------------------------------------------------
+
+
+def _service_message(request, call, done: str):
+    try:
+        call()
+    except NotFound:
+        raise Http404 from None
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, done)
+
+
+def _organization(request):
+    form = PartnerForm(request.POST)
+    if not form.is_valid():
+        try:
+            return Organization.objects.get(pk=int(request.POST.get("organization", "")))
+        except (Organization.DoesNotExist, ValueError):
+            raise Http404 from None
+    return form.cleaned_data["organization"]
+
+
+@login_required
+@require_POST
+def partner_invite(request, pk):
+    proposal = _fetch(selectors.get_proposal_for, request.user, pk, perm=perms.is_author)
+    organization = _organization(request)
+    _service_message(
+        request,
+        lambda: services.invite_partner(
+            actor=request.user, proposal=proposal, organization=organization
+        ),
+        _("L'invito è stato inviato ai rappresentanti dell'organizzazione."),
+    )
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def partner_request(request, pk):
+    proposal = _fetch(selectors.get_proposal_for, request.user, pk)
+    organization = _organization(request)
+    _service_message(
+        request,
+        lambda: services.request_partnership(
+            actor=request.user, proposal=proposal, organization=organization
+        ),
+        _("La richiesta di adesione è stata inviata all'organizzazione proponente."),
+    )
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def partner_decide(request, pk, organization_id, decision):
+    proposal = _fetch(selectors.get_proposal_for, request.user, pk)
+    partnership = Partnership.objects.filter(
+        proposal=proposal, organization_id=organization_id
+    ).first()
+    if partnership is None or decision not in ("accetta", "rifiuta"):
+        raise Http404
+    _service_message(
+        request,
+        lambda: services.decide_partnership(
+            actor=request.user, partnership=partnership, accept=decision == "accetta"
+        ),
+        _("La decisione è stata registrata."),
+    )
+    return redirect(proposal)
+
+
+# --- Comments and endorsements (htmx partials) ----------------------------------------
+
+
+@login_required
+@require_POST
+def comment_create(request, pk):
+    proposal = _fetch(selectors.get_proposal_for, request.user, pk)
+    form = CommentForm(request.POST, organizations=services.member_organizations(request.user))
+    status = 200
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = ProposalComment.objects.filter(
+                proposal=proposal, pk=form.cleaned_data["parent"]
+            ).first()
+            if parent is None:
+                raise Http404
+        try:
+            services.add_comment(
+                actor=request.user,
+                proposal=proposal,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                organization=form.cleaned_data.get("organization"),
+            )
+        except NotAllowed as error:
+            raise PermissionDenied(str(error.message)) from None
+        except CartaError as error:
+            apply_service_error(form, error)
+            status = error.status
+    else:
+        status = 400
+    if not request.htmx:
+        if form.errors:
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        else:
+            messages.success(request, _("Grazie: il commento è stato pubblicato."))
+        return redirect(f"{proposal.get_absolute_url()}#commenti")
+    context = {"proposal": proposal, **_comment_context(request, proposal)}
+    if form.errors:
+        context["comment_form"] = form
+    return render(request, "proposals/includes/comments.html", context, status=status)
+
+
+@login_required
+@require_POST
+def endorse(request, pk):
+    proposal = _fetch(selectors.get_proposal_for, request.user, pk)
+    withdraw = request.POST.get("ritira") == "1"
+    service = services.withdraw_endorsement if withdraw else services.endorse_proposal
+    try:
+        service(actor=request.user, proposal=proposal)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    if not request.htmx:
+        return redirect(proposal)
+    return render(request, "proposals/includes/endorse.html", _endorse_context(request, proposal))
+
+
+# --- Staff pages ----------------------------------------------------------------------
+
+
+@login_required
+def moderation_queue(request):
+    """Submitted proposals and open flags on proposals and their comments."""
+    submitted = _fetch(selectors.submitted_proposals, request.user)
+    which = request.GET.get("contenuti", "proposte")
+    flags = (
+        list(moderation.open_flags())
+        if which == "tutti"
+        else [
+            *moderation.open_flags(Proposal),
+            *moderation.open_flags(ProposalComment),
+        ]
+    )
+    targets = moderation.targets_for(flags)
+    flagged = [(flag, targets.get((flag.content_type_id, flag.object_id))) for flag in flags]
+    return render(
+        request,
+        "proposals/moderation_queue.html",
+        {"submitted": submitted, "flagged": flagged, "which": which},
+    )
+
+
+@login_required
+def evaluation(request):
+    queryset = _fetch(selectors.proposals_to_evaluate, request.user)
+    return render(request, "proposals/evaluation.html", {**_page(request, queryset)})
