@@ -106,12 +106,12 @@ class ConsultationsSource:
         services = self._services()
         if services is None:
             return []
-        services = list(services.order_by("pk"))
+        services = list(services)  # the Carta's own order (position)
         by_service: dict[int, list] = {s.pk: [] for s in services}
         keys = {s.pk: s.key for s in services}
         Commitment = self._model("QualityCommitment")
         if Commitment is not None and services:
-            for c in Commitment.objects.filter(service__in=list(by_service)).order_by("pk"):
+            for c in Commitment.objects.filter(service__in=list(by_service)):
                 by_service[c.service_id].append(self._commitment_info(c, keys[c.service_id]))
         return [self._service_info(s, by_service[s.pk]) for s in services]
 
