@@ -1,0 +1,129 @@
+"""Every feedback action, as every persona, against docs/permissions-feedback.md."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from feedback.models import ComplaintStatus
+from tests.factories import ComplaintFactory
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions-feedback.md"
+PERSONAS = ["anonymous", "citizen", "complaint_officer", "moderator", "admin", "member_a"]
+OTHER_CODE = "RCL-ABCD-EFGH-JKMN"
+
+
+def read_matrix() -> dict[str, dict[str, bool]]:
+    matrix = {}
+    for line in DOC.read_text().splitlines():
+        if not line.startswith("| `") or "`feedback." in line:
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        marks = cells[2:]
+        assert len(marks) == len(PERSONAS), line
+        matrix[cells[0].strip("`")] = {
+            p: mark == "✓" for p, mark in zip(PERSONAS, marks, strict=True)
+        }
+    return matrix
+
+
+MATRIX = read_matrix()
+
+
+@pytest.fixture
+def world(carta, citizen, complaint_officer):
+    return {
+        "own": ComplaintFactory(submitted_by=citizen),
+        "other": ComplaintFactory(code=OTHER_CODE, contact_email="altro@example.org"),
+        "closed": ComplaintFactory(
+            submitted_by=citizen, status=ComplaintStatus.CLOSED, closed_at=timezone.now()
+        ),
+        "officer": complaint_officer,
+    }
+
+
+def ok(response) -> bool:
+    assert response.status_code < 500, response.content
+    return response.status_code in (200, 201, 204)
+
+
+def perform(action, client, page_client, w) -> bool:
+    own, other, closed = w["own"].pk, w["other"].pk, w["closed"].pk
+    if action == "evaluate":
+        rating = {"access": 3, "timeliness": 3, "courtesy": 3, "clarity": 3, "overall": 3}
+        return ok(client.post("/api/v1/evaluations/", {"service": 101, **rating}))
+    if action == "list_all_evaluations":
+        from feedback.models import Evaluation
+
+        Evaluation.objects.create(
+            service_ref=101,
+            service_key="assistenza-domiciliare",
+            access=1,
+            timeliness=1,
+            courtesy=1,
+            clarity=1,
+            overall=1,
+            created_at=timezone.now(),
+            period="2026-Q1",
+        )
+        response = client.get("/api/v1/evaluations/")
+        return ok(response) and response.json()["count"] >= 1
+    if action == "submit_complaint":
+        return ok(
+            client.post(
+                "/api/v1/complaints/",
+                {"category": "suggestion", "description": "Orari.", "privacy_consent": True},
+            )
+        )
+    if action == "track_complaint":
+        return ok(
+            client.post(
+                "/api/v1/complaints/track/", {"code": OTHER_CODE, "email": "altro@example.org"}
+            )
+        )
+    if action == "view_own_complaint":
+        return ok(client.get(f"/api/v1/complaints/{own}/"))
+    if action == "view_other_complaint":
+        return ok(client.get(f"/api/v1/complaints/{other}/"))
+    if action == "see_contact_data":
+        response = client.get(f"/api/v1/complaints/{own}/")
+        return ok(response) and "contact_email" in response.json()
+    if action == "list_all_complaints":
+        response = client.get("/api/v1/complaints/")
+        return ok(response) and other in [c["id"] for c in response.json()["results"]]
+    if action == "assign_complaint":
+        return ok(client.post(f"/api/v1/complaints/{other}/assign/", {"assignee": w["officer"].pk}))
+    if action == "answer_complaint":
+        return ok(client.post(f"/api/v1/complaints/{other}/answer/", {"answer": "Risposta."}))
+    if action == "close_complaint":
+        return ok(client.post(f"/api/v1/complaints/{other}/close/", {"reason": "Duplicato."}))
+    if action == "reopen_own_complaint":
+        return ok(client.post(f"/api/v1/complaints/{closed}/reopen/", {"reason": "Ancora."}))
+    if action == "record_measurement":
+        return ok(
+            client.post(
+                "/api/v1/commitment-measurements/",
+                {"commitment": 201, "period": "2025-Q4", "value": "20"},
+            )
+        )
+    if action == "view_dashboard":
+        return ok(client.get("/api/v1/dashboard/"))
+    if action == "view_staff_dashboard":
+        return ok(page_client.get("/valuta-e-segnala/impegni/dettaglio/"))
+    if action == "view_queue":
+        return ok(page_client.get("/valuta-e-segnala/ufficio-reclami/"))
+    if action == "download_own_data":
+        return ok(client.get("/api/v1/me/data/"))
+    raise AssertionError(f"unknown action {action}")
+
+
+def test_every_action_of_the_table_is_tested():
+    assert len(MATRIX) == 17
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", sorted(MATRIX))
+def test_permission_matrix(request, api_as, client_as, world, persona, action):
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    allowed = perform(action, api_as(user), client_as(user), world)
+    assert allowed is MATRIX[action][persona], f"{persona} {action}"
