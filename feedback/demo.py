@@ -1,0 +1,204 @@
+"""Demo data of the feedback app: about 150 complaints in every state (overdue ones
+included), and, when a Carta is in force, about 2,000 evaluations and four quarters of
+measurements of its commitments. Deterministic (``ctx.rng``) and idempotent: each part is
+made only when none of it exists yet."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from carta.demo import CITIZENS
+from carta.models import User
+from feedback import charter, codes, periods
+from feedback.models import (
+    CommitmentMeasurement,
+    Complaint,
+    ComplaintCategory,
+    ComplaintStatus,
+    Evaluation,
+)
+
+DEMO_DOMAIN = "demo.carta.invalid"
+DEMO_CODE = "RCL-DEMO-2026-TRAK"  # printed for whoever tries the tracking page
+
+DESCRIPTIONS = {
+    ComplaintCategory.COMPLAINT: [
+        "Ho atteso più di un'ora allo sportello senza essere ricevuto, pur avendo l'appuntamento.",
+        "La domanda di contributo è stata respinta senza una motivazione comprensibile.",
+        "L'assistente domiciliare non si è presentata per due settimane senza preavviso.",
+    ],
+    ComplaintCategory.MALFUNCTION: [
+        "Il numero di telefono del Segretariato Sociale indicato nella Carta non risponde.",
+        "Il pulmino per il centro diurno arriva con molto ritardo quasi ogni mattina.",
+        "Il modulo online per la domanda non si apre dal telefono.",
+    ],
+    ComplaintCategory.UNMET_NEED: [
+        "Nel nostro comune manca un servizio di trasporto per le visite mediche.",
+        "Non esiste un centro estivo accessibile a ragazzi con disabilità.",
+    ],
+    ComplaintCategory.SUGGESTION: [
+        "Sarebbe utile aprire lo sportello anche un pomeriggio a settimana.",
+        "Proporrei di pubblicare gli orari dei servizi anche in bacheca comunale.",
+    ],
+    ComplaintCategory.ACCESSIBILITY: [
+        "La sede di Valtirino non ha una rampa: con la carrozzina non si entra.",
+        "I documenti in PDF non si leggono con il lettore di schermo.",
+    ],
+}
+ANSWERS = [
+    "Gentile signora, gentile signore, ci scusiamo per il disagio. Abbiamo verificato "
+    "quanto segnalato e disposto le misure necessarie.",
+    "Grazie della segnalazione: il servizio è stato riorganizzato a partire dal mese prossimo.",
+    "Abbiamo inoltrato la proposta all'Ufficio di Piano, che la valuterà nella revisione "
+    "della Carta.",
+]
+
+
+def load(ctx) -> None:
+    officers = list(
+        User.objects.filter(groups__name="complaint_officers", is_active=True).order_by("pk")
+    )
+    if not officers:
+        Group.objects.get_or_create(name="complaint_officers")
+    citizens = list(User.objects.filter(username__in=[c[0] for c in CITIZENS]).order_by("pk"))
+    catalogue = charter.catalogue()
+    _complaints(ctx, officers, citizens, catalogue)
+    if not catalogue:
+        ctx.stdout.write("feedback: no Carta in force, evaluations and measurements skipped\n")
+        return
+    _evaluations(ctx, citizens, catalogue)
+    _measurements(ctx, officers, catalogue)
+
+
+@transaction.atomic
+def _complaints(ctx, officers, citizens, catalogue) -> None:
+    if Complaint.objects.filter(contact_email__endswith=f"@{DEMO_DOMAIN}").exists():
+        return
+    rng = ctx.rng
+    now = timezone.now()
+    rows = []
+    categories = list(DESCRIPTIONS)
+    for index in range(150 * ctx.scale):
+        received = now - datetime.timedelta(days=rng.uniform(0.5, 360), minutes=rng.randint(0, 600))
+        category = categories[index % len(categories)]
+        service = rng.choice(catalogue) if catalogue and rng.random() < 0.8 else None
+        deadline = periods.response_deadline(received)
+        age = (now - received).days
+        # Older complaints are mostly closed; recent ones still open; some are late.
+        roll = rng.random()
+        if age > 60:
+            status = ComplaintStatus.CLOSED if roll < 0.8 else ComplaintStatus.ANSWERED
+            if roll > 0.95:
+                status = ComplaintStatus.ASSIGNED  # long overdue
+        elif age > 30:
+            status = [ComplaintStatus.ANSWERED, ComplaintStatus.ASSIGNED, ComplaintStatus.RECEIVED][
+                index % 3
+            ]
+        else:
+            status = [ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED, ComplaintStatus.ANSWERED][
+                index % 3
+            ]
+        signed = citizens and rng.random() < 0.3
+        person = rng.choice(citizens) if signed else None
+        code = DEMO_CODE if index == 0 else codes.new_code()
+        complaint = Complaint(
+            tracking_hash=codes.hash_code(code),
+            category=category,
+            service_ref=service.id if service else None,
+            service_key=service.key if service else "",
+            description=rng.choice(DESCRIPTIONS[category]),
+            contact_name=person.get_full_name() if person else f"Cittadina {index}",
+            contact_email=f"segnalazione{index}@{DEMO_DOMAIN}"
+            if rng.random() < 0.85 or index == 0
+            else "",
+            privacy_consent_at=received,
+            submitted_by=person,
+            status=status,
+            received_at=received,
+            period=periods.quarter_of(received),
+            deadline_at=deadline,
+        )
+        if status != ComplaintStatus.RECEIVED and officers:
+            complaint.assigned_to = officers[index % len(officers)]
+            complaint.assigned_at = received + datetime.timedelta(days=rng.uniform(0.1, 3))
+        if status in (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED):
+            answered = received + datetime.timedelta(days=min(rng.gammavariate(2, 8), age - 0.1))
+            complaint.answer = rng.choice(ANSWERS)
+            complaint.answered_at = complaint.first_answered_at = answered
+            complaint.answered_by = complaint.assigned_to
+            complaint.answered_in_time = answered <= deadline
+            if status == ComplaintStatus.CLOSED:
+                complaint.closed_at = answered + datetime.timedelta(days=rng.uniform(1, 10))
+        rows.append(complaint)
+    Complaint.objects.bulk_create(rows)
+    ctx.stdout.write(
+        f"feedback: {len(rows)} complaints; try tracking {DEMO_CODE} with "
+        f"segnalazione0@{DEMO_DOMAIN}\n"
+    )
+
+
+@transaction.atomic
+def _evaluations(ctx, citizens, catalogue) -> None:
+    if Evaluation.objects.exists():
+        return
+    rng = ctx.rng
+    now = timezone.now()
+    rows = []
+    # Each service has its own tendency, so the dashboard shows differences.
+    bias = {s.key: rng.uniform(-1.0, 0.8) for s in catalogue}
+    for _ in range(2000 * ctx.scale):
+        service = rng.choice(catalogue)
+        created = now - datetime.timedelta(days=rng.uniform(0, 360))
+
+        def rate(shift=0.0, key=service.key):
+            return max(1, min(5, round(rng.gauss(3.7 + bias[key] + shift, 0.9))))
+
+        rows.append(
+            Evaluation(
+                service_ref=service.id,
+                service_key=service.key,
+                access=rate(-0.2),
+                timeliness=rate(-0.4),
+                courtesy=rate(0.4),
+                clarity=rate(),
+                overall=rate(),
+                comment="" if rng.random() < 0.85 else "Personale disponibile e gentile.",
+                user=None,
+                created_at=created,
+                period=periods.quarter_of(created),
+            )
+        )
+    Evaluation.objects.bulk_create(rows, batch_size=500)
+    ctx.stdout.write(f"feedback: {len(rows)} evaluations\n")
+
+
+@transaction.atomic
+def _measurements(ctx, officers, catalogue) -> None:
+    rng = ctx.rng
+    made = 0
+    recorder = officers[0] if officers else None
+    for service in catalogue:
+        for commitment in service.commitments:
+            target = commitment.target if commitment.target is not None else Decimal("50")
+            for period in periods.recent_quarters(4):
+                spread = float(target) * 0.25 or 1.0
+                value = Decimal(str(round(float(target) + rng.uniform(-spread, spread), 2)))
+                _obj, created = CommitmentMeasurement.objects.get_or_create(
+                    commitment_key=commitment.key,
+                    period=period,
+                    defaults={
+                        "commitment_ref": commitment.id,
+                        "service_key": service.key,
+                        "value": value,
+                        "direction": commitment.direction or "at_least",
+                        "recorded_by": recorder,
+                        "note": "Dato dell'Ufficio di Piano",
+                    },
+                )
+                made += created
+    ctx.stdout.write(f"feedback: {made} measurements\n")
