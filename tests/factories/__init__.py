@@ -5,3 +5,4 @@ from tests.factories.feedback import *  # noqa: F403
 from tests.factories.proposals import *  # noqa: F403
 from tests.factories.stakeholders import *  # noqa: F403
 from tests.factories.voting import *  # noqa: F403
+from tests.factories.consultations import *  # noqa: F403

@@ -1,0 +1,152 @@
+"""Comparison of two revisions of the Carta, and the word-level diff of two texts.
+
+Pure functions over plain data (no queries): ``selectors.revision_diff`` loads the two
+revisions and calls ``compare``. A text is cut into tokens (words, runs of white space,
+single punctuation marks) whose concatenation is the text itself, so that a diff is
+lossless: ``apply_ops(old, word_diff(old, new)) == new``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypedDict
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+class Op(TypedDict, total=False):
+    op: str  # "equal" | "insert" | "delete" | "replace"
+    old: str
+    new: str
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text or "")
+
+
+def word_diff(old: str, new: str) -> list[Op]:
+    """The operations that turn ``old`` into ``new``, word by word; ``[]`` when equal."""
+    old = old or ""
+    new = new or ""
+    if old == new:
+        return []
+    a, b = tokens(old), tokens(new)
+    ops: list[Op] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        old_part, new_part = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if tag == "equal":
+            ops.append({"op": "equal", "old": old_part, "new": new_part})
+        elif tag == "insert":
+            ops.append({"op": "insert", "old": "", "new": new_part})
+        elif tag == "delete":
+            ops.append({"op": "delete", "old": old_part, "new": ""})
+        else:
+            ops.append({"op": "replace", "old": old_part, "new": new_part})
+    return ops
+
+
+def apply_ops(old: str, ops: Sequence[Op]) -> str:
+    """Apply ``ops`` (from ``word_diff(old, ...)``) to ``old``; ValueError if they were
+    made from another text."""
+    old = old or ""
+    if not ops:
+        return old
+    if "".join(op.get("old", "") for op in ops) != old:
+        raise ValueError("the operations were not computed from this text")
+    return "".join(op.get("new", "") for op in ops)
+
+
+def _moved_keys(old_order: list[str], new_order: list[str]) -> set[str]:
+    """Keys present in both orders that are not part of their longest common run."""
+    common = set(old_order) & set(new_order)
+    a = [k for k in old_order if k in common]
+    b = [k for k in new_order if k in common]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    kept: set[str] = set()
+    for block in matcher.get_matching_blocks():
+        kept.update(a[block.a : block.a + block.size])
+    return common - kept
+
+
+def _field_diffs(old: Mapping[str, Any], new: Mapping[str, Any], fields: Iterable[str]) -> dict:
+    out = {}
+    for name in fields:
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        if isinstance(before, str | type(None)) and isinstance(after, str | type(None)):
+            out[name] = {"old": before, "new": after, "ops": word_diff(before or "", after or "")}
+        else:
+            out[name] = {"old": before, "new": after}
+    return out
+
+
+SECTION_FIELDS = ("heading", "body")
+SERVICE_FIELDS = (
+    "title",
+    "area",
+    "purposes",
+    "specific_objectives",
+    "main_functions",
+    "delivery_modalities",
+    "access_requirements",
+    "providers",
+)
+COMMITMENT_FIELDS = ("indicator", "direction", "target_value", "unit", "how_measured")
+
+
+def _compare_items(
+    old_items: list[dict], new_items: list[dict], fields: Sequence[str], *, tree: bool
+) -> list[dict]:
+    old_by_key = {item["key"]: item for item in old_items}
+    new_by_key = {item["key"]: item for item in new_items}
+    moved = _moved_keys([i["key"] for i in old_items], [i["key"] for i in new_items])
+    changes: list[dict] = []
+    for item in new_items:
+        key = item["key"]
+        before = old_by_key.get(key)
+        if before is None:
+            changes.append({"key": key, "change": "added", "label": item["label"], "new": item})
+            continue
+        entry: dict[str, Any] = {"key": key, "label": item["label"], "kinds": []}
+        if key in moved or (tree and before.get("parent_key") != item.get("parent_key")):
+            entry["kinds"].append("moved")
+            if tree:
+                entry["parent_key"] = {"old": before.get("parent_key"), "new": item["parent_key"]}
+        fields_changed = _field_diffs(before, item, fields)
+        if fields_changed:
+            entry["kinds"].append("changed")
+            entry["fields"] = fields_changed
+        if "commitments" in item:
+            sub = _compare_items(
+                before.get("commitments", []), item["commitments"], COMMITMENT_FIELDS, tree=False
+            )
+            if sub:
+                if "changed" not in entry["kinds"]:
+                    entry["kinds"].append("changed")
+                entry["commitments"] = sub
+        if entry["kinds"]:
+            entry["change"] = "changed" if "changed" in entry["kinds"] else "moved"
+            changes.append(entry)
+    for item in old_items:
+        if item["key"] not in new_by_key:
+            changes.append(
+                {"key": item["key"], "change": "removed", "label": item["label"], "old": item}
+            )
+    return changes
+
+
+def compare(old: Mapping[str, list[dict]], new: Mapping[str, list[dict]]) -> dict:
+    """Sections and services added, removed, moved and changed between two snapshots
+    (as made by ``selectors.snapshot``). Both lists are empty when nothing differs."""
+    return {
+        "sections": _compare_items(old["sections"], new["sections"], SECTION_FIELDS, tree=True),
+        "services": _compare_items(old["services"], new["services"], SERVICE_FIELDS, tree=False),
+    }
+
+
+def is_empty(result: Mapping[str, list]) -> bool:
+    return not result["sections"] and not result["services"]

@@ -1,0 +1,163 @@
+"""Exports of the Carta: open data (JSON, schema in ``docs/carta-open-data.md``), the
+consultation report as CSV, and PDF through WeasyPrint when the system has its libraries.
+
+WeasyPrint is optional: it needs Pango at run time. ``pdf_available()`` says whether it
+can be used, and pages then offer the print-ready page instead of the PDF.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import lru_cache
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from consultations import selectors
+from consultations.models import Revision
+
+SCHEMA_VERSION = "1.0"
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def open_data(revision: Revision) -> dict:
+    """The revision as open data (schema version 1.0): six queries."""
+    outline = selectors.section_outline(revision)
+    return {
+        "schema": "carta-dei-servizi",
+        "schema_version": SCHEMA_VERSION,
+        "ambito": settings.CARTA_AMBITO_NAME,
+        "revision": {
+            "number": revision.number,
+            "title": revision.title,
+            "status": revision.status,
+            "summary_of_changes": revision.summary_of_changes,
+            "based_on": revision.based_on.number if revision.based_on_id else None,
+            "consultation_opened_at": _iso(revision.consultation_opened_at),
+            "adopted_at": _iso(revision.adopted_at),
+            "superseded_at": _iso(revision.superseded_at),
+        },
+        "sections": [
+            {
+                "key": node.section.key,
+                "parent_key": node.section.parent_key or None,
+                "number": node.number,
+                "position": index,
+                "heading": node.section.heading,
+                "body_markdown": node.section.body,
+            }
+            for index, node in enumerate(outline)
+        ],
+        "services": [
+            {
+                "key": service.key,
+                "title": service.title,
+                "area": service.area,
+                "area_label": str(service.get_area_display()),
+                "purposes": service.purposes,
+                "specific_objectives": service.specific_objectives,
+                "main_functions": service.main_functions,
+                "delivery_modalities": service.delivery_modalities,
+                "access_requirements": service.access_requirements,
+                "providers": [
+                    {"name": o.legal_name, "tax_code": o.tax_code}
+                    for o in service.provider_organizations.all()
+                ],
+                "quality_commitments": [
+                    {
+                        "key": c.key,
+                        "indicator": c.indicator,
+                        "direction": c.direction,
+                        "target_value": float(c.target_value),
+                        "unit": c.unit,
+                        "how_measured": c.how_measured,
+                    }
+                    for c in service.commitments.all()
+                ],
+            }
+            for service in selectors.services_of(revision)
+        ],
+    }
+
+
+REPORT_COLUMNS = (
+    "tipo",
+    "id",
+    "sezione_o_servizio",
+    "autore",
+    "a_nome_di",
+    "data",
+    "testo",
+    "esito",
+    "motivazione",
+    "sostegni",
+)
+
+
+def report_csv(report: dict) -> str:
+    """The consultation report, one row per top-level comment and per amendment."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS)
+    for c in report["comments"]:
+        writer.writerow(
+            [
+                "commento",
+                c.pk,
+                c.section_key,
+                c.author.display_name,
+                c.organization.legal_name if c.organization_id else "",
+                c.created_at.date().isoformat(),
+                "" if c.is_hidden else c.body,
+                c.get_outcome_display() if c.outcome else _("in attesa"),
+                c.outcome_reason,
+                "",
+            ]
+        )
+    for a in report["amendments"]:
+        writer.writerow(
+            [
+                "emendamento",
+                a.pk,
+                a.target_key,
+                a.author.display_name,
+                a.organization.legal_name if a.organization_id else "",
+                a.created_at.date().isoformat(),
+                ""
+                if a.is_hidden
+                else (a.new_text or "; ".join(f"{k}: {v}" for k, v in a.service_changes.items())),
+                a.get_status_display(),
+                a.decision_reason,
+                a.support_count,
+            ]
+        )
+    return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def pdf_available() -> bool:
+    """True when WeasyPrint and the Pango libraries it loads are installed."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def render_pdf(template: str, context: dict, request=None) -> bytes:
+    """Render ``template`` (a print-ready page) to PDF; callers check ``pdf_available``."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, context, request=request)
+    # The print templates are self-contained (inline styles, no images): nothing is
+    # fetched, so user-written links cannot make the server request anything.
+    return HTML(string=html, url_fetcher=_refuse).write_pdf()
+
+
+def _refuse(url, *args, **kwargs):
+    raise ValueError(f"external resources are not fetched: {url[:80]}")

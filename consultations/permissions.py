@@ -1,0 +1,104 @@
+"""Who may do what with the Carta: the one place that answers it.
+
+Editing is the global permission ``consultations.edit_carta``, which a data migration
+gives the ``carta_editors`` group (administrators hold every permission). Everything else
+is computed from the revision's state: revisions in consultation, in force and superseded
+are public; a draft is seen by the editors and, once shared for review, by the members of
+the verified organizations of the network. Acting in an organization's name is the
+organization's own permission (``stakeholders.permissions.can_comment_for``).
+
+The table is ``docs/permissions-carta.md``; ``tests/test_permission_matrix.py`` of this
+app checks these predicates against it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from carta.moderation import can_moderate
+from consultations.models import PUBLIC_STATUSES, Revision, RevisionStatus
+from stakeholders import permissions as org_perms
+
+EDIT_CARTA = "consultations.edit_carta"
+
+__all__ = [
+    "EDIT_CARTA",
+    "can_act_for",
+    "can_decide",
+    "can_edit_carta",
+    "can_moderate",
+    "can_participate",
+    "can_view_revision",
+    "revisions_visible_to",
+]
+
+
+def _authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_edit_carta(user) -> bool:
+    """Create and edit drafts, share them, open consultations, adopt, import."""
+    return _authenticated(user) and user.has_perm(EDIT_CARTA)
+
+
+# Recording outcomes of comments and deciding amendments belong to the same editors.
+can_decide = can_edit_carta
+
+
+def _network_member(user) -> bool:
+    cached = getattr(user, "_carta_network_member", None)
+    if cached is None:
+        cached = org_perms.is_network_member(user)
+        if _authenticated(user):
+            user._carta_network_member = cached
+    return cached
+
+
+def can_view_revision(user, revision: Revision) -> bool:
+    if revision.status in PUBLIC_STATUSES:
+        return True
+    if can_edit_carta(user):
+        return True
+    return revision.shared_with_network_at is not None and _network_member(user)
+
+
+def revisions_visible_to(user) -> QuerySet[Revision]:
+    """The revisions the user may read (one query when evaluated, plus at most one to
+    learn whether the user belongs to the network)."""
+    queryset = Revision.objects.all()
+    if can_edit_carta(user):
+        return queryset
+    visible = Q(status__in=PUBLIC_STATUSES)
+    if _network_member(user):
+        visible |= Q(status=RevisionStatus.DRAFT, shared_with_network_at__isnull=False)
+    return queryset.filter(visible)
+
+
+def can_participate(user, revision: Revision) -> bool:
+    """Comment on, amend and support amendments of a revision the user can see.
+
+    A revision in consultation is open to every registered person; a draft only to the
+    editors and, once shared, to the network. Adopted and superseded revisions are closed
+    (services answer 409 for them, not 403).
+    """
+    if not _authenticated(user):
+        return False
+    if revision.status == RevisionStatus.IN_CONSULTATION:
+        return True
+    if revision.status == RevisionStatus.DRAFT:
+        return can_view_revision(user, revision)
+    return False
+
+
+def can_act_for(user, organization) -> bool:
+    """Comment, amend or support in the organization's name."""
+    return _authenticated(user) and org_perms.can_comment_for(user, organization)
+
+
+def organizations_user_can_act_for(user) -> QuerySet:
+    from stakeholders.models import OrganizationStatus
+
+    return org_perms.organizations_user_can(user, org_perms.COMMENT).filter(
+        status=OrganizationStatus.VERIFIED
+    )

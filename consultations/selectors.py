@@ -1,0 +1,348 @@
+"""Reads of the Carta, already filtered by who asks; each states its query cost."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from carta.errors import InvalidInput, NotFound
+from consultations import diff as carta_diff
+from consultations import permissions as perms
+from consultations.models import (
+    Amendment,
+    AmendmentStatus,
+    Comment,
+    QualityCommitment,
+    Revision,
+    RevisionStatus,
+    Section,
+    Service,
+)
+
+# --- Revisions ------------------------------------------------------------------------
+
+
+def revision_in_force() -> Revision | None:
+    """The adopted revision, or None before the first adoption (one query)."""
+    return Revision.objects.filter(status=RevisionStatus.ADOPTED).first()
+
+
+def pact_revision_number() -> int | None:
+    """The number of the revision in force, which an applying organization accepts."""
+    revision = revision_in_force()
+    return revision.number if revision else None
+
+
+def revision_list(user, *, status: str = "") -> QuerySet[Revision]:
+    """Revisions the user may read, newest first (one query, plus one for the network)."""
+    queryset = perms.revisions_visible_to(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("based_on").order_by("-number")
+
+
+def get_revision_for(user, pk) -> Revision:
+    """The revision ``pk`` if the user may read it; ``NotFound`` otherwise (hidden
+    drafts are not revealed). One query (plus one for the network)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    revision = Revision.objects.select_related("based_on").filter(pk=pk).first()
+    if revision is None or not perms.can_view_revision(user, revision):
+        raise NotFound(_("Revisione non trovata."))
+    return revision
+
+
+def lineage_ids(revision: Revision) -> list[int]:
+    """The revision and the ones it was copied from, newest first (one query)."""
+    parents = dict(Revision.objects.values_list("pk", "based_on_id"))
+    chain, current = [], revision.pk
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+# --- Sections and services ------------------------------------------------------------
+
+
+@dataclass
+class SectionNode:
+    section: Section
+    depth: int
+    number: str
+    children: list[SectionNode] = field(default_factory=list)
+
+
+def section_outline(revision: Revision) -> list[SectionNode]:
+    """The sections in document order with their depth and number ("2.1"); one query."""
+    sections = list(revision.sections.order_by("position", "id"))
+    by_key = {s.key: s for s in sections}
+    counters: dict[str, int] = {}
+    numbers: dict[str, str] = {}
+    depths: dict[str, int] = {}
+    out = []
+    for section in sections:
+        parent = section.parent_key if section.parent_key in by_key else ""
+        counters[parent] = counters.get(parent, 0) + 1
+        prefix = f"{numbers[parent]}." if parent and parent in numbers else ""
+        numbers[section.key] = f"{prefix}{counters[parent]}"
+        depths[section.key] = depths.get(parent, -1) + 1 if parent else 0
+        out.append(SectionNode(section, depths[section.key], numbers[section.key]))
+    return out
+
+
+def services_of(revision: Revision, *, area: str = "", q: str = "") -> QuerySet[Service]:
+    """The catalogue of a revision with commitments and providers: three queries."""
+    queryset = (
+        revision.services.all()
+        .prefetch_related(
+            Prefetch("commitments", queryset=QualityCommitment.objects.order_by("position", "id")),
+            "provider_organizations",
+        )
+        .order_by("position", "id")
+    )
+    if area:
+        queryset = queryset.filter(area=area)
+    if q:
+        queryset = queryset.filter(
+            Q(title__icontains=q)
+            | Q(purposes__icontains=q)
+            | Q(main_functions__icontains=q)
+            | Q(access_requirements__icontains=q)
+        )
+    return queryset
+
+
+def services_in_force(*, area: str = "", q: str = "") -> QuerySet[Service]:
+    """The catalogue of the revision in force (three queries when evaluated)."""
+    queryset = Service.objects.filter(revision__status=RevisionStatus.ADOPTED).prefetch_related(
+        Prefetch("commitments", queryset=QualityCommitment.objects.order_by("position", "id")),
+        "provider_organizations",
+    )
+    if area:
+        queryset = queryset.filter(area=area)
+    if q:
+        queryset = queryset.filter(
+            Q(title__icontains=q)
+            | Q(purposes__icontains=q)
+            | Q(main_functions__icontains=q)
+            | Q(access_requirements__icontains=q)
+        )
+    return queryset.order_by("position", "id")
+
+
+def get_service_for(user, key: str, *, revision: Revision | None = None) -> Service:
+    """A service of ``revision`` (the one in force by default) by key; NotFound if none."""
+    if revision is None:
+        queryset = Service.objects.filter(revision__status=RevisionStatus.ADOPTED)
+    else:
+        queryset = Service.objects.filter(revision=revision)
+    service = (
+        queryset.select_related("revision")
+        .prefetch_related("commitments", "provider_organizations")
+        .filter(key=key)
+        .first()
+    )
+    if service is None:
+        raise NotFound(_("Servizio non trovato."))
+    return service
+
+
+# --- Snapshots and diffs --------------------------------------------------------------
+
+
+def _section_item(section: Section) -> dict:
+    return {
+        "key": section.key,
+        "label": section.heading,
+        "parent_key": section.parent_key,
+        "heading": section.heading,
+        "body": section.body,
+    }
+
+
+def _service_item(service: Service) -> dict:
+    return {
+        "key": service.key,
+        "label": service.title,
+        "title": service.title,
+        "area": service.area,
+        "purposes": service.purposes,
+        "specific_objectives": service.specific_objectives,
+        "main_functions": service.main_functions,
+        "delivery_modalities": service.delivery_modalities,
+        "access_requirements": service.access_requirements,
+        "providers": sorted(o.legal_name for o in service.provider_organizations.all()),
+        "commitments": [
+            {
+                "key": c.key,
+                "label": c.indicator,
+                "indicator": c.indicator,
+                "direction": c.direction,
+                "target_value": f"{c.target_value.normalize():f}",
+                "unit": c.unit,
+                "how_measured": c.how_measured,
+            }
+            for c in service.commitments.all()
+        ],
+    }
+
+
+def snapshot(revision: Revision) -> dict:
+    """The revision's content as plain data for ``diff.compare``: four queries."""
+    return {
+        "sections": [_section_item(s) for s in revision.sections.order_by("position", "id")],
+        "services": [_service_item(s) for s in services_of(revision)],
+    }
+
+
+def revision_diff(user, revision: Revision, against) -> tuple[Revision, dict]:
+    """``(other, changes)`` from revision ``against`` to ``revision`` (eight queries).
+
+    ``against`` must be a revision the user may read: otherwise 404 like any hidden one;
+    a missing or malformed value is an ``InvalidInput`` on ``against``.
+    """
+    if against in (None, ""):
+        raise InvalidInput(_("Indica la revisione da confrontare."), field="against")
+    try:
+        int(against)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Revisione da confrontare non valida."), field="against") from None
+    other = get_revision_for(user, against)
+    return other, carta_diff.compare(snapshot(other), snapshot(revision))
+
+
+# --- Comments and amendments ----------------------------------------------------------
+
+
+def comments_for(user, revision: Revision, *, section_key: str = "") -> list[Comment]:
+    """Comments of the revision and of the revisions it was copied from, in threads.
+
+    Each comment gets ``is_outdated`` (its section reads differently here) and ``since``
+    (the word diff from the text it was written on). Three queries: lineage, the
+    section texts, the comments with their authors and organizations.
+    """
+    lineage = lineage_ids(revision)
+    texts = dict(revision.sections.values_list("key", "body"))
+    queryset = (
+        Comment.objects.filter(revision_id__in=lineage)
+        .select_related("author", "organization", "revision")
+        .order_by("created_at", "id")
+    )
+    if section_key:
+        queryset = queryset.filter(section_key=section_key)
+    comments = list(queryset)
+    for comment in comments:
+        current = texts.get(comment.section_key)
+        comment.is_outdated = current is not None and current != comment.anchored_text
+        comment.section_removed = current is None
+        comment.since = (
+            carta_diff.word_diff(comment.anchored_text, current) if comment.is_outdated else []
+        )
+        comment.can_see_body = (
+            not comment.is_hidden
+            or perms.can_moderate(user)
+            or (getattr(user, "pk", None) == comment.author_id)
+        )
+    return comments
+
+
+def threads(comments: list[Comment]) -> list[Comment]:
+    """Top-level comments with ``thread`` (their replies, oldest first); no query."""
+    by_parent: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        by_parent.setdefault(comment.parent_id, []).append(comment)
+    for comment in comments:
+        comment.thread = by_parent.get(comment.pk, [])
+    return by_parent.get(None, [])
+
+
+def get_comment_for(user, revision: Revision, pk) -> Comment:
+    comment = (
+        Comment.objects.select_related("author", "organization", "revision")
+        .filter(pk=pk, revision_id__in=lineage_ids(revision))
+        .first()
+    )
+    if comment is None:
+        raise NotFound(_("Commento non trovato."))
+    return comment
+
+
+def amendments_for(user, revision: Revision) -> QuerySet[Amendment]:
+    """Amendments to the revision with their support count (one query)."""
+    return (
+        Amendment.objects.filter(revision=revision)
+        .select_related("author", "organization", "applied_to")
+        .annotate(support_count=Count("supports"))
+        .order_by("created_at", "id")
+    )
+
+
+def get_amendment_for(user, revision: Revision, pk) -> Amendment:
+    amendment = amendments_for(user, revision).filter(pk=pk).first()
+    if amendment is None:
+        raise NotFound(_("Emendamento non trovato."))
+    return amendment
+
+
+def supported_by(user, amendments) -> set[tuple[int, int | None]]:
+    """``(amendment_id, organization_id or None)`` the user has given (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    from consultations.models import AmendmentSupport
+
+    return set(
+        AmendmentSupport.objects.filter(
+            user=user, amendment__in=[a.pk for a in amendments]
+        ).values_list("amendment_id", "organization_id")
+    )
+
+
+# --- The consultation report ----------------------------------------------------------
+
+
+def report(revision: Revision) -> dict:
+    """Comments (top level) and amendments of the revision with their outcomes, and counts
+    by section: four queries."""
+    sections = {s.key: s.heading for s in revision.sections.order_by("position", "id")}
+    comments = list(
+        Comment.objects.filter(revision=revision, parent__isnull=True)
+        .select_related("author", "organization")
+        .annotate(reply_count=Count("replies"))
+        .order_by("section_key", "created_at", "id")
+    )
+    amendments = list(amendments_for(None, revision))
+    counts: dict[str, Counter] = {}
+    for comment in comments:
+        bucket = counts.setdefault(comment.section_key, Counter())
+        bucket["comments"] += 1
+        bucket[f"comment_{comment.outcome or 'pending'}"] += 1
+    for amendment in amendments:
+        bucket = counts.setdefault(amendment.target_key, Counter())
+        bucket["amendments"] += 1
+        bucket[f"amendment_{amendment.status}"] += 1
+    by_section = [
+        {"key": key, "heading": sections.get(key, key), **dict(counts[key])}
+        for key in [*sections, *sorted(set(counts) - set(sections))]
+        if key in counts
+    ]
+    return {
+        "revision": revision,
+        "comments": comments,
+        "amendments": amendments,
+        "by_section": by_section,
+        "headings": sections,
+        "totals": {
+            "comments": len(comments),
+            "amendments": len(amendments),
+            "amendments_accepted": sum(
+                1 for a in amendments if a.status == AmendmentStatus.ACCEPTED
+            ),
+            "with_outcome": sum(1 for c in comments if c.outcome),
+        },
+    }

@@ -1,0 +1,558 @@
+"""Pages of the Carta: the Carta in force and its catalogue, revisions and their history,
+comparisons, comments and amendments, the consultation report, exports, drafting and the
+Markdown import. Thin: forms parse, selectors fetch and authorize, services act."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carta.errors import CartaError, NotAllowed, NotFound
+from carta.views import apply_service_error
+from consultations import exports, selectors, services
+from consultations import permissions as perms
+from consultations.forms import (
+    AmendmentForm,
+    CommentForm,
+    DecisionForm,
+    DraftForm,
+    ImportForm,
+    OutcomeForm,
+    RevisionForm,
+    SectionForm,
+    ServiceFilterForm,
+)
+from consultations.models import Amendment, AmendmentKind
+
+PAGE_SIZE = 20
+
+
+def _fetch(fetch, *args, **kwargs):
+    """Run a selector, turning its refusals into the page's 404 and 403."""
+    try:
+        return fetch(*args, **kwargs)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from None
+
+
+def _require_editor(request):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not perms.can_edit_carta(request.user):
+        raise PermissionDenied
+    return None
+
+
+def _querystring(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- The Carta in force and its catalogue ---------------------------------------------
+
+
+def carta_in_force(request):
+    revision = selectors.revision_in_force()
+    context = {"revision": revision, "in_force": True}
+    if revision is not None:
+        context.update(
+            outline=selectors.section_outline(revision),
+            services=list(selectors.services_of(revision)),
+            pdf_available=exports.pdf_available(),
+        )
+    return render(request, "consultations/carta_in_force.html", context)
+
+
+def service_list(request):
+    form = ServiceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.services_in_force(area=filters.get("area", ""), q=filters.get("q", ""))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/service_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "revision": selectors.revision_in_force(),
+            "querystring": _querystring(request),
+        },
+    )
+
+
+def service_detail(request, key):
+    service = _fetch(selectors.get_service_for, request.user, key)
+    return render(request, "consultations/service_detail.html", {"service": service})
+
+
+# --- Revisions ------------------------------------------------------------------------
+
+
+def revision_list(request):
+    queryset = selectors.revision_list(request.user)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/revision_list.html",
+        {"page_obj": page, "can_edit": perms.can_edit_carta(request.user)},
+    )
+
+
+def revision_detail(request, pk):
+    user = request.user
+    revision = _fetch(selectors.get_revision_for, user, pk)
+    comments = selectors.comments_for(user, revision)
+    amendments = list(selectors.amendments_for(user, revision))
+    by_section: dict[str, list] = {}
+    for comment in selectors.threads(comments):
+        by_section.setdefault(comment.section_key, []).append(comment)
+    amendments_by_key: dict[str, list] = {}
+    for amendment in amendments:
+        amendments_by_key.setdefault(amendment.target_key, []).append(amendment)
+    can_participate = perms.can_participate(user, revision) and revision.is_open
+    organizations = list(perms.organizations_user_can_act_for(user)) if can_participate else []
+    outline = selectors.section_outline(revision)
+    for node in outline:
+        node.comments = by_section.get(node.section.key, [])
+        node.amendments = amendments_by_key.get(node.section.key, [])
+    service_list_ = list(selectors.services_of(revision))
+    for service in service_list_:
+        service.amendments = amendments_by_key.get(service.key, [])
+    others = [r for r in selectors.revision_list(user) if r.pk != revision.pk]
+    context = {
+        "revision": revision,
+        "outline": outline,
+        "services": service_list_,
+        "can_participate": can_participate,
+        "can_edit": perms.can_edit_carta(user) and revision.is_open,
+        "can_decide": perms.can_decide(user),
+        "can_moderate": perms.can_moderate(user),
+        "organizations": organizations,
+        "supported": selectors.supported_by(user, amendments),
+        "others": others,
+        "default_against": revision.based_on_id or (others[0].pk if others else None),
+        "outcome_form": OutcomeForm(),
+        "decision_form": DecisionForm(),
+        "pdf_available": exports.pdf_available(),
+        "service_fields": AmendmentForm().fields["field"].choices,
+        "comment_count": len(comments),
+    }
+    return render(request, "consultations/revision_detail.html", context)
+
+
+def revision_diff(request, pk):
+    user = request.user
+    revision = _fetch(selectors.get_revision_for, user, pk)
+    against = request.GET.get("con") or revision.based_on_id
+    others = [r for r in selectors.revision_list(user) if r.pk != revision.pk]
+    other = changes = None
+    error = ""
+    if against:
+        try:
+            other, changes = selectors.revision_diff(user, revision, against)
+        except NotFound:
+            raise Http404 from None
+        except CartaError as exc:
+            error = str(exc.message)
+    return render(
+        request,
+        "consultations/revision_diff.html",
+        {
+            "revision": revision,
+            "other": other,
+            "changes": changes,
+            "others": others,
+            "error": error,
+        },
+    )
+
+
+def print_view(request, pk=None):
+    """The print-ready page of a revision (the one in force without ``pk``)."""
+    revision = _print_revision(request, pk)
+    return render(request, "consultations/print.html", _print_context(revision))
+
+
+def _print_revision(request, pk):
+    if pk is None:
+        revision = selectors.revision_in_force()
+        if revision is None:
+            raise Http404(_("Non c'è ancora una Carta in vigore."))
+        return revision
+    return _fetch(selectors.get_revision_for, request.user, pk)
+
+
+def _print_context(revision) -> dict:
+    return {
+        "revision": revision,
+        "outline": selectors.section_outline(revision),
+        "services": list(selectors.services_of(revision)),
+    }
+
+
+def pdf_view(request, pk=None):
+    revision = _print_revision(request, pk)
+    if not exports.pdf_available():
+        return render(
+            request, "consultations/pdf_unavailable.html", {"revision": revision}, status=503
+        )
+    pdf = exports.render_pdf("consultations/print.html", _print_context(revision), request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="carta-revisione-{revision.number}.pdf"'
+    return response
+
+
+def open_data_view(request, pk=None):
+    revision = _print_revision(request, pk)
+    response = JsonResponse(
+        exports.open_data(revision), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'inline; filename="carta-revisione-{revision.number}.json"'
+    return response
+
+
+# --- The consultation report ----------------------------------------------------------
+
+
+def report_view(request, pk):
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    report = selectors.report(revision)
+    return render(
+        request,
+        "consultations/report.html",
+        {**report, "pdf_available": exports.pdf_available()},
+    )
+
+
+def report_csv_view(request, pk):
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    response = HttpResponse(
+        exports.report_csv(selectors.report(revision)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="resoconto-consultazione-{revision.number}.csv"'
+    )
+    return response
+
+
+def report_pdf_view(request, pk):
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    if not exports.pdf_available():
+        return render(
+            request, "consultations/pdf_unavailable.html", {"revision": revision}, status=503
+        )
+    pdf = exports.render_pdf("consultations/report_print.html", selectors.report(revision), request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="resoconto-consultazione-{revision.number}.pdf"'
+    )
+    return response
+
+
+# --- Drafting -------------------------------------------------------------------------
+
+
+def draft_create(request):
+    if (refusal := _require_editor(request)) is not None:
+        return refusal
+    revisions = list(selectors.revision_list(request.user))
+    form = DraftForm(request.POST or None, revisions=revisions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        source = next((r for r in revisions if r.pk == data["source"]), None)
+        try:
+            revision = services.create_draft(
+                actor=request.user,
+                title=data["title"],
+                summary_of_changes=data["summary_of_changes"],
+                source=source,
+                empty=not revisions,
+            )
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("La bozza è stata creata."))
+            return redirect(revision)
+    return render(request, "consultations/draft_form.html", {"form": form})
+
+
+def import_view(request):
+    if (refusal := _require_editor(request)) is not None:
+        return refusal
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            revision = services.import_markdown(
+                actor=request.user,
+                data=upload.read(),
+                filename=upload.name,
+                title=form.cleaned_data["title"],
+            )
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "La Carta è stata importata come bozza: controlla le sezioni "
+                    "prima di proseguire."
+                ),
+            )
+            return redirect(revision)
+    return render(request, "consultations/import_form.html", {"form": form})
+
+
+def revision_edit(request, pk):
+    if (refusal := _require_editor(request)) is not None:
+        return refusal
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    form = RevisionForm(
+        request.POST or None,
+        initial={"title": revision.title, "summary_of_changes": revision.summary_of_changes},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_revision(actor=request.user, revision=revision, **form.cleaned_data)
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Le modifiche sono state salvate."))
+            return redirect(revision)
+    return render(request, "consultations/revision_form.html", {"form": form, "revision": revision})
+
+
+def section_edit(request, pk, key=None):
+    if (refusal := _require_editor(request)) is not None:
+        return refusal
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    section = revision.sections.filter(key=key).first() if key else None
+    if key and section is None:
+        raise Http404
+    initial = (
+        {
+            "key": section.key,
+            "heading": section.heading,
+            "parent_key": section.parent_key,
+            "position": section.position,
+            "body": section.body,
+        }
+        if section
+        else {}
+    )
+    form = SectionForm(request.POST or None, initial=initial)
+    if section is not None:
+        form.fields["key"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_section(
+                actor=request.user,
+                revision=revision,
+                key=section.key if section else data["key"],
+                heading=data["heading"],
+                body=data["body"],
+                parent_key=data["parent_key"],
+                position=data["position"],
+            )
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("La sezione è stata salvata."))
+            return redirect(
+                f"{revision.get_absolute_url()}#sezione-{section.key if section else data['key']}"
+            )
+    return render(
+        request,
+        "consultations/section_form.html",
+        {"form": form, "revision": revision, "section": section},
+    )
+
+
+REVISION_ACTIONS = {
+    "condividi": (services.share_with_network, _("La bozza è ora visibile alla rete.")),
+    "consultazione": (services.open_consultation, _("La consultazione è aperta.")),
+    "adotta": (services.adopt_revision, _("La revisione è ora la Carta in vigore.")),
+}
+
+
+@require_POST
+@login_required
+def revision_action(request, pk, action):
+    if action not in REVISION_ACTIONS:
+        raise Http404
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    service, done = REVISION_ACTIONS[action]
+    try:
+        service(actor=request.user, revision=revision)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, done)
+    return redirect(revision)
+
+
+# --- Comments and amendments ----------------------------------------------------------
+
+
+def _organization(request, organizations_pk):
+    if organizations_pk is None:
+        return None
+    organization = (
+        perms.organizations_user_can_act_for(request.user).filter(pk=organizations_pk).first()
+    )
+    if organization is None:
+        raise PermissionDenied
+    return organization
+
+
+@require_POST
+@login_required
+def comment_create(request, pk):
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    form = CommentForm(
+        request.POST, organizations=perms.organizations_user_can_act_for(request.user)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Il commento non è stato inviato: scrivi il testo."))
+        return redirect(revision)
+    data = form.cleaned_data
+    parent = None
+    if data["parent"]:
+        parent = _fetch(selectors.get_comment_for, request.user, revision, data["parent"])
+    try:
+        comment = services.post_comment(
+            actor=request.user,
+            revision=revision,
+            section_key=data["section_key"],
+            body=data["body"],
+            parent=parent,
+            organization=_organization(request, data["organization"]),
+            quote=data["quote"],
+        )
+    except NotAllowed:
+        raise PermissionDenied from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+        return redirect(f"{revision.get_absolute_url()}#sezione-{data['section_key']}")
+    messages.success(request, _("Grazie: il commento è stato pubblicato."))
+    return redirect(comment.get_absolute_url())
+
+
+@require_POST
+@login_required
+def outcome_record(request, pk, comment_pk):
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    comment = _fetch(selectors.get_comment_for, request.user, revision, comment_pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Scegli un esito."))
+        return redirect(comment.get_absolute_url())
+    try:
+        services.record_outcome(actor=request.user, comment=comment, **form.cleaned_data)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("L'esito è stato registrato."))
+    return redirect(comment.get_absolute_url())
+
+
+@require_POST
+@login_required
+def amendment_create(request, pk):
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    form = AmendmentForm(
+        request.POST, organizations=perms.organizations_user_can_act_for(request.user)
+    )
+    if not form.is_valid():
+        messages.error(request, _("L'emendamento non è stato inviato: controlla i campi."))
+        return redirect(revision)
+    data = form.cleaned_data
+    changes = {data["field"]: data["value"]} if data["kind"] == AmendmentKind.SERVICE else None
+    try:
+        amendment = services.propose_amendment(
+            actor=request.user,
+            revision=revision,
+            kind=data["kind"],
+            target_key=data["target_key"],
+            new_text=data["new_text"],
+            service_changes=changes,
+            rationale=data["rationale"],
+            organization=_organization(request, data["organization"]),
+        )
+    except NotAllowed:
+        raise PermissionDenied from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+        return redirect(revision)
+    messages.success(request, _("Grazie: l'emendamento è stato presentato."))
+    return redirect(amendment.get_absolute_url())
+
+
+def _amendment(request, pk, amendment_pk) -> Amendment:
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    return _fetch(selectors.get_amendment_for, request.user, revision, amendment_pk)
+
+
+@require_POST
+@login_required
+def amendment_support(request, pk, amendment_pk):
+    amendment = _amendment(request, pk, amendment_pk)
+    organization_pk = request.POST.get("organization") or None
+    try:
+        organization = _organization(request, int(organization_pk) if organization_pk else None)
+        services.support_amendment(
+            actor=request.user, amendment=amendment, organization=organization
+        )
+    except (TypeError, ValueError):
+        raise Http404 from None
+    except NotAllowed:
+        raise PermissionDenied from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Il sostegno è stato registrato."))
+    return redirect(amendment.get_absolute_url())
+
+
+@require_POST
+@login_required
+def amendment_decide(request, pk, amendment_pk):
+    amendment = _amendment(request, pk, amendment_pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Scegli una decisione."))
+        return redirect(amendment.get_absolute_url())
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "accept":
+            services.accept_amendment(
+                actor=request.user, amendment=amendment, reason=data["reason"]
+            )
+        else:
+            services.reject_amendment(
+                actor=request.user, amendment=amendment, reason=data["reason"]
+            )
+    except NotAllowed:
+        raise PermissionDenied from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("La decisione è stata registrata."))
+    return redirect(amendment.get_absolute_url())
