@@ -140,7 +140,8 @@ class BallotsView(APIView):
         responses={201: s.BallotReceiptSerializer},
     )
     def post(self, request, pk):
-        consultation = selectors.get_consultation_for(request.user, pk)
+        # Questions come from ``selectors.ballot_questions``: frozen once open, read once.
+        consultation = selectors.get_consultation_for(request.user, pk, with_questions=False)
         data = s.BallotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = _organization(data.validated_data.get("organization"))

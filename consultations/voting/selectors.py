@@ -97,6 +97,33 @@ def get_consultation_for(
     return consultation
 
 
+# Questions and options of consultations whose rules are frozen (open or closed), per
+# process: they cannot change any more, so the casting path reads them once. The key
+# includes ``updated_at`` so that a consultation edited before opening is read afresh.
+_FROZEN_QUESTIONS: dict[tuple[int, str], list[Question]] = {}
+
+
+def ballot_questions(consultation: Consultation, now: datetime | None = None) -> list[Question]:
+    """The questions with their options (two queries the first time, none afterwards once
+    the consultation has opened)."""
+    cached = getattr(consultation, "_prefetched_objects_cache", {}).get("questions")
+    if cached is not None:
+        return list(cached)
+    key = (consultation.pk, consultation.updated_at.isoformat())
+    questions = _FROZEN_QUESTIONS.get(key)
+    if questions is None:
+        questions = list(
+            consultation.questions.prefetch_related(
+                Prefetch("options", queryset=Option.objects.order_by("position", "id"))
+            ).order_by("position", "id")
+        )
+        if consultation.status_at(now) != Status.UPCOMING:
+            if len(_FROZEN_QUESTIONS) > 256:
+                _FROZEN_QUESTIONS.clear()
+            _FROZEN_QUESTIONS[key] = questions
+    return questions
+
+
 def summed_counts(consultation_id: int) -> dict[str, dict[str, int]]:
     """``{electorate: {key: total}}`` summed over shards (one aggregate query)."""
     out: dict[str, dict[str, int]] = {}

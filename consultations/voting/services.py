@@ -183,10 +183,9 @@ def add_counts(consultation_id: int, electorate: str, keys: Mapping[str, int]) -
 
 
 def _questions(consultation: Consultation) -> list[Question]:
-    cached = getattr(consultation, "_prefetched_objects_cache", {}).get("questions")
-    if cached is not None:
-        return list(cached)
-    return list(consultation.questions.prefetch_related("options"))
+    from consultations.voting.selectors import ballot_questions
+
+    return ballot_questions(consultation)
 
 
 def _check_open(consultation: Consultation, now: datetime) -> None:
