@@ -1,0 +1,80 @@
+/* Carta: small behaviour shared by every page. Loaded with `defer`, after the
+ * Bootstrap Italia bundle, so `window.bootstrap` exists when this runs. */
+(function () {
+  "use strict";
+
+  // Bootstrap Italia 2.x declares its fonts from JavaScript: loadFonts() injects the
+  // @font-face rules, with window.__PUBLIC_PATH__ as the base of the font URLs. The base
+  // comes from the script tag (base.html writes it from STATIC_URL), so every font is
+  // read from this site's /static/ and never from a CDN.
+  var script = document.currentScript;
+  var fonts = script && script.getAttribute("data-fonts");
+  if (fonts) {
+    window.__PUBLIC_PATH__ = fonts.replace(/\/+$/, "");
+    if (window.bootstrap && typeof window.bootstrap.loadFonts === "function") {
+      window.bootstrap.loadFonts(window.__PUBLIC_PATH__);
+    }
+  }
+
+  // A form that comes back with errors: move the focus to its error summary, so that
+  // keyboard and screen reader users hear what went wrong first.
+  function focusErrorSummary(root) {
+    var summary = (root || document).querySelector("[data-carta-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary(document);
+  });
+
+  // Say something to screen reader users through the page's polite live region.
+  function announce(text) {
+    var live = document.getElementById("carta-live");
+    if (!live || !text) {
+      return;
+    }
+    live.textContent = "";
+    window.setTimeout(function () {
+      live.textContent = text;
+    }, 100);
+  }
+  window.carta = window.carta || {};
+  window.carta.announce = announce;
+
+  // htmx: a form with data-carta-announce="..." says that text once its request succeeds.
+  // (requestConfig.elt is the element that made the request: when the swap removed it,
+  // htmx re-dispatches the event on a surviving ancestor and detail.elt names that one.)
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail || {};
+    var element = (detail.requestConfig && detail.requestConfig.elt) || detail.elt;
+    if (detail.successful && element && element.getAttribute) {
+      announce(element.getAttribute("data-carta-announce"));
+    }
+  });
+
+  // After a swap: an error summary takes the focus; otherwise, when the element that had
+  // the focus was replaced (the focus fell back to the page), give it to the new content.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    var summary = document.querySelector("[data-carta-error-summary]");
+    if (summary && target && (target.contains(summary) || !document.body.contains(target))) {
+      summary.focus();
+      return;
+    }
+    var active = document.activeElement;
+    if (!active || active === document.body) {
+      var fresh = target && document.body.contains(target) ? target : null;
+      if (!fresh && target && target.id) {
+        fresh = document.getElementById(target.id);
+      }
+      if (fresh) {
+        if (!fresh.hasAttribute("tabindex")) {
+          fresh.setAttribute("tabindex", "-1");
+        }
+        fresh.focus();
+      }
+    }
+  });
+})();
