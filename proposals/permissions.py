@@ -107,6 +107,17 @@ def can_represent(user, organization: Organization) -> bool:
     )
 
 
+def represented_organization_ids(user) -> set[int]:
+    """Verified organizations the user represents (one query)."""
+    if not _authenticated(user):
+        return set()
+    return set(
+        org_perms.organizations_user_can(user, org_perms.MANAGE_MEMBERS)
+        .filter(status=OrganizationStatus.VERIFIED)
+        .values_list("pk", flat=True)
+    )
+
+
 def can_comment_as(user, organization: Organization) -> bool:
     return org_perms.can_comment_for(user, organization)
 

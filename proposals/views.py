@@ -191,10 +191,9 @@ def proposal_detail(request, pk):
         (name, t) for name, t in TRANSITIONS.items() if perms.can_transition(user, proposal, name)
     ]
     is_lead_author = perms.is_lead_author(user, proposal)
+    represented = perms.represented_organization_ids(user)
     representing = [
-        p
-        for p in partnerships
-        if p.status == "invited" and perms.can_represent(user, p.organization)
+        p for p in partnerships if p.status == "invited" and p.organization_id in represented
     ]
     can_request = (
         proposal.state in OPEN_STATES
