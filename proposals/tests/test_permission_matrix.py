@@ -1,0 +1,153 @@
+"""Every proposal action, as every persona, against the table in
+docs/permissions-proposals.md (the table is the source of truth)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from proposals.states import ProposalState
+from tests.factories import OrganizationFactory, PartnershipFactory, ProposalFactory
+
+S = ProposalState
+DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions-proposals.md"
+PERSONAS = [
+    "anonymous",
+    "citizen",
+    "rep_a",
+    "editor_a",
+    "member_a",
+    "member_b",
+    "moderator",
+    "carta_editor",
+    "admin",
+]
+REFUSED = {401, 403, 404, 409}
+
+
+def read_matrix() -> dict[str, dict[str, bool]]:
+    matrix = {}
+    for line in DOC.read_text().splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        marks = cells[2:]
+        if len(marks) != len(PERSONAS):
+            continue  # the state-machine table above the matrix
+        matrix[cells[0].strip("`")] = {
+            p: mark == "✓" for p, mark in zip(PERSONAS, marks, strict=True)
+        }
+    return matrix
+
+
+MATRIX = read_matrix()
+
+
+@pytest.fixture
+def world(org_a, org_b, rep_a, editor_a, member_a, member_b):
+    org_x = OrganizationFactory(legal_name="Fondazione X")
+
+    def a(state, **kwargs):
+        return ProposalFactory(organization=org_a, state=state, **kwargs)
+
+    x_draft = ProposalFactory(organization=org_x, state=S.DRAFT)
+    PartnershipFactory(proposal=x_draft, organization=org_a, status="invited")
+    requested = a(S.PUBLISHED)
+    PartnershipFactory(proposal=requested, organization=org_b, status="requested")
+    return {
+        "a": org_a,
+        "b": org_b,
+        "draft": a(S.DRAFT),
+        "submitted": a(S.SUBMITTED),
+        "published": a(S.PUBLISHED),
+        "under_evaluation": a(S.UNDER_EVALUATION),
+        "changes_requested": a(S.CHANGES_REQUESTED),
+        "rejected_unpublished": a(S.REJECTED),
+        "hidden": a(S.PUBLISHED, hidden_at=timezone.now(), hidden_reason="Fuori tema"),
+        "requested": requested,
+        "x_draft": x_draft,
+        "x_published": ProposalFactory(organization=org_x, state=S.PUBLISHED),
+    }
+
+
+def perform(action: str, client, w) -> int:
+    base = "/api/v1/proposals/"
+
+    def url(key, suffix=""):
+        return f"{base}{w[key].pk}/{suffix}"
+
+    if action == "list":
+        return client.get(f"{base}?q=proposta").status_code
+    if action.startswith("view_"):
+        return client.get(url(action.removeprefix("view_"))).status_code
+    if action == "create":
+        data = {"organization": w["a"].pk, "title": "T", "summary": "S", "area": "elderly"}
+        return client.post(base, data).status_code
+    if action in ("edit_draft", "edit_under_evaluation"):
+        key = action.removeprefix("edit_")
+        body = json.dumps({"title": "Nuovo titolo"})
+        return client.patch(url(key), body, content_type="application/json").status_code
+    transitions = {
+        "submit": ("draft", "submit"),
+        "resubmit": ("changes_requested", "resubmit"),
+        "publish": ("submitted", "publish"),
+        "start_evaluation": ("published", "start-evaluation"),
+        "request_changes_submitted": ("submitted", "request-changes"),
+        "request_changes_under_evaluation": ("under_evaluation", "request-changes"),
+        "accept": ("under_evaluation", "accept"),
+        "reject_submitted": ("submitted", "reject"),
+        "reject_under_evaluation": ("under_evaluation", "reject"),
+        "withdraw": ("published", "withdraw"),
+    }
+    if action in transitions:
+        key, name = transitions[action]
+        return client.post(url(key, f"{name}/"), {"reason": "Motivo"}).status_code
+    if action == "partner_invite":
+        return client.post(url("draft", "partners/"), {"organization": w["b"].pk}).status_code
+    if action == "partner_accept_invitation":
+        return client.post(url("x_draft", f"partners/{w['a'].pk}/accept/")).status_code
+    if action == "partner_request":
+        data = {"organization": w["a"].pk, "kind": "request"}
+        return client.post(url("x_published", "partners/"), data).status_code
+    if action == "partner_decide_request":
+        return client.post(url("requested", f"partners/{w['b'].pk}/accept/")).status_code
+    if action == "comment":
+        return client.post(url("published", "comments/"), {"body": "Bene"}).status_code
+    if action == "comment_as_org_a":
+        data = {"body": "Bene", "organization": w["a"].pk}
+        return client.post(url("published", "comments/"), data).status_code
+    if action == "endorse":
+        return client.post(url("x_published", "endorsements/")).status_code
+    if action == "endorse_as_org_a":
+        data = {"organization": w["a"].pk}
+        return client.post(url("x_published", "endorsements/"), data).status_code
+    target = {"target_type": "proposals.proposal", "target_id": w["published"].pk}
+    if action == "flag":
+        return client.post("/api/v1/flags/", {**target, "reason": "Spam"}).status_code
+    if action == "hide":
+        return client.post("/api/v1/flags/hide/", {**target, "reason": "Spam"}).status_code
+    if action == "moderation_queue":
+        return client.get("/proposte/moderazione/").status_code
+    if action == "evaluation_page":
+        return client.get("/proposte/valutazione/").status_code
+    raise AssertionError(f"the matrix names an action the test does not know: {action}")
+
+
+def test_the_table_covers_every_action_of_the_api():
+    assert len(MATRIX) >= 30
+    for name in ("submit", "resubmit", "publish", "start_evaluation", "accept", "withdraw"):
+        assert name in MATRIX
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", sorted(MATRIX))
+def test_permission_matrix(action, persona, request, client_as, world):
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    status = perform(action, client_as(user), world)
+    if MATRIX[action][persona]:
+        assert status in (200, 201, 204), f"{persona} should be able to {action}: {status}"
+    else:
+        # Anonymous staff pages redirect to the login page.
+        assert status in REFUSED | {302}, f"{persona} should not {action}: {status}"
