@@ -90,9 +90,17 @@ def database_from_url(name: str, url: str) -> dict:
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": parsed.hostname or "",
         "PORT": str(port or ""),
-        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": options,
+        # ASGI runs each request in a thread of its own: persistent per-thread connections
+        # would pile up, so connections come from psycopg's pool instead.
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {
+            "pool": {
+                "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=0),
+                "max_size": env_int("DATABASE_POOL_MAX", 20, minimum=1),
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+            },
+            **options,
+        },
     }
 
 

@@ -247,6 +247,8 @@ CARTA_SITE_URL = env_str("CARTA_SITE_URL", "http://127.0.0.1:8000")
 CARTA_ACCESSIBILITY_EMAIL = env_str("CARTA_ACCESSIBILITY_EMAIL", "accessibilita@localhost")
 CARTA_PRIVACY_EMAIL = env_str("CARTA_PRIVACY_EMAIL", "privacy@localhost")
 CARTA_COMPLAINT_DAYS = env_int("CARTA_COMPLAINT_DAYS", 30, minimum=1)
+# Contact data of closed complaints is erased this many days after closing.
+CARTA_ANONYMIZE_AFTER_DAYS = env_int("CARTA_ANONYMIZE_AFTER_DAYS", 365, minimum=1)
 
 # --- API ------------------------------------------------------------------------------
 

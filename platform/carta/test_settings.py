@@ -20,3 +20,11 @@ REST_FRAMEWORK = {
         "user": "100000/min",
     },
 }
+
+# Concurrency tests open dozens of simultaneous connections from threads; CI's PostgreSQL
+# allows 300.
+if "pool" in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["pool"] = {  # noqa: F405
+        **DATABASES["default"]["OPTIONS"]["pool"],  # noqa: F405
+        "max_size": 120,
+    }

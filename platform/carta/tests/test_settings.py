@@ -64,6 +64,7 @@ def test_database_url_is_parsed():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("carta", "carta", "s@crt")
     assert (config["HOST"], config["PORT"]) == ("db", "5433")
+    assert config["CONN_MAX_AGE"] == 0 and config["OPTIONS"]["pool"]["max_size"] == 20
 
 
 @pytest.mark.parametrize(
