@@ -354,7 +354,7 @@ def _write_questions(consultation: Consultation, questions: Iterable[Mapping[str
 
 def revision_questions(revision) -> list[dict[str, Any]]:
     """One yes/no/abstain question per section of a revision (its ``sections``, each with
-    a stable ``key`` and a ``title``), in the revision's order."""
+    a stable ``key`` and a ``heading``), in the revision's order."""
     sections = getattr(revision, "sections", None)
     if sections is None:
         return []
@@ -362,7 +362,7 @@ def revision_questions(revision) -> list[dict[str, Any]]:
         {
             "kind": QuestionKind.YES_NO,
             "text": _("Approvi la sezione «%(title)s»?")
-            % {"title": getattr(section, "title", str(section))},
+            % {"title": section.heading},
             "section_key": section.key,
         }
         for section in sections.all()
