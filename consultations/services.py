@@ -106,6 +106,8 @@ def _organization_for(actor, organization):
 def _require_participant(actor, revision: Revision) -> None:
     if not getattr(actor, "is_authenticated", False):
         raise NotAllowed(_("Accedi per partecipare."))
+    # The caller's copy may be stale: the state that decides is the stored one.
+    revision.refresh_from_db(fields=["status", "shared_with_network_at"])
     if not revision.is_open:
         raise Conflict(
             _("La revisione %(number)s non è aperta ai contributi.") % {"number": revision.number},

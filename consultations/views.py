@@ -17,6 +17,7 @@ from carta.errors import CartaError, NotAllowed, NotFound
 from carta.views import apply_service_error
 from consultations import exports, selectors, services
 from consultations import permissions as perms
+from consultations.diff import word_diff
 from consultations.forms import (
     AmendmentForm,
     CommentForm,
@@ -120,6 +121,7 @@ def revision_detail(request, pk):
         by_section.setdefault(comment.section_key, []).append(comment)
     amendments_by_key: dict[str, list] = {}
     for amendment in amendments:
+        amendment.ops = word_diff(amendment.base_text, amendment.new_text)
         amendments_by_key.setdefault(amendment.target_key, []).append(amendment)
     can_participate = perms.can_participate(user, revision) and revision.is_open
     organizations = list(perms.organizations_user_can_act_for(user)) if can_participate else []

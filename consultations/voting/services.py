@@ -361,8 +361,7 @@ def revision_questions(revision) -> list[dict[str, Any]]:
     return [
         {
             "kind": QuestionKind.YES_NO,
-            "text": _("Approvi la sezione «%(title)s»?")
-            % {"title": section.heading},
+            "text": _("Approvi la sezione «%(title)s»?") % {"title": section.heading},
             "section_key": section.key,
         }
         for section in sections.all()

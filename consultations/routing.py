@@ -1,0 +1,7 @@
+from django.urls import path
+
+from consultations.consumers import RevisionCommentsConsumer
+
+websocket_urlpatterns = [
+    path("ws/carta/revisions/<int:pk>/", RevisionCommentsConsumer.as_asgi()),
+]

@@ -1,0 +1,299 @@
+"""Input and output serializers of the Carta's API. Output serializers only read what
+selectors prefetched; input serializers only parse (the services decide)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from carta.markdown import render_markdown
+from carta.models import Area
+from consultations.models import (
+    Amendment,
+    AmendmentKind,
+    Comment,
+    Outcome,
+    QualityCommitment,
+    Revision,
+    RevisionStatus,
+    Section,
+    Service,
+)
+
+
+class CartaRevisionSerializer(serializers.ModelSerializer):
+    based_on = serializers.IntegerField(source="based_on_id", read_only=True, allow_null=True)
+    shared_with_network = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Revision
+        fields = [
+            "id",
+            "number",
+            "title",
+            "summary_of_changes",
+            "status",
+            "based_on",
+            "shared_with_network",
+            "created_at",
+            "consultation_opened_at",
+            "adopted_at",
+            "superseded_at",
+        ]
+
+    def get_shared_with_network(self, obj) -> bool:
+        return obj.shared_with_network_at is not None
+
+
+class RevisionCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    summary_of_changes = serializers.CharField(required=False, allow_blank=True, default="")
+    source = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Revisione da copiare"
+    )
+
+
+class RevisionUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    summary_of_changes = serializers.CharField(required=False, allow_blank=True)
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class CartaSectionSerializer(serializers.ModelSerializer):
+    body_html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Section
+        fields = ["key", "parent_key", "position", "heading", "body", "body_html"]
+
+    def get_body_html(self, obj) -> str:
+        return str(render_markdown(obj.body))
+
+
+class SectionWriteSerializer(serializers.Serializer):
+    key = serializers.SlugField(max_length=100, required=False)
+    heading = serializers.CharField(max_length=255)
+    body = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    parent_key = serializers.SlugField(required=False, allow_blank=True, default="")
+    position = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
+
+
+class QualityCommitmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QualityCommitment
+        fields = ["id", "key", "indicator", "direction", "target_value", "unit", "how_measured"]
+
+
+class ProviderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    legal_name = serializers.CharField()
+
+
+class CartaServiceSerializer(serializers.ModelSerializer):
+    revision = serializers.IntegerField(source="revision_id", read_only=True)
+    commitments = QualityCommitmentSerializer(many=True, read_only=True)
+    providers = ProviderSerializer(source="provider_organizations", many=True, read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "revision",
+            "key",
+            "title",
+            "area",
+            "purposes",
+            "specific_objectives",
+            "main_functions",
+            "delivery_modalities",
+            "access_requirements",
+            "providers",
+            "commitments",
+        ]
+
+
+class DiffOpSerializer(serializers.Serializer):
+    op = serializers.ChoiceField(choices=["equal", "insert", "delete", "replace"])
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class DiffItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    change = serializers.ChoiceField(choices=["added", "removed", "moved", "changed"])
+    kinds = serializers.ListField(child=serializers.CharField(), required=False)
+    fields = serializers.DictField(
+        required=False,
+        help_text="Per campo: old, new e, per i testi, ops (diff parola per parola).",
+    )
+    commitments = serializers.ListField(child=serializers.DictField(), required=False)
+    parent_key = serializers.DictField(required=False)
+    old = serializers.DictField(required=False)
+    new = serializers.DictField(required=False)
+
+
+class DiffSerializer(serializers.Serializer):
+    revision = serializers.IntegerField()
+    against = serializers.IntegerField()
+    sections = DiffItemSerializer(many=True)
+    services = DiffItemSerializer(many=True)
+
+
+class CartaCommentSerializer(serializers.ModelSerializer):
+    revision = serializers.IntegerField(source="revision_id", read_only=True)
+    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    author = serializers.CharField(source="author.display_name", read_only=True)
+    organization = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
+    quote = serializers.SerializerMethodField()
+    is_hidden = serializers.BooleanField(read_only=True)
+    is_outdated = serializers.SerializerMethodField()
+    since = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "revision",
+            "section_key",
+            "parent",
+            "author",
+            "organization",
+            "body",
+            "quote",
+            "quote_start",
+            "quote_end",
+            "created_at",
+            "is_hidden",
+            "hidden_reason",
+            "is_outdated",
+            "since",
+            "outcome",
+            "outcome_reason",
+            "outcome_at",
+        ]
+
+    def get_organization(self, obj) -> dict | None:
+        if not obj.organization_id:
+            return None
+        return {"id": obj.organization_id, "legal_name": obj.organization.legal_name}
+
+    def _visible(self, obj) -> bool:
+        return getattr(obj, "can_see_body", not obj.is_hidden)
+
+    def get_body(self, obj) -> str:
+        return obj.body if self._visible(obj) else ""
+
+    def get_quote(self, obj) -> str:
+        return obj.quote if self._visible(obj) else ""
+
+    def get_is_outdated(self, obj) -> bool:
+        return bool(getattr(obj, "is_outdated", False))
+
+    @extend_schema_field(DiffOpSerializer(many=True))
+    def get_since(self, obj) -> list:
+        return getattr(obj, "since", [])
+
+
+class CartaCommentCreateSerializer(serializers.Serializer):
+    section_key = serializers.SlugField(max_length=100, required=False, default="")
+    body = serializers.CharField(max_length=5000)
+    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    organization = serializers.IntegerField(required=False, allow_null=True, default=None)
+    quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    quote_start = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0
+    )
+    quote_end = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class CartaAmendmentSerializer(serializers.ModelSerializer):
+    revision = serializers.IntegerField(source="revision_id", read_only=True)
+    author = serializers.CharField(source="author.display_name", read_only=True)
+    organization = serializers.SerializerMethodField()
+    support_count = serializers.IntegerField(read_only=True)
+    applied_to = serializers.IntegerField(source="applied_to_id", read_only=True, allow_null=True)
+    new_text = serializers.SerializerMethodField()
+    service_changes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Amendment
+        fields = [
+            "id",
+            "revision",
+            "kind",
+            "target_key",
+            "new_text",
+            "service_changes",
+            "base_text",
+            "rationale",
+            "author",
+            "organization",
+            "status",
+            "decision_reason",
+            "decided_at",
+            "applied_to",
+            "support_count",
+            "created_at",
+            "is_hidden",
+            "hidden_reason",
+        ]
+
+    def get_organization(self, obj) -> dict | None:
+        if not obj.organization_id:
+            return None
+        return {"id": obj.organization_id, "legal_name": obj.organization.legal_name}
+
+    def get_new_text(self, obj) -> str:
+        return "" if obj.is_hidden else obj.new_text
+
+    def get_service_changes(self, obj) -> dict:
+        return {} if obj.is_hidden else obj.service_changes
+
+
+class CartaAmendmentCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AmendmentKind.choices)
+    target_key = serializers.SlugField(max_length=100)
+    new_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    service_changes = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=20000),
+        required=False,
+        default=dict,
+    )
+    rationale = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    organization = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class SupportSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class SupportResultSerializer(serializers.Serializer):
+    amendment = serializers.IntegerField()
+    organization = serializers.IntegerField(allow_null=True)
+    support_count = serializers.IntegerField()
+
+
+class AcceptSerializer(serializers.Serializer):
+    into = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Bozza in cui recepirlo"
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+STATUS_CHOICES = RevisionStatus.values
+AREA_CHOICES = Area.values
