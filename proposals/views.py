@@ -300,7 +300,9 @@ def proposal_transition(request, pk, action):
         pk,
         perm=lambda user, p: perms.may_attempt(user, p, action),
     )
-    form = ReasonForm(request.POST or None, required=transition.reason_required)
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None, required=transition.reason_required
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
