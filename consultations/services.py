@@ -771,6 +771,7 @@ def propose_amendment(
 @transaction.atomic
 def support_amendment(*, actor, amendment: Amendment, organization=None) -> AmendmentSupport:
     """One support per person, and one per organization (the database decides)."""
+    amendment = Amendment.objects.select_related("revision").get(pk=amendment.pk)
     _require_participant(actor, amendment.revision)
     organization = _organization_for(actor, organization)
     if amendment.status != AmendmentStatus.OPEN:
