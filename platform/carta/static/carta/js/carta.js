@@ -1,5 +1,5 @@
-/* Carta: small behaviour shared by every page. Loaded with `defer`, after the
- * Bootstrap Italia bundle, so `window.bootstrap` exists when this runs. */
+/* Carta: small behaviour shared by every page. base.html loads it at the end of the
+ * body, after the Bootstrap Italia bundle, so `window.bootstrap` exists when this runs. */
 (function () {
   "use strict";
 
@@ -25,9 +25,13 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      focusErrorSummary(document);
+    });
+  } else {
     focusErrorSummary(document);
-  });
+  }
 
   // Say something to screen reader users through the page's polite live region.
   function announce(text) {
