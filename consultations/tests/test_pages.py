@@ -1,0 +1,191 @@
+"""The Carta's pages: content, forms that act through the services, exports, and a fixed
+number of queries whatever the size of the Carta."""
+
+import pytest
+
+from consultations import exports, services
+from consultations.models import Comment, RevisionStatus
+from tests.factories import AmendmentFactory, CommentFactory, carta_revision
+
+
+@pytest.fixture
+def history(db):
+    """Build revisions 1 (superseded), 2 (in force) and 3 (in consultation) of ``size``."""
+
+    def make(size):
+        old = carta_revision(1, RevisionStatus.SUPERSEDED, sections=size, services=size)
+        in_force = carta_revision(
+            2, RevisionStatus.ADOPTED, sections=size, services=size, based_on=old
+        )
+        draft = carta_revision(
+            3, RevisionStatus.IN_CONSULTATION, sections=size, services=size, based_on=in_force
+        )
+        for _ in range(size):
+            CommentFactory(revision=draft, section_key="sezione-1")
+            AmendmentFactory(revision=draft, target_key="sezione-1")
+        return old, in_force, draft
+
+    return make
+
+
+# Queries of an anonymous visitor, per page (after a first request warms the caches):
+#   in force: revision in force; sections; services, commitments, providers
+#   services: revision in force; COUNT; services, commitments, providers
+#   revisions: COUNT; the page of revisions with based_on
+#   detail: revision; lineage; section texts; comments; amendments; sections; services,
+#           commitments, providers; the other revisions
+#   diff: revision; the other revisions; the compared revision; 2 x (sections, services,
+#         commitments, providers)
+#   report: revision; sections; comments with reply counts; amendments with supports
+#   print: revision in force; sections; services, commitments, providers
+ANONYMOUS = {
+    "/carta/": 5,
+    "/carta/servizi/": 5,
+    "/carta/revisioni/": 2,
+    "/carta/revisioni/{draft}/": 10,
+    "/carta/revisioni/{draft}/confronto/?con={in_force}": 11,
+    "/carta/revisioni/{draft}/resoconto/": 4,
+    "/carta/stampa/": 5,
+    "/carta/servizi/servizio-1/": 3,
+}
+
+
+@pytest.mark.parametrize("size", [2, 10])
+@pytest.mark.parametrize(("url", "queries"), list(ANONYMOUS.items()))
+def test_pages_cost_a_fixed_number_of_queries(
+    client, history, django_assert_num_queries, size, url, queries
+):
+    _old, in_force, draft = history(size)
+    url = url.format(draft=draft.pk, in_force=in_force.pk)
+    client.get(url)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_revision_page_for_a_participant_costs_a_fixed_number_of_queries(
+    client_as, citizen, history, django_assert_num_queries, size
+):
+    _old, _in_force, draft = history(size)
+    client = client_as(citizen)
+    client.get(draft.get_absolute_url())
+    # session; user; revision; lineage; section texts; comments; amendments; permissions
+    # (2); network membership; organizations one may speak for; sections; services,
+    # commitments, providers; other revisions; supports given; staff groups; unread count
+    with django_assert_num_queries(19):
+        response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Commenta questa sezione" in response.content.decode()
+
+
+def test_the_carta_in_force_shows_contents_and_catalogue(client, history):
+    _old, in_force, _draft = history(3)
+    page = client.get("/carta/").content.decode()
+    assert in_force.title in page
+    assert 'href="#sezione-sezione-2"' in page
+    assert "Catalogo dei servizi" in page
+
+
+def test_the_catalogue_filters_by_area(client, history):
+    _old, in_force, _draft = history(3)
+    in_force.services.filter(key="servizio-3").update(area="poverty", title="Pasti caldi")
+    page = client.get("/carta/servizi/?area=poverty").content.decode()
+    assert "Pasti caldi" in page and "Servizio" not in page.split("Pasti caldi")[0][-200:]
+    assert "1 servizio trovato" in page
+
+
+def test_hidden_drafts_are_404_for_visitors(client, carta_editor, history):
+    history(1)
+    draft = carta_revision(9, RevisionStatus.DRAFT, sections=1, services=0)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(f"/carta/revisioni/{draft.pk}/resoconto.csv").status_code == 404
+
+
+def test_commenting_from_the_page(client_as, citizen, history):
+    _old, _in_force, draft = history(1)
+    response = client_as(citizen).post(
+        f"/carta/revisioni/{draft.pk}/commenti/",
+        {"section_key": "sezione-1", "body": "Dal sito.", "quote": "Segretariato Sociale"},
+    )
+    comment = Comment.objects.get(body="Dal sito.")
+    assert response.status_code == 302 and response["Location"].endswith(f"#commento-{comment.pk}")
+    assert comment.quote == "Segretariato Sociale"
+
+
+def test_the_revision_lifecycle_from_the_pages(client_as, carta_editor, citizen, history):
+    _old, in_force, _draft = history(1)
+    editor = client_as(carta_editor)
+    editor.post("/carta/revisioni/nuova/", {"title": "Bozza dal sito", "source": ""})
+    draft = in_force.__class__.objects.get(title="Bozza dal sito")
+    assert draft.based_on == in_force
+    response = editor.post(
+        f"/carta/revisioni/{draft.pk}/sezioni/sezione-1/modifica/",
+        {"heading": "Accesso", "body": "Nuovo", "parent_key": "", "position": 1},
+    )
+    assert response.status_code == 302
+    assert draft.sections.get(key="sezione-1").heading == "Accesso"
+    assert client_as(citizen).post(f"/carta/revisioni/{draft.pk}/consultazione/").status_code == 404
+    editor.post(f"/carta/revisioni/{draft.pk}/consultazione/")
+    draft.refresh_from_db()
+    assert draft.status == "in_consultation"
+
+
+def test_citizens_cannot_open_the_drafting_pages(client_as, citizen, client, history):
+    history(1)
+    assert client_as(citizen).get("/carta/revisioni/nuova/").status_code == 403
+    assert client.get("/carta/revisioni/importa/").status_code == 302
+
+
+def test_importing_a_markdown_file_from_the_page(client_as, carta_editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    editor = client_as(carta_editor)
+    bad = editor.post("/carta/revisioni/importa/", {"file": SimpleUploadedFile("c.md", b"")})
+    assert "vuoto" in bad.content.decode()
+    good = editor.post(
+        "/carta/revisioni/importa/",
+        {"file": SimpleUploadedFile("c.md", b"# Carta\n\n## Accesso\n\nSportello.")},
+    )
+    assert good.status_code == 302
+
+
+def test_report_page_and_csv_list_outcomes_and_counts(client, carta_editor, history):
+    _old, _in_force, draft = history(2)
+    comment = Comment.objects.filter(revision=draft).first()
+    services.record_outcome(
+        actor=carta_editor, comment=comment, outcome="not_accepted", reason="Già previsto."
+    )
+    page = client.get(f"/carta/revisioni/{draft.pk}/resoconto/").content.decode()
+    assert "Già previsto." in page and "Non accolto" in page
+    csv = client.get(f"/carta/revisioni/{draft.pk}/resoconto.csv").content.decode()
+    lines = csv.strip().splitlines()
+    assert lines[0].startswith("tipo,id,sezione_o_servizio")
+    assert len(lines) == 1 + 2 + 2
+    assert "Già previsto." in csv
+
+
+def test_open_data_download(client, history):
+    _old, in_force, _draft = history(2)
+    data = client.get("/carta/dati-aperti.json").json()
+    assert data["revision"]["number"] == in_force.number
+    assert [s["number"] for s in data["sections"]] == ["1", "2"]
+
+
+@pytest.mark.skipif(not exports.pdf_available(), reason="WeasyPrint or Pango not installed")
+def test_pdf_of_the_carta_and_of_the_report(client, history):
+    _old, _in_force, draft = history(2)
+    carta = client.get("/carta/carta.pdf")
+    assert carta.status_code == 200 and carta.content.startswith(b"%PDF")
+    report = client.get(f"/carta/revisioni/{draft.pk}/resoconto.pdf")
+    assert report["Content-Type"] == "application/pdf" and report.content.startswith(b"%PDF")
+
+
+def test_without_pdf_libraries_the_page_says_so_and_print_still_works(client, history, monkeypatch):
+    _old, _in_force, _draft = history(1)
+    monkeypatch.setattr(exports, "pdf_available", lambda: False)
+    response = client.get("/carta/carta.pdf")
+    assert response.status_code == 503
+    assert "versione stampabile" in response.content.decode()
+    assert "PDF non disponibile" in client.get("/carta/").content.decode()
+    assert client.get("/carta/stampa/").status_code == 200
