@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -218,7 +218,7 @@ class MyDataView(APIView):
 
     @extend_schema(
         summary="Scarica i dati che la piattaforma conserva su di me",
-        responses=drf_serializers.DictField(),
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
         response = Response(personal_data_of(request.user))
@@ -322,7 +322,7 @@ class DashboardView(APIView):
     @extend_schema(
         summary="Cruscotto degli impegni: misure, soddisfazione, reclami per trimestre",
         parameters=[OpenApiParameter("quarters", int, description="Quanti trimestri (1-12)")],
-        responses=drf_serializers.DictField(),
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
         try:

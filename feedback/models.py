@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carta.models import TimeStampedModel
+from consultations.models import Direction  # the Carta's: is the target a floor or a ceiling
 
 
 class ComplaintCategory(models.TextChoices):
@@ -163,11 +164,6 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_key} {self.period}: {self.overall}/5"
-
-
-class Direction(models.TextChoices):
-    AT_LEAST = "at_least", _("almeno il valore obiettivo (≥)")
-    AT_MOST = "at_most", _("al massimo il valore obiettivo (≤)")
 
 
 class CommitmentMeasurement(models.Model):

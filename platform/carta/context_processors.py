@@ -34,6 +34,7 @@ def site(request):
     return {
         "AMBITO_NAME": settings.CARTA_AMBITO_NAME,
         "ACCESSIBILITY_EMAIL": settings.CARTA_ACCESSIBILITY_EMAIL,
+        "PRIVACY_EMAIL": settings.CARTA_PRIVACY_EMAIL,
         "navigation": _links(NAVIGATION),
         "is_staff_member": is_staff_member(user) if user else False,
         "can_view_audit": can_view_audit(user) if user else False,

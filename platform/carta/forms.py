@@ -11,6 +11,7 @@ User = get_user_model()
 class FormRenderer(TemplatesSetting):
     """Renders every form field in the Bootstrap Italia markup, errors tied to inputs."""
 
+    form_template_name = "carta/forms/form.html"
     field_template_name = "carta/forms/field.html"
 
 

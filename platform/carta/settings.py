@@ -294,7 +294,32 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # One schema name per choice set, so that the API's enums read well in client code.
+    "ENUM_NAME_OVERRIDES": {
+        "AreaEnum": "carta.models.Area",
+        "FlagStatusEnum": "carta.models.Flag.Status",
+        "ModerationActionEnum": "carta.models.ModerationEntry.Action",
+        "OrganizationKindEnum": "stakeholders.models.OrganizationKind",
+        "OrganizationStatusEnum": "stakeholders.models.OrganizationStatus",
+        "MemberRoleEnum": "stakeholders.models.Role",
+        "ResourceKindEnum": "stakeholders.models.ResourceKind",
+        "ResourceVisibilityEnum": "stakeholders.models.Visibility",
+        "ProposalStateEnum": "proposals.states.ProposalState",
+        "PartnershipStatusEnum": "proposals.models.PartnershipStatus",
+        "RevisionStatusEnum": "consultations.models.RevisionStatus",
+        "CommitmentDirectionEnum": "consultations.models.Direction",
+        "CommentOutcomeEnum": "consultations.models.Outcome",
+        "AmendmentKindEnum": "consultations.models.AmendmentKind",
+        "AmendmentStatusEnum": "consultations.models.AmendmentStatus",
+        "SubjectKindEnum": "consultations.voting.models.SubjectKind",
+        "ElectorateEnum": "consultations.voting.models.Electorate",
+        "SecrecyEnum": "consultations.voting.models.Secrecy",
+        "ResultsVisibilityEnum": "consultations.voting.models.ResultsVisibility",
+        "ConsultationStatusEnum": "consultations.voting.models.Status",
+        "QuestionKindEnum": "consultations.voting.models.QuestionKind",
+        "ComplaintCategoryEnum": "feedback.models.ComplaintCategory",
+        "ComplaintStatusEnum": "feedback.models.ComplaintStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------

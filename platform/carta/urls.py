@@ -1,5 +1,6 @@
 """Root URLs: pages of every app, the API under /api/v1/, schema and docs, health."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -34,6 +35,7 @@ account_patterns = [
             template_name="carta/password_reset.html",
             email_template_name="carta/email/password_reset.txt",
             subject_template_name="carta/email/password_reset_subject.txt",
+            extra_email_context={"AMBITO_NAME": settings.CARTA_AMBITO_NAME},
         ),
         name="password_reset",
     ),

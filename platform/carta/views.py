@@ -9,8 +9,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -223,7 +224,8 @@ def server_error(request):
         from carta.api.errors import api_server_error
 
         return api_server_error(request)
-    return render(request, "500.html", status=500)
+    # No request context: the page must render even when the database is down.
+    return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 # --- Moderation -----------------------------------------------------------------------

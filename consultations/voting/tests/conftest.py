@@ -1,22 +1,9 @@
 """Fixtures of the voting tests: consultations with one question of every kind, and a
 valid ballot for them."""
 
-from pathlib import Path
-
 import pytest
 
 from consultations.voting.models import QuestionKind
-
-FALLBACK_TEMPLATES = Path(__file__).parent / "templates"
-
-
-@pytest.fixture(autouse=True)
-def _fallback_templates(settings):
-    """Stand-ins for the shared ``base.html`` and field template, placed *after* the
-    project's directories: used only while the shared ones are missing."""
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], FALLBACK_TEMPLATES]}
-    ]
 
 
 def valid_answers(consultation) -> dict:
