@@ -1,0 +1,160 @@
+"""Every Carta action, as every persona, against the table in docs/permissions-carta.md
+(the table is the source of truth)."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from consultations import services
+from consultations.models import RevisionStatus
+from tests.factories import AmendmentFactory, UserFactory, carta_revision
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions-carta.md"
+PERSONAS = [
+    "anonymous",
+    "citizen",
+    "rep_a",
+    "editor_a",
+    "member_a",
+    "member_b",
+    "moderator",
+    "carta_editor",
+    "admin",
+]
+API = "/api/v1/carta/revisions/"
+
+
+def read_matrix() -> dict[str, dict[str, bool]]:
+    matrix = {}
+    for line in DOC.read_text().splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        marks = cells[2:]
+        assert len(marks) == len(PERSONAS), line
+        assert set(marks) <= {"✓", "✗"}, line
+        matrix[cells[0].strip("`")] = {
+            p: mark == "✓" for p, mark in zip(PERSONAS, marks, strict=True)
+        }
+    return matrix
+
+
+MATRIX = read_matrix()
+
+
+@pytest.fixture
+def world(db, org_a, rep_a, editor_a, member_a, member_b):
+    in_force = carta_revision(1, RevisionStatus.ADOPTED)
+    consultation = carta_revision(2, RevisionStatus.IN_CONSULTATION, based_on=in_force)
+    shared = carta_revision(3, RevisionStatus.DRAFT, based_on=in_force)
+    shared.shared_with_network_at = shared.created_at
+    shared.save()
+    private = carta_revision(4, RevisionStatus.DRAFT, based_on=in_force)
+    someone = UserFactory(username="qualcuno")
+    comment = services.post_comment(
+        actor=someone, revision=consultation, section_key="sezione-1", body="Osservazione."
+    )
+    from consultations.models import Comment
+
+    draft_comment = Comment.objects.create(
+        revision=private, section_key="sezione-1", author=someone, body="Nota interna."
+    )
+    amendment = AmendmentFactory(revision=consultation, target_key="sezione-1", author=someone)
+    return {
+        "in_force": in_force.pk,
+        "consultation": consultation.pk,
+        "shared": shared.pk,
+        "private": private.pk,
+        "comment": comment.pk,
+        "draft_comment": draft_comment.pk,
+        "amendment": amendment.pk,
+        "org_a": org_a.pk,
+    }
+
+
+def perform(action: str, client, w) -> int:  # noqa: C901 - one branch per row of the table
+    r1, r2, r3, r4 = (f"{API}{w[k]}/" for k in ("in_force", "consultation", "shared", "private"))
+    comment_body = {"section_key": "sezione-1", "body": "Un contributo."}
+    amendment_body = {"kind": "section", "target_key": "sezione-2", "new_text": "Altro testo."}
+    amendment = f"{r2}amendments/{w['amendment']}/"
+    flag = {"target_type": "consultations.comment", "target_id": w["comment"], "reason": "Spam"}
+    calls = {
+        "revision.view_in_force": lambda: client.get(r1),
+        "revision.view_consultation": lambda: client.get(r2),
+        "revision.view_shared_draft": lambda: client.get(r3),
+        "revision.view_draft": lambda: client.get(r4),
+        "revision.diff": lambda: client.get(f"{r2}diff/?against={w['in_force']}"),
+        "revision.report": lambda: client.get(f"{r2}report/"),
+        "revision.open_data": lambda: client.get(f"{r1}open-data/"),
+        "service.list": lambda: client.get("/api/v1/services/"),
+        "revision.create": lambda: client.post(API, {"title": "Nuova"}, format="json"),
+        "revision.import": lambda: client.post(
+            f"{API}import/",
+            {"file": SimpleUploadedFile("c.md", b"# Carta\n\n## Uno\n\nTesto.")},
+            format="multipart",
+        ),
+        "revision.update": lambda: client.patch(r4, {"title": "Titolo"}, format="json"),
+        "section.edit": lambda: client.patch(
+            f"{r4}sections/sezione-1/", {"body": "Nuovo."}, format="json"
+        ),
+        "revision.share": lambda: client.post(f"{r4}share/"),
+        "revision.open_consultation": lambda: client.post(f"{r4}open-consultation/"),
+        "revision.adopt": lambda: client.post(f"{r2}adopt/"),
+        "section.edit_in_force": lambda: client.patch(
+            f"{r1}sections/sezione-1/", {"body": "Nuovo."}, format="json"
+        ),
+        "comment.create": lambda: client.post(f"{r2}comments/", comment_body, format="json"),
+        "comment.create_shared_draft": lambda: client.post(
+            f"{r3}comments/", comment_body, format="json"
+        ),
+        "comment.create_in_force": lambda: client.post(
+            f"{r1}comments/", comment_body, format="json"
+        ),
+        "comment.as_org_a": lambda: client.post(
+            f"{r2}comments/", {**comment_body, "organization": w["org_a"]}, format="json"
+        ),
+        "comment.reply": lambda: client.post(
+            f"{r2}comments/", {"parent": w["comment"], "body": "Risposta."}, format="json"
+        ),
+        "comment.outcome": lambda: client.post(
+            f"{r2}comments/{w['comment']}/outcome/", {"outcome": "accepted"}, format="json"
+        ),
+        "amendment.create": lambda: client.post(f"{r2}amendments/", amendment_body, format="json"),
+        "amendment.create_in_force": lambda: client.post(
+            f"{r1}amendments/", amendment_body, format="json"
+        ),
+        "amendment.support": lambda: client.post(f"{amendment}support/", {}, format="json"),
+        "amendment.support_as_org_a": lambda: client.post(
+            f"{amendment}support/", {"organization": w["org_a"]}, format="json"
+        ),
+        "amendment.accept": lambda: client.post(f"{amendment}accept/", {}, format="json"),
+        "amendment.reject": lambda: client.post(
+            f"{amendment}reject/", {"reason": "Non pertinente."}, format="json"
+        ),
+        "content.flag": lambda: client.post("/api/v1/flags/", flag, format="json"),
+        "content.flag_draft_comment": lambda: client.post(
+            "/api/v1/flags/", {**flag, "target_id": w["draft_comment"]}, format="json"
+        ),
+        "content.hide": lambda: client.post(
+            "/api/v1/flags/hide/", {**flag, "reason": "Offensivo"}, format="json"
+        ),
+    }
+    return calls[action]().status_code
+
+
+CASES = [(action, persona) for action in MATRIX for persona in PERSONAS]
+
+
+def test_every_row_of_the_table_is_performed():
+    assert len(MATRIX) >= 30
+
+
+@pytest.mark.parametrize(("action", "persona"), CASES, ids=[f"{a}-{p}" for a, p in CASES])
+def test_permission_matrix(request, api_as, world, action, persona):
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    status = perform(action, api_as(user), world)
+    if MATRIX[action][persona]:
+        assert 200 <= status < 300, f"{action} as {persona}: {status}"
+    else:
+        assert status in (401, 403, 404, 409), f"{action} as {persona}: {status}"
