@@ -142,7 +142,7 @@ def test_comments_on_unshared_drafts_cannot_be_flagged_by_outsiders(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_new_comments_reach_the_revisions_readers_live(citizen, carta_editor):
+def test_new_comments_reach_the_revisions_readers_live(citizen):
     from tests.factories import carta_revision
 
     revision = carta_revision(1, "in_consultation")
