@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "carta.resilience.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "carta.urls"
@@ -164,9 +165,10 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "carta.resilience.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "carta",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

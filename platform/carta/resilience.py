@@ -1,0 +1,95 @@
+"""What the platform does when one of its servers is away.
+
+- PostgreSQL unreachable (restart, failover): requests answer **503** with a clear message
+  and ``Retry-After``, in the API's error shape or as a page, instead of a 500; the pool
+  reconnects by itself when the server is back.
+- Redis unreachable: the cache fails open (a miss, and writes are dropped), so rate-limit
+  counters stop counting for a moment but ballots, complaints and every other write are
+  still accepted; live updates are skipped (``carta.events.broadcast`` logs and goes on)
+  and resume when Redis returns.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER = "5"
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn "the database cannot be reached" into a 503 the client can act on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("database unavailable: %s", exception)
+        message = _("Il servizio è momentaneamente non disponibile. Riprova tra qualche istante.")
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"status": 503, "code": "service_unavailable", "detail": message}, status=503
+            )
+        else:
+            try:
+                body = loader.render_to_string("503.html", {"message": message})
+            except Exception:  # noqa: BLE001 - the page must not fail in turn
+                body = message
+            response = HttpResponse(body, status=503)
+        response["Retry-After"] = RETRY_AFTER
+        return response
+
+
+class FailOpenRedisCache(RedisCache):
+    """Django's Redis cache, answering like an empty cache while Redis is away."""
+
+    def _guard(self, method, default, *args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - redis-py raises several kinds
+            if not _is_connection_error(error):
+                raise
+            logger.warning("cache unavailable: %s", error)
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._guard(super().get, default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard(super().get_many, {}, keys, version)
+
+    def set(self, key, value, timeout=None, version=None):
+        return self._guard(super().set, None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._guard(super().add, True, key, value, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._guard(super().incr, delta, key, delta, version)
+
+    def delete(self, key, version=None):
+        return self._guard(super().delete, False, key, version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._guard(super().set_many, [], data, timeout, version)
+
+    def touch(self, key, timeout=None, version=None):
+        return self._guard(super().touch, False, key, timeout, version)
+
+
+def _is_connection_error(error: Exception) -> bool:
+    import redis.exceptions
+
+    return isinstance(error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError)

@@ -1,0 +1,51 @@
+"""Servers away: the database answers 503 (not 500), the cache fails open."""
+
+import socket
+
+import pytest
+from django.db import OperationalError
+
+from carta.resilience import FailOpenRedisCache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("carta.selectors.unread_count", refuse)
+    monkeypatch.setattr("carta.selectors.notifications_for", refuse)
+
+
+def test_api_answers_503_in_the_error_shape_when_the_database_is_away(
+    api_as, citizen, database_down
+):
+    response = api_as(citizen).get("/api/v1/notifications/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["code"] == "service_unavailable"
+
+
+def test_pages_answer_503_with_a_clear_message_when_the_database_is_away(
+    client_as, citizen, database_down
+):
+    response = client_as(citizen).get("/notifiche/")
+    assert response.status_code == 503
+    assert "momentaneamente non disponibile" in response.content.decode()
+
+
+def test_cache_without_redis_answers_like_an_empty_cache():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cache = FailOpenRedisCache(
+        f"redis://127.0.0.1:{port}/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
+    )
+    assert cache.get("k", "default") == "default"
+    assert cache.add("k", 0) is True
+    assert cache.incr("k") == 1
+    cache.set("k", 1)
+    assert cache.get_many(["k"]) == {}
