@@ -30,6 +30,35 @@ def revision_in_force() -> Revision | None:
     return Revision.objects.filter(status=RevisionStatus.ADOPTED).first()
 
 
+def revision_in_consultation() -> Revision | None:
+    """The newest revision open to public consultation, if any (one query)."""
+    return (
+        Revision.objects.filter(status=RevisionStatus.IN_CONSULTATION).order_by("-number").first()
+    )
+
+
+def revision_history(revision: Revision) -> list:
+    """The audit rows of the revision's lifecycle, oldest first (two queries the first
+    time: the content type, then the rows)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from carta.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Revision),
+            object_id=str(revision.pk),
+            verb__in=[
+                "carta.draft_created",
+                "carta.imported",
+                "carta.draft_shared",
+                "carta.consultation_opened",
+                "carta.adopted",
+            ],
+        ).order_by("created_at", "id")
+    )
+
+
 def pact_revision_number() -> int | None:
     """The number of the revision in force, which an applying organization accepts."""
     revision = revision_in_force()

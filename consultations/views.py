@@ -65,7 +65,11 @@ def _querystring(request) -> str:
 
 def carta_in_force(request):
     revision = selectors.revision_in_force()
-    context = {"revision": revision, "in_force": True}
+    context = {
+        "revision": revision,
+        "in_force": True,
+        "consultation": selectors.revision_in_consultation(),
+    }
     if revision is not None:
         context.update(
             outline=selectors.section_outline(revision),
@@ -150,6 +154,7 @@ def revision_detail(request, pk):
         "pdf_available": exports.pdf_available(),
         "service_fields": AmendmentForm().fields["field"].choices,
         "comment_count": len(comments),
+        "history": selectors.revision_history(revision),
     }
     return render(request, "consultations/revision_detail.html", context)
 

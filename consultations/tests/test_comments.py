@@ -4,6 +4,8 @@ outdating across revisions, outcomes, moderation, and the live push."""
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carta import moderation
 from carta.errors import Conflict, InvalidInput, NotAllowed
@@ -192,3 +194,21 @@ def test_the_socket_of_an_unshared_draft_is_refused_to_citizens(citizen):
 
     connected, code = async_to_sync(scenario)()
     assert not connected and code == 4403
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_any_passage_of_the_section_can_be_quoted_by_offsets(data):
+    from consultations.services import _anchor
+
+    body = data.draw(st.text(min_size=1, max_size=80))
+    start = data.draw(st.integers(min_value=0, max_value=len(body) - 1))
+    end = data.draw(st.integers(min_value=start + 1, max_value=len(body)))
+    quote, found_start, found_end = _anchor(body, "", start, end)
+    assert body[found_start:found_end] == quote == body[start:end]
+    by_text = _anchor(body, quote, None, None)
+    assert body[by_text[1] : by_text[2]] == quote
+
+
+def test_pact_records_the_revision_in_force(in_force, in_consultation):
+    assert selectors.pact_revision_number() == in_force.number

@@ -29,20 +29,21 @@ def history(db):
 
 
 # Queries of an anonymous visitor, per page (after a first request warms the caches):
-#   in force: revision in force; sections; services, commitments, providers
+#   in force: revision in force; revision in consultation; sections; services,
+#             commitments, providers
 #   services: revision in force; COUNT; services, commitments, providers
 #   revisions: COUNT; the page of revisions with based_on
 #   detail: revision; lineage; section texts; comments; amendments; sections; services,
-#           commitments, providers; the other revisions
+#           commitments, providers; the other revisions; the revision's history
 #   diff: revision; the other revisions; the compared revision; 2 x (sections, services,
 #         commitments, providers)
 #   report: revision; sections; comments with reply counts; amendments with supports
 #   print: revision in force; sections; services, commitments, providers
 ANONYMOUS = {
-    "/carta/": 5,
+    "/carta/": 6,
     "/carta/servizi/": 5,
     "/carta/revisioni/": 2,
-    "/carta/revisioni/{draft}/": 10,
+    "/carta/revisioni/{draft}/": 11,
     "/carta/revisioni/{draft}/confronto/?con={in_force}": 11,
     "/carta/revisioni/{draft}/resoconto/": 4,
     "/carta/stampa/": 5,
@@ -72,8 +73,9 @@ def test_revision_page_for_a_participant_costs_a_fixed_number_of_queries(
     client.get(draft.get_absolute_url())
     # session; user; revision; lineage; section texts; comments; amendments; permissions
     # (2); network membership; organizations one may speak for; sections; services,
-    # commitments, providers; other revisions; supports given; staff groups; unread count
-    with django_assert_num_queries(19):
+    # commitments, providers; other revisions; history; supports given; staff groups;
+    # unread count
+    with django_assert_num_queries(20):
         response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert "Commenta questa sezione" in response.content.decode()
