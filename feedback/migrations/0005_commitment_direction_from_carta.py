@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0004_measurement_recorders'),
+        ("feedback", "0004_measurement_recorders"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='commitmentmeasurement',
-            name='direction',
-            field=models.CharField(choices=[('at_least', 'almeno'), ('at_most', 'al massimo')], default='at_least', max_length=10, verbose_name="il valore rispetta l'impegno se è"),
+            model_name="commitmentmeasurement",
+            name="direction",
+            field=models.CharField(
+                choices=[("at_least", "almeno"), ("at_most", "al massimo")],
+                default="at_least",
+                max_length=10,
+                verbose_name="il valore rispetta l'impegno se è",
+            ),
         ),
     ]
