@@ -143,3 +143,108 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivazione"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+COMMITMENT_HELP = _(
+    "Un impegno per riga: chiave | indicatore | almeno oppure al massimo | valore | unità | "
+    "come si misura. Esempio: primo-colloquio | Giorni per il primo colloquio | al massimo | "
+    "15 | giorni | Registro delle domande"
+)
+DIRECTION_WORDS = {
+    "almeno": "at_least",
+    "al massimo": "at_most",
+    "at_least": "at_least",
+    "at_most": "at_most",
+}
+
+
+class ServiceForm(forms.Form):
+    key = forms.SlugField(
+        label=_("Chiave"),
+        max_length=100,
+        help_text=_("Resta uguale tra le revisioni: lettere minuscole, numeri e trattini."),
+    )
+    title = forms.CharField(label=_("Denominazione"), max_length=200)
+    area = forms.ChoiceField(label=_("Area di intervento"), choices=Area.choices)
+    purposes = forms.CharField(
+        label=_("Finalità"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    specific_objectives = forms.CharField(
+        label=_("Obiettivi specifici"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    main_functions = forms.CharField(
+        label=_("Funzioni prevalenti"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    delivery_modalities = forms.CharField(
+        label=_("Modalità di erogazione"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    access_requirements = forms.CharField(
+        label=_("Requisiti di accesso"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    position = forms.IntegerField(label=_("Posizione nel catalogo"), required=False, min_value=0)
+    providers = forms.ModelMultipleChoiceField(
+        label=_("Enti erogatori"),
+        required=False,
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    commitments = forms.CharField(
+        label=_("Impegni di qualità"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=COMMITMENT_HELP,
+    )
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from stakeholders.models import Organization, OrganizationStatus
+
+        self.fields["providers"].queryset = organizations or Organization.objects.filter(
+            status=OrganizationStatus.VERIFIED
+        )
+
+    def clean_commitments(self) -> list[dict]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["commitments"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            cells = [cell.strip() for cell in line.split("|")]
+            if len(cells) < 4:
+                raise forms.ValidationError(
+                    _("Riga %(n)s: servono almeno chiave, indicatore, verso e valore.")
+                    % {"n": number}
+                )
+            cells += [""] * (6 - len(cells))
+            direction = DIRECTION_WORDS.get(cells[2].lower())
+            if direction is None:
+                raise forms.ValidationError(
+                    _("Riga %(n)s: il verso è «almeno» oppure «al massimo».") % {"n": number}
+                )
+            rows.append(
+                {
+                    "key": cells[0],
+                    "indicator": cells[1],
+                    "direction": direction,
+                    "target_value": cells[3],
+                    "unit": cells[4],
+                    "how_measured": cells[5],
+                }
+            )
+        return rows
+
+    @staticmethod
+    def commitments_text(service) -> str:
+        words = {"at_least": "almeno", "at_most": "al massimo"}
+        return "\n".join(
+            " | ".join(
+                [
+                    c.key,
+                    c.indicator,
+                    words[c.direction],
+                    f"{c.target_value.normalize():f}",
+                    c.unit,
+                    c.how_measured,
+                ]
+            )
+            for c in service.commitments.all()
+        )

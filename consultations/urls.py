@@ -35,6 +35,14 @@ urlpatterns = [
         views.section_edit,
         name="carta_section_edit",
     ),
+    path(
+        "carta/revisioni/<int:pk>/servizi/nuovo/", views.service_edit, name="carta_service_create"
+    ),
+    path(
+        "carta/revisioni/<int:pk>/servizi/<slug:key>/modifica/",
+        views.service_edit,
+        name="carta_service_edit",
+    ),
     path("carta/revisioni/<int:pk>/commenti/", views.comment_create, name="carta_comment"),
     path(
         "carta/revisioni/<int:pk>/commenti/<int:comment_pk>/esito/",

@@ -28,8 +28,9 @@ from consultations.forms import (
     RevisionForm,
     SectionForm,
     ServiceFilterForm,
+    ServiceForm,
 )
-from consultations.models import Amendment, AmendmentKind
+from consultations.models import Amendment, AmendmentKind, Service
 
 PAGE_SIZE = 20
 
@@ -385,6 +386,45 @@ def section_edit(request, pk, key=None):
         request,
         "consultations/section_form.html",
         {"form": form, "revision": revision, "section": section},
+    )
+
+
+def service_edit(request, pk, key=None):
+    if (refusal := _require_editor(request)) is not None:
+        return refusal
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    service = (
+        revision.services.prefetch_related("commitments", "provider_organizations")
+        .filter(key=key)
+        .first()
+        if key
+        else None
+    )
+    if key and service is None:
+        raise Http404
+    initial = {}
+    if service is not None:
+        initial = {name: getattr(service, name) for name in (*Service.TEXT_FIELDS, "area", "key")}
+        initial["position"] = service.position
+        initial["providers"] = list(service.provider_organizations.all())
+        initial["commitments"] = ServiceForm.commitments_text(service)
+    form = ServiceForm(request.POST or None, initial=initial)
+    if service is not None:
+        form.fields["key"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["key"] = service.key if service else data["key"]
+        try:
+            saved = services.save_service(actor=request.user, revision=revision, **data)
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("La scheda del servizio è stata salvata."))
+            return redirect(f"{revision.get_absolute_url()}#servizio-{saved.key}")
+    return render(
+        request,
+        "consultations/service_form.html",
+        {"form": form, "revision": revision, "service": service},
     )
 
 

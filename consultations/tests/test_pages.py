@@ -191,3 +191,37 @@ def test_without_pdf_libraries_the_page_says_so_and_print_still_works(client, hi
     assert "versione stampabile" in response.content.decode()
     assert "PDF non disponibile" in client.get("/carta/").content.decode()
     assert client.get("/carta/stampa/").status_code == 200
+
+
+def test_editors_edit_a_service_and_its_commitments_from_the_page(
+    client_as, carta_editor, history, org_a
+):
+    _old, _in_force, draft = history(1)
+    editor = client_as(carta_editor)
+    form = editor.get(f"/carta/revisioni/{draft.pk}/servizi/servizio-1/modifica/")
+    assert "impegno-1 | Giorni tra la domanda e la prima visita | al massimo | 15" in (
+        form.content.decode()
+    )
+    response = editor.post(
+        f"/carta/revisioni/{draft.pk}/servizi/servizio-1/modifica/",
+        {
+            "title": "Assistenza domiciliare",
+            "area": "elderly",
+            "providers": [org_a.pk],
+            "commitments": "attesa | Giorni di attesa | al massimo | 10 | giorni | Registro\n"
+            "gradimento | Persone soddisfatte | almeno | 85,5 | % |",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    service = draft.services.get(key="servizio-1")
+    assert service.title == "Assistenza domiciliare"
+    assert list(service.provider_organizations.all()) == [org_a]
+    assert [(c.key, c.direction, str(c.target_value)) for c in service.commitments.all()] == [
+        ("attesa", "at_most", "10.00"),
+        ("gradimento", "at_least", "85.50"),
+    ]
+    bad = editor.post(
+        f"/carta/revisioni/{draft.pk}/servizi/servizio-1/modifica/",
+        {"title": "X", "area": "elderly", "commitments": "solo | due"},
+    )
+    assert "Riga 1" in bad.content.decode()
