@@ -49,9 +49,15 @@ def _flag(value) -> bool:
             OpenApiParameter("overdue", bool, description="Solo quelle oltre il termine"),
             OpenApiParameter("mine", bool, description="Solo quelle assegnate a me"),
         ],
-        responses=s.ComplaintStaffSerializer(many=True),
+        # Every reader gets at least these fields; officers also get the sender's contact
+        # data, assignment and lateness (the ComplaintStaff schema of the staff actions).
+        responses=s.ComplaintSerializer(many=True),
     ),
-    retrieve=extend_schema(summary="Una segnalazione", responses=s.ComplaintStaffSerializer),
+    retrieve=extend_schema(
+        summary="Una segnalazione",
+        description="L'ufficio reclami riceve anche i campi di ComplaintStaff.",
+        responses=s.ComplaintSerializer,
+    ),
 )
 class ComplaintViewSet(viewsets.GenericViewSet):
     serializer_class = s.ComplaintSerializer

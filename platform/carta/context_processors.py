@@ -3,7 +3,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from carta.permissions import can_view_audit, is_staff_member
+from carta.permissions import StaffGroup, can_view_audit, in_staff_group, is_staff_member
 from carta.selectors import unread_count
 
 # The main navigation: one entry per capability area. An area appears once its app
@@ -19,6 +19,23 @@ NAVIGATION = [
 ]
 
 
+# The staff's working pages, by role (administrators see all of them).
+STAFF_PAGES = [
+    (StaffGroup.MODERATORS, "organization_queue", _("Adesioni da verificare")),
+    (StaffGroup.MODERATORS, "proposal_moderation", _("Moderazione")),
+    (StaffGroup.CARTA_EDITORS, "carta_revisions", _("Revisioni della Carta")),
+    (StaffGroup.CARTA_EDITORS, "proposal_evaluation", _("Valutazione delle proposte")),
+    (StaffGroup.CARTA_EDITORS, "consultation_create", _("Nuova consultazione")),
+    (StaffGroup.COMPLAINT_OFFICERS, "feedback_queue", _("Ufficio reclami")),
+    (StaffGroup.COMPLAINT_OFFICERS, "feedback_dashboard_staff", _("Misure degli impegni")),
+]
+# Pages of one's own, for every signed-in person.
+PERSONAL_PAGES = [
+    ("feedback_my_complaints", _("Le mie segnalazioni")),
+    ("feedback_my_data", _("I miei dati")),
+]
+
+
 def _links(entries):
     links = []
     for name, label in entries:
@@ -31,7 +48,15 @@ def _links(entries):
 
 def site(request):
     user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    staff_pages = (
+        _links([(name, label) for group, name, label in STAFF_PAGES if in_staff_group(user, group)])
+        if signed_in
+        else []
+    )
     return {
+        "staff_pages": staff_pages,
+        "personal_pages": _links(PERSONAL_PAGES) if signed_in else [],
         "AMBITO_NAME": settings.CARTA_AMBITO_NAME,
         "ACCESSIBILITY_EMAIL": settings.CARTA_ACCESSIBILITY_EMAIL,
         "PRIVACY_EMAIL": settings.CARTA_PRIVACY_EMAIL,

@@ -70,3 +70,18 @@ def test_demo_is_idempotent():
     assert (User.objects.count(), Municipality.objects.count()) == counts
     assert User.objects.filter(username="moderatore", groups__name="moderators").exists()
     assert counts[1] == 9
+
+
+def test_staff_menu_lists_each_roles_working_pages(client_as, moderator, complaint_officer):
+    moderator_page = client_as(moderator).get(reverse("home"))
+    names = [item["name"] for item in moderator_page.context["staff_pages"]]
+    assert names == ["organization_queue", "proposal_moderation"]
+    officer_page = client_as(complaint_officer).get(reverse("home")).content.decode()
+    assert reverse("feedback_queue") in officer_page
+    assert reverse("organization_queue") not in officer_page
+
+
+def test_citizens_menu_has_their_complaints_and_data(client_as, citizen):
+    page = client_as(citizen).get(reverse("home"))
+    assert page.context["staff_pages"] == []
+    assert reverse("feedback_my_data") in page.content.decode()
