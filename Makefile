@@ -35,8 +35,11 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/carta makemigrations --check --dry-run
 
+# Browser tests run in a pytest process of their own: Playwright's sync API keeps an event
+# loop on the main thread, which the Channels tests' async_to_sync must not share.
 pytest: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser" --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
 test: lint pytest
 
