@@ -132,3 +132,33 @@ def asgi_server(django_db_setup, django_db_blocker):
             except OSError:
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
+
+
+def tick(checkbox):
+    """Tick a Bootstrap Italia checkbox or radio button: its styled label lies over the
+    input, so the click lands on the label, as a person's would."""
+    checkbox.check(force=True)
+
+
+SOCKET_WATCH = """(() => {
+    const Native = window.WebSocket;
+    window.__socketMessages = 0;
+    function Watched(url, protocols) {
+        const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+        socket.addEventListener("message", () => { window.__socketMessages += 1; });
+        return socket;
+    }
+    Watched.prototype = Native.prototype;
+    Object.assign(Watched, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+    window.WebSocket = Watched;
+})();"""
+
+
+def watch_sockets(page):
+    """Count the messages the page's websockets receive (call before ``goto``), so that a
+    test can wait until the page is subscribed before acting elsewhere."""
+    page.add_init_script(SOCKET_WATCH)
+
+
+def wait_for_socket_message(page, count=1):
+    page.wait_for_function("n => window.__socketMessages >= n", arg=count)
