@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -46,13 +47,24 @@ def _fetch(fetch, *args, **kwargs):
 
 
 def _require_editor(request):
+    """For the drafting pages: a login redirect for visitors, 403 for non-editors."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     if not perms.can_edit_carta(request.user):
         raise PermissionDenied
     return None
+
+
+def _editable_revision(request, pk):
+    """Fetch-and-authorize for the drafting pages of one revision: a login redirect for
+    visitors, 404 for a revision the user may not read, 403 for a reader who is not an
+    editor. Returns ``(revision, None)`` or ``(None, redirect)``."""
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    revision = _fetch(selectors.get_revision_for, request.user, pk)
+    if not perms.can_edit_carta(request.user):
+        raise PermissionDenied
+    return revision, None
 
 
 def _querystring(request) -> str:
@@ -324,9 +336,9 @@ def import_view(request):
 
 
 def revision_edit(request, pk):
-    if (refusal := _require_editor(request)) is not None:
+    revision, refusal = _editable_revision(request, pk)
+    if refusal is not None:
         return refusal
-    revision = _fetch(selectors.get_revision_for, request.user, pk)
     form = RevisionForm(
         request.POST or None,
         initial={"title": revision.title, "summary_of_changes": revision.summary_of_changes},
@@ -343,9 +355,9 @@ def revision_edit(request, pk):
 
 
 def section_edit(request, pk, key=None):
-    if (refusal := _require_editor(request)) is not None:
+    revision, refusal = _editable_revision(request, pk)
+    if refusal is not None:
         return refusal
-    revision = _fetch(selectors.get_revision_for, request.user, pk)
     section = revision.sections.filter(key=key).first() if key else None
     if key and section is None:
         raise Http404
@@ -390,9 +402,9 @@ def section_edit(request, pk, key=None):
 
 
 def service_edit(request, pk, key=None):
-    if (refusal := _require_editor(request)) is not None:
+    revision, refusal = _editable_revision(request, pk)
+    if refusal is not None:
         return refusal
-    revision = _fetch(selectors.get_revision_for, request.user, pk)
     service = (
         revision.services.prefetch_related("commitments", "provider_organizations")
         .filter(key=key)

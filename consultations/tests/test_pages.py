@@ -225,3 +225,15 @@ def test_editors_edit_a_service_and_its_commitments_from_the_page(
         {"title": "X", "area": "elderly", "commitments": "solo | due"},
     )
     assert "Riga 1" in bad.content.decode()
+
+
+def test_drafting_pages_hide_unreadable_drafts_and_refuse_readers(
+    client, client_as, citizen, history
+):
+    _old, in_force, _draft = history(1)
+    private = carta_revision(9, RevisionStatus.DRAFT, sections=1, services=0)
+    url = f"/carta/revisioni/{private.pk}/sezioni/sezione-1/modifica/"
+    assert client.get(url).status_code == 302
+    assert client_as(citizen).get(url).status_code == 404
+    readable = f"/carta/revisioni/{in_force.pk}/sezioni/nuova/"
+    assert client_as(citizen).get(readable).status_code == 403
