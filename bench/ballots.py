@@ -90,10 +90,11 @@ def setup_django():
     django.setup()
 
 
-def prepare(voters: int) -> dict:
-    psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DB_NAME}")
-    run(CARTA, "migrate", "-v0", env=env(), cwd=ROOT)
+def prepare(voters: int, fresh: bool = True) -> dict:
+    if fresh:
+        psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        psql(f"CREATE DATABASE {DB_NAME}")
+        run(CARTA, "migrate", "-v0", env=env(), cwd=ROOT)
     setup_django()
     import datetime
     import secrets
@@ -153,30 +154,10 @@ def prepare(voters: int) -> dict:
 # --- 2. Server ----------------------------------------------------------------------------
 
 
-# ``carta serve --workers N`` forks daphne after the parent has set up Django; here the
-# second worker fails with "Listen failure: [Errno 17] File exists" (see the report), so
-# with several workers each one is its own process on a SO_REUSEPORT socket, started the
-# way ``carta serve`` starts daphne. One worker is plain ``carta serve``.
-WORKER = """
-import socket, sys
-from daphne.cli import CommandLineInterface
-sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-sock.bind((sys.argv[1], int(sys.argv[2])))
-sock.listen(1024)
-sock.set_inheritable(True)
-CommandLineInterface().run(["--fd", str(sock.fileno()), "--proxy-headers",
-    "--websocket_timeout", "86400", "carta.asgi:application"])
-"""
-
-
 def start_server(workers: int, log: Path) -> list[subprocess.Popen]:
     handle = log.open("w")
-    if workers == 1:
-        commands = [[CARTA, "serve", "--host", HOST, "--port", str(PORT)]]
-    else:
-        commands = [[sys.executable, "-c", WORKER, HOST, str(PORT)] for _ in range(workers)]
+    # ``carta serve`` binds the socket and supervises ``workers`` fresh daphne processes.
+    commands = [[CARTA, "serve", "--host", HOST, "--port", str(PORT), "--workers", str(workers)]]
     processes = [
         subprocess.Popen(  # noqa: S603
             command,
