@@ -1,8 +1,8 @@
 """Comparison of two revisions of the Carta, and the word-level diff of two texts.
 
 Pure functions over plain data (no queries): ``selectors.revision_diff`` loads the two
-revisions and calls ``compare``. A text is cut into tokens (words, runs of white space,
-single punctuation marks) whose concatenation is the text itself, so that a diff is
+revisions and calls ``compare``. A text is cut into tokens (words and single punctuation
+marks, each with the white space after it) whose concatenation is the text itself, so that a diff is
 lossless: ``apply_ops(old, word_diff(old, new)) == new``.
 """
 
@@ -13,7 +13,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A word or a punctuation mark with the white space that follows it; white space at the
+# very start is a token of its own. Keeping the spaces with the words halves the tokens
+# and avoids thousands of identical " " tokens, which make the matcher quadratic.
+_TOKEN = re.compile(r"^\s+|\w+\s*|[^\w\s]\s*", re.UNICODE)
 
 
 class Op(TypedDict, total=False):
@@ -26,13 +29,13 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text or "")
 
 
-def word_diff(old: str, new: str) -> list[Op]:
-    """The operations that turn ``old`` into ``new``, word by word; ``[]`` when equal."""
-    old = old or ""
-    new = new or ""
-    if old == new:
-        return []
-    a, b = tokens(old), tokens(new)
+# Above this many token pairs the matcher is too slow for a page (it grows with the
+# product of the lengths): the texts are first compared line by line, and only the
+# changed blocks word by word (or, if a block is itself too long, as a whole).
+WORD_LIMIT = 1_000_000
+
+
+def _token_ops(a: list[str], b: list[str]) -> list[Op]:
     ops: list[Op] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -42,6 +45,35 @@ def word_diff(old: str, new: str) -> list[Op]:
         elif tag == "insert":
             ops.append({"op": "insert", "old": "", "new": new_part})
         elif tag == "delete":
+            ops.append({"op": "delete", "old": old_part, "new": ""})
+        else:
+            ops.append({"op": "replace", "old": old_part, "new": new_part})
+    return ops
+
+
+def word_diff(old: str, new: str) -> list[Op]:
+    """The operations that turn ``old`` into ``new``, word by word; ``[]`` when equal."""
+    old = old or ""
+    new = new or ""
+    if old == new:
+        return []
+    a, b = tokens(old), tokens(new)
+    if len(a) * len(b) <= WORD_LIMIT:
+        return _token_ops(a, b)
+    la, lb = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    ops: list[Op] = []
+    matcher = difflib.SequenceMatcher(None, la, lb, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        old_part, new_part = "".join(la[i1:i2]), "".join(lb[j1:j2])
+        if tag == "equal":
+            ops.append({"op": "equal", "old": old_part, "new": new_part})
+            continue
+        ta, tb = tokens(old_part), tokens(new_part)
+        if ta and tb and len(ta) * len(tb) <= WORD_LIMIT:
+            ops.extend(_token_ops(ta, tb))
+        elif not ta:
+            ops.append({"op": "insert", "old": "", "new": new_part})
+        elif not tb:
             ops.append({"op": "delete", "old": old_part, "new": ""})
         else:
             ops.append({"op": "replace", "old": old_part, "new": new_part})

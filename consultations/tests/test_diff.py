@@ -1,5 +1,6 @@
 """Comparison of revisions: word-level diffs (property-based) and structural changes."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -7,9 +8,19 @@ from consultations import diff, selectors, services
 from consultations.models import RevisionStatus
 from tests.factories import carta_revision
 
+
+@pytest.fixture(scope="module")
+def monkeypatch_limit():
+    # A tiny limit forces the line-by-line path on short texts.
+    saved = diff.WORD_LIMIT
+    diff.WORD_LIMIT = 4
+    yield
+    diff.WORD_LIMIT = saved
+
+
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)
 words = st.lists(
-    st.sampled_from(["il", "servizio", "è", "aperto", "dal", "lunedì", ",", ".", "\n", "  "]),
+    st.sampled_from(["il", "servizio", "è", "aperto", "dal", "lunedì", ",", ".", "\n", "  ", "\n"]),
     max_size=60,
 ).map(" ".join)
 
@@ -37,8 +48,15 @@ def test_the_diff_of_a_text_against_itself_is_empty(value):
 def test_word_diff_marks_replaced_words_only():
     ops = diff.word_diff("risponde entro 30 giorni", "risponde entro 20 giorni")
     assert [op for op in ops if op["op"] != "equal"] == [
-        {"op": "replace", "old": "30", "new": "20"}
+        {"op": "replace", "old": "30 ", "new": "20 "}
     ]
+
+
+@given(old=words, new=words)
+@settings(max_examples=100, deadline=None)
+def test_long_texts_compared_line_by_line_still_apply(monkeypatch_limit, old, new):
+    ops = diff.word_diff(old, new)
+    assert diff.apply_ops(old, ops) == new
 
 
 def test_ops_from_another_text_are_refused():
