@@ -337,8 +337,9 @@ def supported_by(user, amendments) -> set[tuple[int, int | None]]:
 
 def report(revision: Revision) -> dict:
     """Comments (top level) and amendments of the revision with their outcomes, and counts
-    by section: four queries."""
+    by section or service (each item gets ``label``, the heading or title): five queries."""
     sections = {s.key: s.heading for s in revision.sections.order_by("position", "id")}
+    labels = {**dict(revision.services.values_list("key", "title")), **sections}
     comments = list(
         Comment.objects.filter(revision=revision, parent__isnull=True)
         .select_related("author", "organization")
@@ -346,6 +347,9 @@ def report(revision: Revision) -> dict:
         .order_by("section_key", "created_at", "id")
     )
     amendments = list(amendments_for(None, revision))
+    for item in [*comments, *amendments]:
+        key = getattr(item, "section_key", None) or getattr(item, "target_key", "")
+        item.label = labels.get(key, key)
     counts: dict[str, Counter] = {}
     for comment in comments:
         bucket = counts.setdefault(comment.section_key, Counter())
@@ -356,7 +360,7 @@ def report(revision: Revision) -> dict:
         bucket["amendments"] += 1
         bucket[f"amendment_{amendment.status}"] += 1
     by_section = [
-        {"key": key, "heading": sections.get(key, key), **dict(counts[key])}
+        {"key": key, "heading": labels.get(key, key), **dict(counts[key])}
         for key in [*sections, *sorted(set(counts) - set(sections))]
         if key in counts
     ]

@@ -37,7 +37,8 @@ def history(db):
 #           commitments, providers; the other revisions; the revision's history
 #   diff: revision; the other revisions; the compared revision; 2 x (sections, services,
 #         commitments, providers)
-#   report: revision; sections; comments with reply counts; amendments with supports
+#   report: revision; sections; service titles; comments with reply counts; amendments
+#           with supports
 #   print: revision in force; sections; services, commitments, providers
 ANONYMOUS = {
     "/carta/": 6,
@@ -45,7 +46,7 @@ ANONYMOUS = {
     "/carta/revisioni/": 2,
     "/carta/revisioni/{draft}/": 11,
     "/carta/revisioni/{draft}/confronto/?con={in_force}": 11,
-    "/carta/revisioni/{draft}/resoconto/": 4,
+    "/carta/revisioni/{draft}/resoconto/": 5,
     "/carta/stampa/": 5,
     "/carta/servizi/servizio-1/": 3,
 }

@@ -22,6 +22,11 @@ logger = logging.getLogger(__name__)
 
 SLOT_SECONDS = 0.5
 
+# Per process: the slot of each consultation for which a trailing push is known to be
+# scheduled (by this process or another). A change committed in that slot is covered by
+# the trailing push, which reads the tally after the slot ends: no cache round trip.
+_pending_slot: dict[int, int] = {}
+
 
 def payload(consultation_id: int) -> TallyEvent | None:
     """What every subscriber may see: turnout, and the results where visible."""
@@ -63,6 +68,8 @@ def tally_changed(consultation_id: int, *, force: bool = False) -> None:
     """Called on commit after a ballot: push now, or once at the next slot."""
     now = time.time()
     slot = _slot(now)
+    if not force and _pending_slot.get(consultation_id) == slot:
+        return
     if force or cache.add(f"voting:push:{consultation_id}:{slot}", 1, timeout=5):
         push(consultation_id)
         return
@@ -71,6 +78,8 @@ def tally_changed(consultation_id: int, *, force: bool = False) -> None:
         timer = threading.Timer(delay, _trailing, args=(consultation_id, slot + 1))
         timer.daemon = True
         timer.start()
+    # Pending in this slot, whoever scheduled it (an add that failed means someone did).
+    _pending_slot[consultation_id] = slot
 
 
 def _trailing(consultation_id: int, slot: int) -> None:
