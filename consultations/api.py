@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from carta.errors import InvalidInput, NotAllowed
+from carta.errors import InvalidInput, NotAllowed, NotFound
 from carta.models import Area
 from consultations import exports, selectors, services
 from consultations import serializers as s
@@ -459,14 +459,65 @@ class ServiceViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(self._queryset())
         return self.get_paginated_response(s.CartaServiceSerializer(page, many=True).data)
 
-    def retrieve(self, request, pk=None):
+    def _service(self, pk) -> Service:
         service = (
-            Service.objects.filter(revision__in=selectors.revision_list(request.user), pk=pk)
+            Service.objects.filter(revision__in=selectors.revision_list(self.request.user), pk=pk)
+            .select_related("revision")
             .prefetch_related("commitments", "provider_organizations")
             .first()
         )
         if service is None:
-            from carta.errors import NotFound
-
             raise NotFound(_("Servizio non trovato."))
-        return Response(s.CartaServiceSerializer(service).data)
+        return service
+
+    def retrieve(self, request, pk=None):
+        return Response(s.CartaServiceSerializer(self._service(pk)).data)
+
+    def _save(self, request, revision, key, data) -> Response:
+        values = dict(data)
+        values.pop("revision", None)
+        values.pop("key", None)
+        if "providers" in values:
+            values["providers"] = list(
+                Organization.objects.filter(pk__in=values["providers"]).order_by("pk")
+            )
+        if "commitments" in values:
+            values["commitments"] = [dict(c) for c in values["commitments"]]
+        service = services.save_service(actor=request.user, revision=revision, key=key, **values)
+        return self._service(service.pk)
+
+    @extend_schema(
+        summary="Aggiunge un servizio al catalogo di una bozza",
+        request=s.ServiceWriteSerializer,
+        responses={201: s.CartaServiceSerializer},
+    )
+    def create(self, request):
+        data = s.ServiceWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not data.validated_data.get("revision"):
+            raise InvalidInput(_("Indica la bozza."), field="revision")
+        if not data.validated_data.get("key"):
+            raise InvalidInput(_("Indica la chiave del servizio."), field="key")
+        revision = selectors.get_revision_for(request.user, data.validated_data["revision"])
+        if revision.services.filter(key=data.validated_data["key"]).exists():
+            raise InvalidInput(_("Esiste già un servizio con questa chiave."), field="key")
+        service = self._save(request, revision, data.validated_data["key"], data.validated_data)
+        return Response(s.CartaServiceSerializer(service).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Modifica la scheda di un servizio di una bozza (gli impegni inviati "
+        "sostituiscono quelli esistenti)",
+        request=s.ServiceWriteSerializer,
+        responses=s.CartaServiceSerializer,
+    )
+    def partial_update(self, request, pk=None):
+        service = self._service(pk)
+        data = s.ServiceWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        current = {
+            name: getattr(service, name) for name in (*Service.TEXT_FIELDS, "area", "position")
+        }
+        saved = self._save(
+            request, service.revision, service.key, {**current, **data.validated_data}
+        )
+        return Response(s.CartaServiceSerializer(saved).data)

@@ -116,6 +116,32 @@ class CartaServiceSerializer(serializers.ModelSerializer):
         ]
 
 
+class CommitmentWriteSerializer(serializers.Serializer):
+    key = serializers.SlugField(max_length=100)
+    indicator = serializers.CharField(max_length=255)
+    direction = serializers.ChoiceField(choices=["at_least", "at_most"], default="at_least")
+    target_value = serializers.DecimalField(max_digits=10, decimal_places=2)
+    unit = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    how_measured = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ServiceWriteSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(required=False, help_text="Bozza (solo in creazione)")
+    key = serializers.SlugField(max_length=100, required=False)
+    title = serializers.CharField(max_length=200)
+    area = serializers.ChoiceField(choices=Area.choices)
+    purposes = serializers.CharField(required=False, allow_blank=True, default="")
+    specific_objectives = serializers.CharField(required=False, allow_blank=True, default="")
+    main_functions = serializers.CharField(required=False, allow_blank=True, default="")
+    delivery_modalities = serializers.CharField(required=False, allow_blank=True, default="")
+    access_requirements = serializers.CharField(required=False, allow_blank=True, default="")
+    position = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
+    commitments = CommitmentWriteSerializer(many=True, required=False)
+    providers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=200
+    )
+
+
 class DiffOpSerializer(serializers.Serializer):
     op = serializers.ChoiceField(choices=["equal", "insert", "delete", "replace"])
     old = serializers.CharField()

@@ -199,3 +199,49 @@ def test_open_data_endpoint_matches_the_documented_schema(api, in_force):
     assert data["schema"] == "carta-dei-servizi" and data["schema_version"] == "1.0"
     assert set(data) == {"schema", "schema_version", "ambito", "revision", "sections", "services"}
     assert set(data["services"][0]) >= {"key", "area", "quality_commitments", "providers"}
+
+
+def test_editors_write_services_of_drafts_through_the_api(api_as, carta_editor, citizen, org_a):
+    in_force = carta_revision(1, RevisionStatus.ADOPTED, sections=1, services=1)
+    draft = services.create_draft(actor=carta_editor, title="Bozza")
+    client = api_as(carta_editor)
+    created = client.post(
+        "/api/v1/services/",
+        {
+            "revision": draft.pk,
+            "key": "pasti-a-domicilio",
+            "title": "Pasti a domicilio",
+            "area": "elderly",
+            "providers": [org_a.pk],
+            "commitments": [
+                {
+                    "key": "consegna",
+                    "indicator": "Pasti consegnati entro le 12.30",
+                    "direction": "at_least",
+                    "target_value": "95",
+                    "unit": "%",
+                }
+            ],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["providers"] == [{"id": org_a.pk, "legal_name": org_a.legal_name}]
+    assert body["commitments"][0]["target_value"] == "95.00"
+    changed = client.patch(
+        f"/api/v1/services/{body['id']}/", {"title": "Pasti caldi a domicilio"}, format="json"
+    )
+    assert changed.json()["title"] == "Pasti caldi a domicilio"
+    assert len(changed.json()["commitments"]) == 1
+    in_force_service = in_force.services.get()
+    refused = client.patch(
+        f"/api/v1/services/{in_force_service.pk}/", {"title": "No"}, format="json"
+    )
+    assert refused.status_code == 409
+    assert (
+        api_as(citizen)
+        .patch(f"/api/v1/services/{body['id']}/", {"title": "No"}, format="json")
+        .status_code
+        == 404
+    )

@@ -70,6 +70,8 @@ def world(db, org_a, rep_a, editor_a, member_a, member_b):
         "draft_comment": draft_comment.pk,
         "amendment": amendment.pk,
         "org_a": org_a.pk,
+        "private_service": private.services.get(key="servizio-1").pk,
+        "in_force_service": in_force.services.get(key="servizio-1").pk,
     }
 
 
@@ -97,6 +99,17 @@ def perform(action: str, client, w) -> int:  # noqa: C901 - one branch per row o
         "revision.update": lambda: client.patch(r4, {"title": "Titolo"}, format="json"),
         "section.edit": lambda: client.patch(
             f"{r4}sections/sezione-1/", {"body": "Nuovo."}, format="json"
+        ),
+        "service.create": lambda: client.post(
+            "/api/v1/services/",
+            {"revision": w["private"], "key": "nuovo", "title": "Nuovo", "area": "poverty"},
+            format="json",
+        ),
+        "service.edit": lambda: client.patch(
+            f"/api/v1/services/{w['private_service']}/", {"title": "Nuovo"}, format="json"
+        ),
+        "service.edit_in_force": lambda: client.patch(
+            f"/api/v1/services/{w['in_force_service']}/", {"title": "Nuovo"}, format="json"
         ),
         "revision.share": lambda: client.post(f"{r4}share/"),
         "revision.open_consultation": lambda: client.post(f"{r4}open-consultation/"),
