@@ -142,9 +142,11 @@ def tick(checkbox):
 
 SOCKET_WATCH = """(() => {
     const Native = window.WebSocket;
+    window.__socketsOpen = 0;
     window.__socketMessages = 0;
     function Watched(url, protocols) {
         const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+        socket.addEventListener("open", () => { window.__socketsOpen += 1; });
         socket.addEventListener("message", () => { window.__socketMessages += 1; });
         return socket;
     }
@@ -155,10 +157,51 @@ SOCKET_WATCH = """(() => {
 
 
 def watch_sockets(page):
-    """Count the messages the page's websockets receive (call before ``goto``), so that a
-    test can wait until the page is subscribed before acting elsewhere."""
+    """Count the websockets the page opens and the messages they receive (call before
+    ``goto``), so that a test can wait until the page is subscribed before acting
+    elsewhere: the consumers join their groups before accepting the handshake."""
     page.add_init_script(SOCKET_WATCH)
+
+
+def wait_for_socket_open(page, count=1):
+    page.wait_for_function("n => window.__socketsOpen >= n", arg=count)
 
 
 def wait_for_socket_message(page, count=1):
     page.wait_for_function("n => window.__socketMessages >= n", arg=count)
+
+
+def _subscribed_channels(layer) -> set[str]:
+    while True:
+        try:
+            return {name for members in list(layer.groups.values()) for name in list(members)}
+        except RuntimeError:  # changed by the server's thread while being read
+            continue
+
+
+@pytest.fixture(autouse=True)
+def _sockets_closed_while_the_database_is_open(transactional_db, django_db_serialized_rollback):
+    """Two things every browser test needs.
+
+    Serialized rollback: a transactional test empties every table when it ends, including
+    the rows the migrations created (the staff groups and their permissions); asking for
+    ``django_db_serialized_rollback`` restores them when each test starts. (It relies on
+    the content types keeping their ids, so the browser tests run in a pytest process of
+    their own, as ``make test`` does.)
+
+    Set up after the database and before ``new_page``, so torn down between the two: it
+    waits (briefly) until the server has handled the disconnection of the sockets the
+    closed pages had open, which reaches the database, before that is locked again."""
+    import time
+
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if not hasattr(layer, "groups"):  # not the in-memory layer: nothing to observe
+        yield
+        return
+    before = _subscribed_channels(layer)
+    yield
+    deadline = time.monotonic() + 3
+    while _subscribed_channels(layer) - before and time.monotonic() < deadline:
+        time.sleep(0.02)

@@ -1,0 +1,178 @@
+"""Accessibility of every main page: axe-core (WCAG 2.1 A and AA) finds no serious or
+critical violation, for an anonymous visitor and for a signed-in citizen; plus the
+language switch, which renders the home page in English.
+
+The pages are filled with demo-like data made with the factories. Each test walks a list
+of pages in one browser context and reports every violation at once.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from carta import moderation
+from consultations.models import RevisionStatus
+from consultations.voting.models import Secrecy
+from feedback import services as feedback_services
+from proposals.states import ProposalState
+from tests.browser.conftest import axe_violations, login
+from tests.factories import (
+    CommentFactory,
+    ComplaintFactory,
+    ConsultationFactory,
+    MunicipalityFactory,
+    NotificationFactory,
+    ProposalCommentFactory,
+    ProposalFactory,
+    ResourceFactory,
+    carta_revision,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def demo(org_a, rep_a, moderator, citizen):
+    """A small, demo-like platform: the Carta in force and a draft in consultation, a
+    verified organization with a resource, a published proposal with a comment, an open
+    consultation, a complaint, an evaluation, a moderation decision, notifications."""
+    adopted = carta_revision(1, RevisionStatus.ADOPTED, sections=3, services=2, commitments=2)
+    draft = carta_revision(2, RevisionStatus.IN_CONSULTATION, sections=3, services=2)
+    first_section = draft.sections.order_by("position").first()
+    CommentFactory(revision=draft, section_key=first_section.key, author=citizen)
+    org_a.municipalities.set([MunicipalityFactory(name="Bussi sul Tirino")])
+    resource = ResourceFactory(organization=org_a, title="Sala civica di Bussi")
+    proposal = ProposalFactory(
+        organization=org_a, title="Centro diurno il sabato", state=ProposalState.PUBLISHED
+    )
+    ProposalCommentFactory(proposal=proposal, author=citizen, body="Ottima idea.")
+    hidden = ProposalCommentFactory(proposal=proposal, body="Pubblicità di un negozio.")
+    moderation.hide_content(actor=moderator, target=hidden, reason="Contenuto promozionale.")
+    consultation = ConsultationFactory(title="Priorità 2026", secrecy=Secrecy.PUBLIC)
+    ComplaintFactory()
+    service = adopted.services.order_by("position").first()
+    feedback_services.submit_evaluation(
+        actor=citizen,
+        service=service.pk,
+        access=4,
+        timeliness=3,
+        courtesy=5,
+        clarity=4,
+        overall=4,
+        comment="Personale gentile.",
+    )
+    NotificationFactory(recipient=citizen, title="La proposta che segui è stata pubblicata")
+    return {
+        "organization": org_a,
+        "resource": resource,
+        "proposal": proposal,
+        "consultation": consultation,
+        "service": service,
+        "draft": draft,
+    }
+
+
+def _public_pages(demo) -> list[str]:
+    return [
+        "/",
+        "/accedi/",
+        "/registrati/",
+        "/organizzazioni/",
+        f"/organizzazioni/{demo['organization'].pk}/",
+        "/risorse/",
+        f"/risorse/{demo['resource'].pk}/",
+        "/proposte/",
+        f"/proposte/{demo['proposal'].pk}/",
+        "/carta/",
+        "/carta/servizi/",
+        f"/carta/servizi/{demo['service'].key}/",
+        "/carta/revisioni/",
+        f"/carta/revisioni/{demo['draft'].pk}/",
+        "/consultazioni/",
+        f"/consultazioni/{demo['consultation'].pk}/",
+        f"/consultazioni/{demo['consultation'].pk}/risultati/",
+        "/valuta-e-segnala/",
+        "/valuta-e-segnala/valuta/",
+        "/valuta-e-segnala/segnala/",
+        "/valuta-e-segnala/segui/",
+        "/valuta-e-segnala/impegni/",
+        "/accessibilita/",
+        "/privacy/",
+        "/moderazione/registro/",
+    ]
+
+
+def _audit(page, paths) -> dict[str, list[dict]]:
+    found = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    return found
+
+
+def _report(found) -> str:
+    lines = []
+    for path, violations in found.items():
+        for v in violations:
+            lines.append(f"{path}: [{v['impact']}] {v['id']} — {v['help']} — {v['nodes']}")
+    return "\n".join(lines)
+
+
+def test_public_pages_have_no_serious_violation(page, demo):
+    found = _audit(page, _public_pages(demo))
+    assert not found, _report(found)
+
+
+def test_pages_of_a_signed_in_citizen_have_no_serious_violation(page, demo, citizen, password):
+    login(page, citizen.username, password)
+    consultation = demo["consultation"]
+    paths = [
+        "/profilo/",
+        "/notifiche/",
+        f"/consultazioni/{consultation.pk}/vota/",
+        *_public_pages(demo),
+    ]
+    paths.remove("/accedi/")
+    paths.remove("/registrati/")
+    found = _audit(page, paths)
+    assert not found, _report(found)
+
+
+def test_forms_with_errors_have_no_serious_violation(page, demo):
+    page.goto("/valuta-e-segnala/segnala/")
+    page.get_by_role("button", name="Invia la segnalazione").click()
+    expect(page.locator(".carta-field-invalid").first).to_be_visible()
+    found = {"/valuta-e-segnala/segnala/ (errori)": axe_violations(page)}
+    page.goto("/valuta-e-segnala/segui/")
+    page.get_by_label("Codice della segnalazione").fill("RCL-AAAA-BBBB-CCCC")
+    page.get_by_label("Indirizzo email indicato nella segnalazione").fill("x@example.org")
+    page.locator("main form").get_by_role("button", name="Cerca").click()
+    expect(page.locator(".alert-warning")).to_be_visible()
+    found["/valuta-e-segnala/segui/ (non trovata)"] = axe_violations(page)
+    page.goto("/registrati/")
+    page.get_by_role("button", name="Crea l'account").click()
+    expect(page.locator(".carta-field-invalid").first).to_be_visible()
+    found["/registrati/ (errori)"] = axe_violations(page)
+    found = {path: violations for path, violations in found.items() if violations}
+    assert not found, _report(found)
+
+
+def test_the_language_switch_renders_the_home_page_in_english(page):
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "it")
+    page.get_by_role("button", name="Lingua attiva: IT").click()
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Charter of Services and Social Citizenship"
+    )
+    expect(page.get_by_role("heading", name="Highlights")).to_be_visible()
+    expect(page.get_by_role("button", name="Lingua attiva: IT")).to_have_count(0)
+    assert axe_violations(page) == []
