@@ -176,3 +176,33 @@ def test_the_language_switch_renders_the_home_page_in_english(page):
     expect(page.get_by_role("heading", name="Highlights")).to_be_visible()
     expect(page.get_by_role("button", name="Lingua attiva: IT")).to_have_count(0)
     assert axe_violations(page) == []
+
+
+def test_pages_of_organizations_and_staff_have_no_serious_violation(
+    new_page, demo, editor_a, moderator, complaint_officer, citizen, password
+):
+    from feedback.models import Complaint
+
+    complaint = Complaint.objects.first()
+    organization = demo["organization"]
+    by_persona = [
+        (citizen, ["/organizzazioni/aderisci/"]),
+        (editor_a, ["/proposte/nuova/", f"/organizzazioni/{organization.pk}/"]),
+        (
+            moderator,
+            ["/organizzazioni/in-attesa/", "/proposte/moderazione/", "/moderazione/registro/"],
+        ),
+        (
+            complaint_officer,
+            [
+                "/valuta-e-segnala/ufficio-reclami/",
+                f"/valuta-e-segnala/ufficio-reclami/{complaint.pk}/",
+            ],
+        ),
+    ]
+    found = {}
+    for persona, paths in by_persona:
+        page = new_page()
+        login(page, persona.username, password)
+        found.update({f"{path} ({persona.username})": v for path, v in _audit(page, paths).items()})
+    assert not found, _report(found)
