@@ -118,8 +118,8 @@ def test_a_public_vote_moves_the_live_tally(new_page, citizen, password):
 
     expect(observer.locator('[data-turnout="citizens-ballots"]')).to_have_text("1")
     expect(count).to_have_text("1")
-    # The server renders "100.0", the live update "100" (see the report).
+    # The server renders "100,0" (Italian), the live update "100" (see the report).
     expect(observer.locator(f'[data-percent="citizens-{single.pk}-{chosen.pk}"]')).to_have_text(
-        re.compile(r"^100(\.0)?$")
+        re.compile(r"^100([.,]0)?$")
     )
     assert observer.evaluate("window.__notReloaded") is True
