@@ -350,3 +350,12 @@ def own_records(user, consultation: Consultation) -> list[VoterRecord]:
             "organization"
         )
     )
+
+
+def organizations_that_voted(consultation: Consultation, organizations) -> set[int]:
+    """Which of ``organizations`` already have a ballot here (one query)."""
+    return set(
+        VoterRecord.objects.filter(
+            consultation=consultation, organization__in=organizations
+        ).values_list("organization_id", flat=True)
+    )

@@ -61,6 +61,15 @@ def consultation_detail(request, pk):
     consultation = _fetch(request.user, pk)
     allow_citizen, organizations = _voting_choices(request.user, consultation)
     records = selectors.own_records(request.user, consultation)
+    if not consultation.changeable:
+        # Offer only the ballots still to cast: one's own, and those of organizations
+        # for which nobody has voted yet.
+        allow_citizen = allow_citizen and not any(
+            record.electorate == Electorate.CITIZENS for record in records
+        )
+        if organizations:
+            cast = selectors.organizations_that_voted(consultation, organizations)
+            organizations = [org for org in organizations if org.pk not in cast]
     return render(
         request,
         "voting/consultation_detail.html",

@@ -6,6 +6,12 @@
   if (!root || !window.WebSocket) { return; }
   var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
   var delay = 1000;
+  var locale = document.documentElement.lang || "it";
+  // Percentages as the page writes them: one decimal, in the page's language.
+  function percent(value) {
+    if (value === null || value === undefined || value === "") { return ""; }
+    return Number(value).toLocaleString(locale, {minimumFractionDigits: 1, maximumFractionDigits: 1});
+  }
   function set(selector, value) {
     var node = root.querySelector(selector);
     if (node && value !== null && value !== undefined) { node.textContent = value; }
@@ -15,7 +21,7 @@
     event.turnout.forEach(function (t) {
       set('[data-turnout="' + t.electorate + '-ballots"]', t.ballots);
       set('[data-turnout="' + t.electorate + '-eligible"]', t.eligible);
-      set('[data-turnout="' + t.electorate + '-percent"]', t.turnout_percent);
+      set('[data-turnout="' + t.electorate + '-percent"]', percent(t.turnout_percent));
     });
     if (event.status !== root.dataset.status) { window.location.reload(); return; }
     if (!event.results) { return; }
@@ -26,7 +32,7 @@
           var key = e.electorate + "-" + q.id + "-" + o.key;
           if (!root.querySelector('[data-count="' + key + '"]')) { missing = true; return; }
           set('[data-count="' + key + '"]', o.count);
-          set('[data-percent="' + key + '"]', o.percent === null ? "" : o.percent);
+          set('[data-percent="' + key + '"]', percent(o.percent));
           var bar = root.querySelector('[data-bar="' + key + '"]');
           if (bar) { bar.style.width = (o.percent || 0) + "%"; }
         });
