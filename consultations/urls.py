@@ -15,6 +15,11 @@ urlpatterns = [
     path("carta/revisioni/nuova/", views.draft_create, name="carta_draft_create"),
     path("carta/revisioni/importa/", views.import_view, name="carta_import"),
     path("carta/revisioni/<int:pk>/", views.revision_detail, name="carta_revision"),
+    path(
+        "carta/revisioni/numero/<int:number>/",
+        views.revision_by_number,
+        name="carta_revision_by_number",
+    ),
     path("carta/revisioni/<int:pk>/modifica/", views.revision_edit, name="carta_revision_edit"),
     path("carta/revisioni/<int:pk>/confronto/", views.revision_diff, name="carta_revision_diff"),
     path("carta/revisioni/<int:pk>/stampa/", views.print_view, name="carta_revision_print"),

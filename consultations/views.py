@@ -172,6 +172,15 @@ def revision_detail(request, pk):
     return render(request, "consultations/revision_detail.html", context)
 
 
+def revision_by_number(request, number):
+    """``/carta/revisioni/numero/<n>/``: the revision by its public number (used by the
+    pact on an organization's profile, which records the number)."""
+    revision = selectors.revision_list(request.user).filter(number=number).first()
+    if revision is None:
+        raise Http404
+    return redirect(revision)
+
+
 def revision_diff(request, pk):
     user = request.user
     revision = _fetch(selectors.get_revision_for, user, pk)

@@ -238,3 +238,11 @@ def test_drafting_pages_hide_unreadable_drafts_and_refuse_readers(
     assert client_as(citizen).get(url).status_code == 404
     readable = f"/carta/revisioni/{in_force.pk}/sezioni/nuova/"
     assert client_as(citizen).get(readable).status_code == 403
+
+
+def test_a_revision_is_found_by_its_public_number(client, history):
+    _old, in_force, _draft = history(1)
+    response = client.get(f"/carta/revisioni/numero/{in_force.number}/")
+    assert response.status_code == 302 and response["Location"] == in_force.get_absolute_url()
+    hidden = carta_revision(9, RevisionStatus.DRAFT, sections=0, services=0)
+    assert client.get(f"/carta/revisioni/numero/{hidden.number}/").status_code == 404
