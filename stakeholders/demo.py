@@ -156,7 +156,8 @@ def load(ctx: DemoContext) -> None:
                 decided_by=admin if status != P else None,
                 decided_at=now if status != P else None,
                 pact_accepted_at=now - datetime.timedelta(days=30 + index),
-                pact_revision_number=1,
+                # The Carta demo (loaded after this one) puts revision 2 in force.
+                pact_revision_number=2,
             )
             if places:
                 organization.municipalities.set(ctx.rng.sample(places, k=min(3, len(places))))

@@ -177,9 +177,10 @@ def apply_organization(
     website: str = "",
     description: str = "",
     accept_pact: bool = False,
-    pact_revision_number: int | None = None,
 ) -> Organization:
-    """Register an application; the actor becomes its first representative."""
+    """Register an application; the actor becomes its first representative. With
+    ``accept_pact`` the organization accepts the Carta in force: its revision number and
+    the time are recorded (the pact)."""
     if not perms.can_apply(actor):
         raise NotAllowed(_("Accedi per presentare la domanda di adesione."))
     data = _clean_organization(
@@ -199,8 +200,10 @@ def apply_organization(
     places = _municipalities(municipalities) or []
     organization = Organization(**data, status=OrganizationStatus.PENDING)
     if accept_pact:
+        from consultations.selectors import pact_revision_number
+
         organization.pact_accepted_at = timezone.now()
-        organization.pact_revision_number = pact_revision_number
+        organization.pact_revision_number = pact_revision_number()
     try:
         with transaction.atomic():
             _save_full_clean(organization, exclude=["tax_code"])

@@ -271,3 +271,13 @@ def test_factory_tax_codes_are_valid():
     from stakeholders.validators import is_valid_tax_code
 
     assert is_valid_tax_code(OrganizationFactory().tax_code)
+
+
+def test_the_pact_records_the_revision_in_force(citizen):
+    from consultations.models import RevisionStatus
+    from tests.factories import carta_revision
+
+    carta_revision(number=4, status=RevisionStatus.ADOPTED)
+    organization = apply(citizen, accept_pact=True)
+    assert organization.pact_revision_number == 4
+    assert organization.pact_accepted_at is not None
