@@ -16,7 +16,10 @@
       if (event.type !== "comment.posted") return;
       var text = label.replace("%(name)s", event.signed_as);
       var link = document.createElement("a");
-      link.href = event.url;
+      // The comment lives on this very page: a reload (not a jump to the anchor) shows it.
+      var target = new URL(event.url, window.location.href);
+      target.searchParams.set("nuovo", String(event.id || Date.now()));
+      link.href = target.toString();
       link.textContent = text;
       box.replaceChildren(link);
       box.classList.remove("d-none");
