@@ -398,9 +398,7 @@ def million(consultation_id: int, questions: dict, n: int = 1_000_000) -> dict:
 # --- 6. One thousand websocket subscribers ------------------------------------------------
 
 
-async def _subscriber(
-    path: str, connected: asyncio.Event, counter: dict, want: int, arrivals: list
-):
+async def _handshake(path: str):
     reader, writer = await asyncio.open_connection(HOST, PORT)
     key = base64.b64encode(os.urandom(16)).decode()
     writer.write(
@@ -411,9 +409,27 @@ async def _subscriber(
         ).encode()
     )
     await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
     if b" 101 " not in head.split(b"\r\n", 1)[0]:
-        raise RuntimeError(head[:80])
+        writer.close()
+        raise ConnectionError(head[:80])
+    return reader, writer
+
+
+async def _subscriber(
+    path: str, connected: asyncio.Event, counter: dict, want: int, arrivals: list
+):
+    # A refused or dropped handshake is tried again like the results page does (after 1 s,
+    # then 2 s, ...): a thousand pages opening at once is a storm, not the steady state.
+    delay = 1.0
+    while True:
+        try:
+            reader, writer = await _handshake(path)
+            break
+        except (OSError, ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+            counter["retries"] = counter.get("retries", 0) + 1
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30)
     counter["open"] += 1
     if counter["open"] == counter["total"]:
         connected.set()
@@ -443,8 +459,8 @@ async def fan_out(consultation_id: int, answers: dict, token: str, subscribers: 
     t_connect = time.perf_counter()
     for _ in range(subscribers):
         tasks.append(asyncio.create_task(_subscriber(path, connected, counter, 1, arrivals)))
-        await asyncio.sleep(0.002)
-    await asyncio.wait_for(connected.wait(), timeout=120)
+        await asyncio.sleep(0.005)
+    await asyncio.wait_for(connected.wait(), timeout=150)
     connect_s = time.perf_counter() - t_connect
     await asyncio.sleep(2)  # initial snapshots delivered, half-second slot expired
 
@@ -466,6 +482,7 @@ async def fan_out(consultation_id: int, answers: dict, token: str, subscribers: 
     return {
         "subscribers": subscribers,
         "connect_s": connect_s,
+        "handshake_retries": counter.get("retries", 0),
         "cast_status": status,
         "cast_response_s": t_response,
         "received": len(delays),

@@ -304,6 +304,7 @@ def main() -> None:
     step(f"carta serve --workers {args.workers} ...")
     server = b.start_server(args.workers, log)
     fan = big = None
+    failures: dict[str, str] = {}
     try:
         step("raw ceiling (pgbench) ...")
         ceiling = b.raw_ceiling(10)
@@ -328,14 +329,20 @@ def main() -> None:
             label: timed_get(path.format(middle=middle), 10) for label, path in LATENCY_PATHS
         }
         step(f"{args.ballots:,} ballots and their results ...")
-        big = b.million(data["big"][0], data["big"][1], args.ballots)
+        try:
+            big = b.million(data["big"][0], data["big"][1], args.ballots)
+        except Exception as error:  # noqa: BLE001 - reported in the table
+            failures["results"] = repr(error)[:120]
         step(f"{args.subscribers} websocket subscribers ...")
         live_id, live_q = data["live"]
-        fan = asyncio.run(
-            asyncio.wait_for(
-                b.fan_out(live_id, live_q["answers"], tokens[-1], args.subscribers), 180
+        try:
+            fan = asyncio.run(
+                asyncio.wait_for(
+                    b.fan_out(live_id, live_q["answers"], tokens[-1], args.subscribers), 200
+                )
             )
-        )
+        except Exception as error:  # noqa: BLE001 - reported in the table
+            failures["websocket"] = repr(error)[:120] or type(error).__name__
     finally:
         b.stop_server(server)
     total = time.perf_counter() - started
@@ -393,11 +400,15 @@ def main() -> None:
     if fan:
         row(
             f"tally pushed to {fan['subscribers']} websocket subscribers",
-            f"{fan['received']} received, all within {(fan['all_s'] or 0) * 1000:.0f} ms",
+            f"{fan['received']} received, all within {(fan['all_s'] or 0) * 1000:.0f} ms "
+            f"(connecting took {fan['connect_s']:.0f} s, "
+            f"{fan['handshake_retries']} handshakes retried)",
             "met"
             if fan["received"] == fan["subscribers"] and (fan["all_s"] or 9) < 1
             else "NOT met",
         )
+    for what, error in failures.items():
+        row(f"{what}: FAILED", error)
     width = max(len(r[0]) for r in rows)
     fig = max(len(r[1]) for r in rows)
     print()
