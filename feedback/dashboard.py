@@ -76,7 +76,7 @@ def build_dashboard(
     quarters = quarters or periods.recent_quarters(4, until=now)
     catalogue = charter.catalogue()
     service_keys = [s.key for s in catalogue]
-    commitment_keys = [c.key for s in catalogue for c in s.commitments]
+    commitment_keys = [c.key for s in catalogue for c in s.commitments.all()]
 
     measurements = CommitmentMeasurement.objects.filter(
         commitment_key__in=commitment_keys, period__in=quarters
@@ -150,17 +150,16 @@ def build_dashboard(
     services_out = []
     for service in catalogue:
         commitments_out = []
-        for commitment in service.commitments:
+        for commitment in service.commitments.all():
             by_period = {}
             for period in quarters:
                 m = measured.get((commitment.key, period))
                 if m is None:
                     by_period[period] = None
                     continue
-                direction = commitment.direction or m.direction
                 entry = {
                     "value": m.value,
-                    "met": is_met(m.value, commitment.target, direction),
+                    "met": is_met(m.value, commitment.target_value, commitment.direction),
                 }
                 if staff:
                     entry.update(
@@ -175,18 +174,10 @@ def build_dashboard(
                     "id": commitment.id,
                     "key": commitment.key,
                     "indicator": commitment.indicator,
-                    "target": commitment.target,
+                    "target": commitment.target_value,
                     "unit": commitment.unit,
                     "how_measured": commitment.how_measured,
-                    "direction": commitment.direction
-                    or next(
-                        (
-                            measured[(commitment.key, p)].direction
-                            for p in quarters
-                            if (commitment.key, p) in measured
-                        ),
-                        Direction.AT_LEAST,
-                    ),
+                    "direction": commitment.direction,
                     "periods": by_period,
                     "latest_met": latest["met"] if latest else None,
                 }

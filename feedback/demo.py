@@ -109,7 +109,7 @@ def _complaints(ctx, officers, citizens, catalogue) -> None:
         complaint = Complaint(
             tracking_hash=codes.hash_code(code),
             category=category,
-            service_ref=service.id if service else None,
+            service=service,
             service_key=service.key if service else "",
             description=rng.choice(DESCRIPTIONS[category]),
             contact_name=person.get_full_name() if person else f"Cittadina {index}",
@@ -160,7 +160,7 @@ def _evaluations(ctx, citizens, catalogue) -> None:
 
         rows.append(
             Evaluation(
-                service_ref=service.id,
+                service=service,
                 service_key=service.key,
                 access=rate(-0.2),
                 timeliness=rate(-0.4),
@@ -183,8 +183,8 @@ def _measurements(ctx, officers, catalogue) -> None:
     made = 0
     recorder = officers[0] if officers else None
     for service in catalogue:
-        for commitment in service.commitments:
-            target = commitment.target if commitment.target is not None else Decimal("50")
+        for commitment in service.commitments.all():
+            target = commitment.target_value
             for period in periods.recent_quarters(4):
                 spread = float(target) * 0.25 or 1.0
                 value = Decimal(str(round(float(target) + rng.uniform(-spread, spread), 2)))
@@ -192,10 +192,10 @@ def _measurements(ctx, officers, catalogue) -> None:
                     commitment_key=commitment.key,
                     period=period,
                     defaults={
-                        "commitment_ref": commitment.id,
+                        "commitment": commitment,
                         "service_key": service.key,
                         "value": value,
-                        "direction": commitment.direction or "at_least",
+                        "direction": commitment.direction,
                         "recorded_by": recorder,
                         "note": "Dato dell'Ufficio di Piano",
                     },

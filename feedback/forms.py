@@ -179,5 +179,7 @@ class MeasurementForm(forms.Form):
     def __init__(self, *args, catalogue=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commitment"].choices = [
-            (str(c.id), f"{s.title} — {c.indicator}") for s in catalogue for c in s.commitments
+            (str(c.id), f"{s.title} — {c.indicator}")
+            for s in catalogue
+            for c in s.commitments.all()
         ]

@@ -2,12 +2,11 @@
 record against the Carta's quality commitments.
 
 Evaluations, complaints and measurements refer to the Carta's services and commitments
-twice: by the id of the row of the revision that was in force when they were made (what
-exactly was judged; ``*_ref``) and by its stable ``key`` (so that trends follow a service
-across revisions). Aggregates group by the key. The id is a plain column, not a foreign
-key, while the Carta's models are written in parallel: ``feedback.charter`` checks it on
-every write (unknown or superseded: 400), and a later migration can turn it into a
-foreign key without moving data (see docs/feedback.md).
+twice: by a foreign key to the row of the revision that was in force when they were made
+(what exactly was judged) and by its stable ``key``, kept as a denormalized column so that
+trends follow a service across revisions without joins. Aggregates group by the key.
+Every write checks that the row belongs to the revision in force (``feedback.charter``);
+the foreign keys PROTECT, since revisions are never deleted.
 """
 
 from __future__ import annotations
@@ -17,7 +16,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carta.models import TimeStampedModel
-from consultations.models import Direction  # the Carta's: is the target a floor or a ceiling
+from consultations.models import (  # Direction: is the target a floor or a ceiling
+    Direction,
+    QualityCommitment,
+    Service,
+)
 
 
 class ComplaintCategory(models.TextChoices):
@@ -48,8 +51,13 @@ class Complaint(TimeStampedModel):
 
     tracking_hash = models.CharField(max_length=64, unique=True, editable=False)
     category = models.CharField(_("tipo"), max_length=20, choices=ComplaintCategory.choices)
-    service_ref = models.PositiveBigIntegerField(
-        _("servizio (id nella Carta)"), null=True, blank=True
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("servizio"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
     )
     service_key = models.CharField(_("chiave del servizio"), max_length=100, blank=True)
     description = models.TextField(_("descrizione"))
@@ -121,7 +129,12 @@ class Complaint(TimeStampedModel):
 class Evaluation(models.Model):
     """One person's 1-5 judgement of a service of the Carta in force."""
 
-    service_ref = models.PositiveBigIntegerField(_("servizio (id nella Carta)"))
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("servizio"),
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
     service_key = models.CharField(_("chiave del servizio"), max_length=100, db_index=True)
     access = models.PositiveSmallIntegerField(_("accesso al servizio"))
     timeliness = models.PositiveSmallIntegerField(_("tempestività"))
@@ -169,7 +182,12 @@ class Evaluation(models.Model):
 class CommitmentMeasurement(models.Model):
     """The value staff measured for a quality commitment in one quarter."""
 
-    commitment_ref = models.PositiveBigIntegerField(_("impegno (id nella Carta)"))
+    commitment = models.ForeignKey(
+        QualityCommitment,
+        verbose_name=_("impegno"),
+        on_delete=models.PROTECT,
+        related_name="measurements",
+    )
     commitment_key = models.CharField(_("chiave dell'impegno"), max_length=100)
     service_key = models.CharField(_("chiave del servizio"), max_length=100, db_index=True)
     period = models.CharField(_("trimestre"), max_length=7)

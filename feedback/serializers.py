@@ -169,7 +169,7 @@ class EvaluationCreateSerializer(serializers.Serializer):
 class EvaluationSerializer(serializers.ModelSerializer):
     """An evaluation without the person: comments are read by staff and by their author."""
 
-    service = serializers.IntegerField(source="service_ref", read_only=True)
+    service = serializers.IntegerField(source="service_id", read_only=True)
 
     class Meta:
         model = Evaluation
@@ -211,7 +211,7 @@ class MeasurementCreateSerializer(serializers.Serializer):
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
-    commitment = serializers.IntegerField(source="commitment_ref", read_only=True)
+    commitment = serializers.IntegerField(source="commitment_id", read_only=True)
     recorded_by = serializers.SerializerMethodField()
 
     class Meta:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.permissions import StaffGroup
 from carta.services import notify, record_audit
+from consultations.models import QualityCommitment, Service
 from feedback import charter, codes, limits, periods
 from feedback import permissions as perms
 from feedback.models import (
@@ -122,9 +123,9 @@ def submit_complaint(
 ) -> SubmittedComplaint:
     """File a complaint or report (anyone); the code is emailed to ``contact_email``.
 
-    ``service`` is a ``charter.ServiceInfo`` of the Carta in force or None; callers
-    resolve it with ``feedback.charter.service_in_force``. Raises ``InvalidInput`` naming
-    the field at fault, ``RateLimited`` past the ``anonymous_form`` rate for the address.
+    ``service`` is a ``consultations.Service`` of the Carta in force (or its id, checked
+    here) or None. Raises ``InvalidInput`` naming the field at fault, ``RateLimited``
+    past the ``anonymous_form`` rate for the address.
     """
     if category not in ComplaintCategory.values:
         raise InvalidInput(gettext("Scegli il tipo di segnalazione."), field="category")
@@ -136,6 +137,8 @@ def submit_complaint(
             gettext("Per inviare la segnalazione occorre prendere visione dell'informativa."),
             field="privacy_consent",
         )
+    if not isinstance(service, Service):
+        service = charter.service_in_force(service, required=False)
     if not getattr(actor, "is_authenticated", False):
         limits.hit_scope("anonymous_form", client_address, suffix=":complaint")
 
@@ -144,8 +147,8 @@ def submit_complaint(
     complaint = Complaint.objects.create(
         tracking_hash=codes.hash_code(code),
         category=category,
-        service_ref=getattr(service, "id", None),
-        service_key=getattr(service, "key", "") or "",
+        service=service,
+        service_key=service.key if service else "",
         description=description,
         contact_name=contact_name,
         contact_email=contact_email,
@@ -540,12 +543,13 @@ def submit_evaluation(
 ) -> Evaluation:
     """Record one person's evaluation of a service of the Carta in force.
 
-    ``service`` is a ``charter.ServiceInfo`` (or its id, checked here). One per person
-    per service (by stable key) per ``limits.EVALUATION_DAYS`` days: signed-in people
+    ``service`` is a ``consultations.Service`` of the Carta in force (or its id, checked
+    here). One per person per service (by stable key) per ``limits.EVALUATION_DAYS``
+    days: signed-in people
     are checked in the database (``Conflict``), anonymous visitors by address
     (``RateLimited``). Ratings outside 1-5 raise ``InvalidInput`` on their field.
     """
-    if not isinstance(service, charter.ServiceInfo):
+    if not isinstance(service, Service):
         service = charter.service_in_force(service)
     values = {
         name: _rating(v, name)
@@ -568,7 +572,7 @@ def submit_evaluation(
         limits.hit_scope("anonymous_form", client_address, suffix=":evaluation")
         limits.hit_anonymous_evaluation(client_address, service.key)
     evaluation = Evaluation.objects.create(
-        service_ref=service.id,
+        service=service,
         service_key=service.key,
         comment=comment,
         user=actor if signed_in else None,
@@ -600,14 +604,14 @@ def record_measurement(
 ) -> CommitmentMeasurement:
     """Record (or correct) the value measured for a commitment in a quarter.
 
-    ``commitment`` is a ``charter.CommitmentInfo`` of the Carta in force (or its id).
-    ``direction`` says whether the target is a minimum or a maximum; by default the
-    Carta's own, else the one recorded before for the same commitment, else minimum.
-    One row per commitment key and quarter: recording again replaces the value.
+    ``commitment`` is a ``consultations.QualityCommitment`` of the Carta in force (or its
+    id, checked here). ``direction`` says whether the target is a minimum or a maximum;
+    by default the Carta's own. One row per commitment key and quarter: recording again
+    replaces the value.
     """
     if not perms.can_record_measurements(actor):
         raise NotAllowed(_("Solo il personale incaricato può registrare le misurazioni."))
-    if not isinstance(commitment, charter.CommitmentInfo):
+    if not isinstance(commitment, QualityCommitment):
         commitment = charter.commitment_in_force(commitment)
     parsed = periods.parse_quarter(period)
     if parsed is None:
@@ -622,21 +626,18 @@ def record_measurement(
     if number is None or not number.is_finite() or abs(number) >= 10**10:
         raise InvalidInput(gettext("Indichi un numero."), field="value")
     note = _text(note, field="note", maximum=NOTE_MAX, required=False)
-    existing = (
+    current = (
         CommitmentMeasurement.objects.select_for_update()
-        .filter(commitment_key=commitment.key)
-        .order_by("-period")
+        .filter(commitment_key=commitment.key, period=period)
+        .first()
     )
-    current = existing.filter(period=period).first()
     if direction and direction not in Direction.values:
         raise InvalidInput(gettext("Scelta non valida."), field="direction")
-    if not direction:
-        previous = existing.first()
-        direction = commitment.direction or (previous.direction if previous else Direction.AT_LEAST)
+    direction = direction or commitment.direction
     measurement = current or CommitmentMeasurement(commitment_key=commitment.key, period=period)
     before = None if current is None else str(current.value)
-    measurement.commitment_ref = commitment.id
-    measurement.service_key = commitment.service_key
+    measurement.commitment = commitment
+    measurement.service_key = commitment.service.key
     measurement.value = number.quantize(Decimal("0.01"))
     measurement.direction = direction
     measurement.note = note

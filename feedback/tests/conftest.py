@@ -1,5 +1,8 @@
 """Fixtures of the feedback tests."""
 
+from decimal import Decimal
+from types import SimpleNamespace
+
 import pytest
 
 
@@ -9,46 +12,53 @@ def _complaint_days(settings):
 
 
 @pytest.fixture
-def carta():
-    """A Carta in force of two services (ids 101, 102), the second with a commitment of
-    each direction, installed as the charter's source; service 99 is of a superseded
-    revision and so unknown to it."""
-    from decimal import Decimal
+def carta(db):
+    """A Carta in force of two services, ``assistenza`` (with the commitments
+    ``attivazione``, at most 30 days, and ``soddisfatti``, at least 80%) and
+    ``segretariato``; ``superseded`` is ``assistenza``'s row in the revision before, no
+    longer in force."""
+    from consultations.models import RevisionStatus
+    from tests.factories import QualityCommitmentFactory, RevisionFactory, ServiceFactory
 
-    from feedback import charter
-
-    assistenza = charter.ServiceInfo(
-        id=101,
+    old = RevisionFactory(number=1, status=RevisionStatus.SUPERSEDED)
+    in_force = RevisionFactory(number=2, status=RevisionStatus.ADOPTED)
+    superseded = ServiceFactory(revision=old, key="assistenza-domiciliare", position=1)
+    assistenza = ServiceFactory(
+        revision=in_force,
         key="assistenza-domiciliare",
         title="Assistenza domiciliare",
         area="elderly",
-        commitments=(
-            charter.CommitmentInfo(
-                id=201,
-                key="sad-attivazione",
-                service_id=101,
-                service_key="assistenza-domiciliare",
-                indicator="Giorni per l'attivazione",
-                target=Decimal("30"),
-                unit="giorni",
-                direction="at_most",
-            ),
-            charter.CommitmentInfo(
-                id=202,
-                key="sad-soddisfatti",
-                service_id=101,
-                service_key="assistenza-domiciliare",
-                indicator="Utenti soddisfatti",
-                target=Decimal("80"),
-                unit="%",
-                direction="at_least",
-            ),
-        ),
+        position=1,
     )
-    segretariato = charter.ServiceInfo(
-        id=102, key="segretariato-sociale", title="Segretariato sociale", area="multi_user"
+    segretariato = ServiceFactory(
+        revision=in_force,
+        key="segretariato-sociale",
+        title="Segretariato sociale",
+        area="multi_user",
+        position=2,
     )
-    previous = charter.source
-    charter.source = charter.StaticSource([assistenza, segretariato])
-    yield charter.source
-    charter.source = previous
+    attivazione = QualityCommitmentFactory(
+        service=assistenza,
+        key="sad-attivazione",
+        position=1,
+        indicator="Giorni per l'attivazione",
+        direction="at_most",
+        target_value=Decimal("30"),
+        unit="giorni",
+    )
+    soddisfatti = QualityCommitmentFactory(
+        service=assistenza,
+        key="sad-soddisfatti",
+        position=2,
+        indicator="Utenti soddisfatti",
+        direction="at_least",
+        target_value=Decimal("80"),
+        unit="%",
+    )
+    return SimpleNamespace(
+        assistenza=assistenza,
+        segretariato=segretariato,
+        attivazione=attivazione,
+        soddisfatti=soddisfatti,
+        superseded=superseded,
+    )

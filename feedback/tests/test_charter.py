@@ -1,34 +1,32 @@
-"""The door onto the real Carta models: only services of the adopted revision count."""
+"""The Carta as feedback reads it: only services and commitments of the adopted revision
+count."""
 
 import pytest
 
 from carta.errors import InvalidInput
+from consultations.models import RevisionStatus
 from feedback import charter
+from tests.factories import (
+    QualityCommitmentFactory,
+    RevisionFactory,
+    ServiceFactory,
+    carta_revision,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def real_carta():
-    if not charter.ConsultationsSource().available():
-        pytest.skip("the Carta's models are not there yet")
-    from consultations.models import QualityCommitment, Revision, Service
-
-    old = Revision.objects.create(number=1, title="Carta 2024", status="superseded")
-    current = Revision.objects.create(number=2, title="Carta 2026", status="adopted")
-    old_service = Service.objects.create(revision=old, key="sad", title="SAD", area="elderly")
-    service = Service.objects.create(
-        revision=current, key="sad", title="Assistenza domiciliare", area="elderly"
+    old = RevisionFactory(number=1, status=RevisionStatus.SUPERSEDED)
+    current = RevisionFactory(number=2, status=RevisionStatus.ADOPTED)
+    old_service = ServiceFactory(revision=old, key="sad", title="SAD")
+    service = ServiceFactory(revision=current, key="sad", title="Assistenza domiciliare")
+    commitment = QualityCommitmentFactory(
+        service=service, key="sad-tempi", direction="at_most", target_value="30"
     )
-    commitment = QualityCommitment.objects.create(
-        service=service,
-        key="sad-tempi",
-        indicator="Giorni per l'attivazione",
-        direction="at_most",
-        target_value="30",
-        unit="giorni",
-    )
-    return {"old": old_service, "service": service, "commitment": commitment}
+    draft = carta_revision(number=3, status=RevisionStatus.DRAFT)
+    return {"old": old_service, "service": service, "commitment": commitment, "draft": draft}
 
 
 def test_services_of_the_revision_in_force_are_accepted(real_carta):
@@ -44,11 +42,20 @@ def test_a_service_of_a_superseded_revision_is_refused_on_the_service_field(real
 
 def test_catalogue_costs_two_queries_and_carries_commitments(real_carta, django_assert_num_queries):
     with django_assert_num_queries(2):
-        catalogue = charter.catalogue()
-    (service,) = catalogue
-    (commitment,) = service.commitments
-    assert (commitment.direction, str(commitment.target)) == ("at_most", "30.00")
-    assert charter.commitment_in_force(real_carta["commitment"].pk).service_key == "sad"
+        (service,) = charter.catalogue()
+        (commitment,) = service.commitments.all()  # prefetched
+    assert (commitment.direction, str(commitment.target_value)) == ("at_most", "30.00")
+    assert charter.commitment_in_force(real_carta["commitment"].pk).service.key == "sad"
+
+
+def test_services_and_commitments_of_a_draft_are_refused(real_carta):
+    service = real_carta["draft"].services.first()
+    with pytest.raises(InvalidInput) as raised:
+        charter.service_in_force(service.pk)
+    assert raised.value.field == "service"
+    with pytest.raises(InvalidInput) as raised:
+        charter.commitment_in_force(service.commitments.first().pk)
+    assert raised.value.field == "commitment"
 
 
 def test_evaluating_a_superseded_service_through_the_api_is_a_400(api, real_carta):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from feedback import services
 from feedback.dashboard import build_dashboard
 from feedback.models import Evaluation
-from tests.factories import ComplaintFactory
+from tests.factories import ComplaintFactory, QualityCommitmentFactory
 
 pytestmark = pytest.mark.django_db
 ROME = ZoneInfo("Europe/Rome")
@@ -20,10 +20,10 @@ NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=ROME)  # in 2026-Q2
 QUARTERS = ["2026-Q1", "2026-Q2"]
 
 
-def evaluation(key, period, overall, access=3, ref=101):
+def evaluation(service, period, overall, access=3):
     return Evaluation(
-        service_ref=ref,
-        service_key=key,
+        service=service,
+        service_key=service.key,
         access=access,
         timeliness=3,
         courtesy=3,
@@ -48,16 +48,17 @@ def complaint(key, received, answered=None, **kwargs):
 
 @pytest.fixture
 def world(carta, complaint_officer):
-    key = "assistenza-domiciliare"
+    sad = carta.assistenza
+    key = sad.key
     Evaluation.objects.bulk_create(
         [
-            evaluation(key, "2026-Q1", 5, access=4),
-            evaluation(key, "2026-Q1", 3, access=2),
-            evaluation(key, "2026-Q2", 4),
-            evaluation(key, "2026-Q2", 4),
-            evaluation(key, "2026-Q2", 1),
-            evaluation("segretariato-sociale", "2026-Q2", 2, ref=102),
-            evaluation(key, "2025-Q4", 1),  # outside the window
+            evaluation(sad, "2026-Q1", 5, access=4),
+            evaluation(sad, "2026-Q1", 3, access=2),
+            evaluation(sad, "2026-Q2", 4),
+            evaluation(sad, "2026-Q2", 4),
+            evaluation(sad, "2026-Q2", 1),
+            evaluation(carta.segretariato, "2026-Q2", 2),
+            evaluation(sad, "2025-Q4", 1),  # outside the window
         ]
     )
     d = datetime.datetime
@@ -71,10 +72,14 @@ def world(carta, complaint_officer):
     complaint("", d(2026, 5, 5, 9), d(2026, 5, 6, 9))
     with time_machine.travel(d(2026, 4, 2, 10, tzinfo=ROME), tick=False):
         services.record_measurement(
-            actor=complaint_officer, commitment=201, period="2026-Q1", value="25"
+            actor=complaint_officer, commitment=carta.attivazione, period="2026-Q1", value="25"
         )
         services.record_measurement(
-            actor=complaint_officer, commitment=202, period="2026-Q1", value="75.5", note="Indagine"
+            actor=complaint_officer,
+            commitment=carta.soddisfatti.pk,
+            period="2026-Q1",
+            value="75.5",
+            note="Indagine",
         )
     return key
 
@@ -127,14 +132,16 @@ def test_public_figures_omit_staff_details(world):
 
 
 @pytest.mark.parametrize("extra", [0, 40])
-def test_dashboard_costs_a_fixed_number_of_queries(world, extra, django_assert_num_queries):
+def test_dashboard_costs_a_fixed_number_of_queries(carta, world, extra, django_assert_num_queries):
     key = "assistenza-domiciliare"
-    Evaluation.objects.bulk_create([evaluation(key, "2026-Q2", 3) for _ in range(extra)])
+    Evaluation.objects.bulk_create(
+        [evaluation(carta.assistenza, "2026-Q2", 3) for _ in range(extra)]
+    )
     for _ in range(extra // 10):
         complaint(key, datetime.datetime(2026, 5, 1), datetime.datetime(2026, 5, 3))
-    # Measurements, evaluation aggregate, complaint aggregate, response times (the
-    # static Carta of the tests costs none; the real one adds services and commitments).
-    with time_machine.travel(NOW, tick=False), django_assert_num_queries(4):
+    # Services in force, their commitments (prefetched), measurements, evaluation
+    # aggregate, complaint aggregate, response times.
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(6):
         build_dashboard(quarters=QUARTERS, staff=True)
 
 
@@ -145,7 +152,7 @@ def page_queries(client, url) -> int:
 
 
 def test_dashboard_pages_and_api_cost_the_same_with_more_rows(
-    client_as, api, complaint_officer, world
+    client_as, api, complaint_officer, carta, world
 ):
     staff = client_as(complaint_officer)
     urls = [
@@ -158,7 +165,7 @@ def test_dashboard_pages_and_api_cost_the_same_with_more_rows(
         c.get(url)  # warm per-process caches (content types, permissions)
     before = [page_queries(c, url) for c, url in urls]
     key = "assistenza-domiciliare"
-    Evaluation.objects.bulk_create([evaluation(key, "2026-Q2", 5) for _ in range(30)])
+    Evaluation.objects.bulk_create([evaluation(carta.assistenza, "2026-Q2", 5) for _ in range(30)])
     for _ in range(5):
         complaint(key, datetime.datetime(2026, 5, 1), datetime.datetime(2026, 5, 3))
     assert [page_queries(c, url) for c, url in urls] == before
@@ -169,22 +176,28 @@ def test_csv_export_has_one_figure_per_row(client, world):
         response = client.get("/valuta-e-segnala/impegni.csv")
     lines = response.content.decode().splitlines()
     assert lines[0] == "service_key,service,period,measure,value,target,unit,met"
-    assert any(line.startswith("assistenza-domiciliare") and ",25.00,30," in line for line in lines)
+    assert any(
+        line.startswith("assistenza-domiciliare") and ",25.00,30.00," in line for line in lines
+    )
 
 
 def test_staff_records_a_measurement_through_the_api(api_as, complaint_officer, carta):
     client = api_as(complaint_officer)
     response = client.post(
         "/api/v1/commitment-measurements/",
-        {"commitment": 201, "period": "2025-Q4", "value": "28.5"},
+        {"commitment": carta.attivazione.pk, "period": "2025-Q4", "value": "28.5"},
     )
     assert response.status_code == 201, response.json()
     assert response.json()["direction"] == "at_most"
+    assert response.json()["commitment"] == carta.attivazione.pk
+    other = QualityCommitmentFactory(service=carta.superseded)  # not in force
     bad = client.post(
-        "/api/v1/commitment-measurements/", {"commitment": 999, "period": "2025-Q4", "value": 1}
+        "/api/v1/commitment-measurements/",
+        {"commitment": other.pk, "period": "2025-Q4", "value": 1},
     )
     assert bad.status_code == 400 and "commitment" in bad.json()["errors"]
     future = client.post(
-        "/api/v1/commitment-measurements/", {"commitment": 201, "period": "2999-Q1", "value": 1}
+        "/api/v1/commitment-measurements/",
+        {"commitment": carta.attivazione.pk, "period": "2999-Q1", "value": 1},
     )
     assert future.status_code == 400 and "period" in future.json()["errors"]

@@ -33,6 +33,8 @@ MATRIX = read_matrix()
 @pytest.fixture
 def world(carta, citizen, complaint_officer):
     return {
+        "service": carta.assistenza,
+        "commitment": carta.attivazione,
         "own": ComplaintFactory(submitted_by=citizen),
         "other": ComplaintFactory(code=OTHER_CODE, contact_email="altro@example.org"),
         "closed": ComplaintFactory(
@@ -51,13 +53,13 @@ def perform(action, client, page_client, w) -> bool:
     own, other, closed = w["own"].pk, w["other"].pk, w["closed"].pk
     if action == "evaluate":
         rating = {"access": 3, "timeliness": 3, "courtesy": 3, "clarity": 3, "overall": 3}
-        return ok(client.post("/api/v1/evaluations/", {"service": 101, **rating}))
+        return ok(client.post("/api/v1/evaluations/", {"service": w["service"].pk, **rating}))
     if action == "list_all_evaluations":
         from feedback.models import Evaluation
 
         Evaluation.objects.create(
-            service_ref=101,
-            service_key="assistenza-domiciliare",
+            service=w["service"],
+            service_key=w["service"].key,
             access=1,
             timeliness=1,
             courtesy=1,
@@ -103,7 +105,7 @@ def perform(action, client, page_client, w) -> bool:
         return ok(
             client.post(
                 "/api/v1/commitment-measurements/",
-                {"commitment": 201, "period": "2025-Q4", "value": "20"},
+                {"commitment": w["commitment"].pk, "period": "2025-Q4", "value": "20"},
             )
         )
     if action == "view_dashboard":
