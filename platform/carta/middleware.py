@@ -23,3 +23,37 @@ class UserLanguageMiddleware:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
         return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """Answer 400 to a query string or form carrying a NUL character.
+
+    No field of the platform accepts one, and PostgreSQL refuses them in text, which
+    would otherwise surface as a 500 deep inside a query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            return self._refuse(request)
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            for values in request.POST.lists():
+                if any("\x00" in value for value in values[1]) or "\x00" in values[0]:
+                    return self._refuse(request)
+        return self.get_response(request)
+
+    def _refuse(self, request):
+        from django.http import HttpResponseBadRequest, JsonResponse
+        from django.utils.translation import gettext as _
+
+        message = _("La richiesta contiene caratteri non ammessi.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"status": 400, "code": "invalid", "detail": message}, status=400)
+        return HttpResponseBadRequest(message)

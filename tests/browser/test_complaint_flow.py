@@ -59,7 +59,7 @@ def test_a_complaint_is_filed_and_followed_by_its_code(new_page):
         ComplaintStatus.RECEIVED,
     )
     assert complaint.description == DESCRIPTION
-    assert (complaint.service_ref, complaint.service_key) == (service.pk, service.key)
+    assert (complaint.service_id, complaint.service_key) == (service.pk, service.key)
     assert complaint.contact_email == EMAIL
     assert complaint.submitted_by is None
     assert any(code in message.body and EMAIL in message.to for message in mail.outbox)

@@ -85,3 +85,10 @@ def test_citizens_menu_has_their_complaints_and_data(client_as, citizen):
     page = client_as(citizen).get(reverse("home"))
     assert page.context["staff_pages"] == []
     assert reverse("feedback_my_data") in page.content.decode()
+
+
+def test_a_nul_character_in_the_query_answers_400(api, client):
+    response = api.get("/api/v1/organizations/?status=a%00b")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert client.get("/organizzazioni/?q=x%00").status_code == 400
