@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carta.errors import CartaError, NotAllowed, NotFound
+from carta.pages import fetch as _fetch
+from carta.pages import querystring as _querystring
 from carta.views import apply_service_error
 from consultations import exports, selectors, services
 from consultations import permissions as perms
@@ -33,17 +35,7 @@ from consultations.forms import (
 )
 from consultations.models import Amendment, AmendmentKind, Service
 
-PAGE_SIZE = 20
-
-
-def _fetch(fetch, *args, **kwargs):
-    """Run a selector, turning its refusals into the page's 404 and 403."""
-    try:
-        return fetch(*args, **kwargs)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
+PAGE_SIZE = 20  # revisions and services per page
 
 
 def _require_editor(request):
@@ -65,12 +57,6 @@ def _editable_revision(request, pk):
     if not perms.can_edit_carta(request.user):
         raise PermissionDenied
     return revision, None
-
-
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 # --- The Carta in force and its catalogue ---------------------------------------------

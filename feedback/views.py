@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from carta.errors import CartaError, NotAllowed, NotFound, RateLimited
+from carta.errors import CartaError, RateLimited
+from carta.pages import fetch as _fetch
 from carta.ratelimit import client_ip
 from carta.views import apply_service_error
 from feedback import charter, periods, selectors, services
@@ -42,16 +43,6 @@ from feedback.privacy import personal_data_of
 
 PAGE_SIZE = 25
 RECEIPT_SESSION_KEY = "feedback_receipt"
-
-
-def _fetch(fetch, *args, **kwargs):
-    """Run a selector, turning its refusals into the page's 404 and 403."""
-    try:
-        return fetch(*args, **kwargs)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
 
 
 def _rate_limited(request, template, context, error: RateLimited):

@@ -10,7 +10,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,9 @@ from django.views.decorators.http import require_POST
 
 from carta import moderation
 from carta.errors import CartaError, NotAllowed, NotFound
+from carta.pages import fetch as _fetch
+from carta.pages import page_context
+from carta.pages import querystring as _querystring
 from carta.views import apply_service_error
 from proposals import diff, selectors, services
 from proposals import permissions as perms
@@ -32,29 +34,6 @@ from proposals.models import TEXT_FIELDS, Partnership, Proposal, ProposalComment
 from proposals.states import OPEN_STATES, TRANSITIONS
 from stakeholders import permissions as org_perms
 from stakeholders.models import Organization, Resource
-
-PAGE_SIZE = 20
-
-
-def _page(request, queryset, size=PAGE_SIZE):
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    return {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
-
-
-def _fetch(fetch, *args, **kwargs):
-    """Run a selector, turning its refusals into the page's 404 and 403."""
-    try:
-        return fetch(*args, **kwargs)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
-
-
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _filters(request):
@@ -82,7 +61,7 @@ def proposal_list(request):
             "form": form,
             "querystring": _querystring(request),
             "can_create": can_create,
-            **_page(request, queryset),
+            **page_context(request, queryset),
         },
     )
 
@@ -496,4 +475,4 @@ def moderation_queue(request):
 @login_required
 def evaluation(request):
     queryset = _fetch(selectors.proposals_to_evaluate, request.user)
-    return render(request, "proposals/evaluation.html", {**_page(request, queryset)})
+    return render(request, "proposals/evaluation.html", {**page_context(request, queryset)})

@@ -9,14 +9,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carta.errors import CartaError, NotAllowed, NotFound
+from carta.errors import CartaError
+from carta.pages import fetch as _fetch
+from carta.pages import page_context
+from carta.pages import querystring as _querystring
 from carta.permissions import is_staff_member
 from carta.views import apply_service_error
 from stakeholders import permissions as perms
@@ -36,28 +38,6 @@ from stakeholders.forms import (
 from stakeholders.models import Visibility
 
 User = get_user_model()
-PAGE_SIZE = 20
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
-
-
-def _fetch(fetch, *args, **kwargs):
-    """Run a selector, turning its refusals into the page's 404 and 403."""
-    try:
-        return fetch(*args, **kwargs)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
-
-
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 # --- Organizations --------------------------------------------------------------------
@@ -80,7 +60,7 @@ def organization_list(request):
     return render(
         request,
         "stakeholders/organization_list.html",
-        {"form": form, "querystring": _querystring(request), **_page(request, queryset)},
+        {"form": form, "querystring": _querystring(request), **page_context(request, queryset)},
     )
 
 
@@ -190,7 +170,7 @@ def organization_queue(request):
     return render(
         request,
         "stakeholders/organization_queue.html",
-        {"decision_form": DecisionForm(), **_page(request, queryset)},
+        {"decision_form": DecisionForm(), **page_context(request, queryset)},
     )
 
 
@@ -373,7 +353,7 @@ def resource_list(request):
             "querystring": _querystring(request),
             "can_register": request.user.is_authenticated
             and perms.organizations_user_can_write_for(request.user).exists(),
-            **_page(request, queryset),
+            **page_context(request, queryset),
         },
     )
 
