@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalState(models.TextChoices):
@@ -76,7 +77,12 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         _t("submit", S.SUBMITTED, {S.DRAFT: {AUTHORS}}, label=_("Presenta")),
         _t("resubmit", S.SUBMITTED, {S.CHANGES_REQUESTED: {AUTHORS}}, label=_("Ripresenta")),
-        _t("publish", S.PUBLISHED, {S.SUBMITTED: {MODERATORS}}, label=_("Pubblica")),
+        _t(
+            "publish",
+            S.PUBLISHED,
+            {S.SUBMITTED: {MODERATORS}},
+            label=pgettext_lazy("azione sulla proposta", "Pubblica"),
+        ),
         _t(
             "start_evaluation",
             S.UNDER_EVALUATION,

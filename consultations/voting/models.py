@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carta.models import TimeStampedModel
 
@@ -68,7 +69,10 @@ class Consultation(TimeStampedModel):
     title = models.CharField(_("titolo"), max_length=200)
     description = models.TextField(_("descrizione"), blank=True)
     subject_kind = models.CharField(
-        _("oggetto"), max_length=16, choices=SubjectKind.choices, default=SubjectKind.FREE
+        pgettext_lazy("consultazione", "oggetto"),
+        max_length=16,
+        choices=SubjectKind.choices,
+        default=SubjectKind.FREE,
     )
     opens_at = models.DateTimeField(_("apertura"), db_index=True)
     closes_at = models.DateTimeField(_("chiusura"), db_index=True)
