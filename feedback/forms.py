@@ -23,6 +23,11 @@ def service_choices(catalogue, empty_label) -> list:
     return [("", empty_label)] + [(str(s.id), s.title) for s in catalogue]
 
 
+def _percent_lazy(message, **params):
+    """``message % params``, translated when rendered rather than at import."""
+    return lazy(lambda: str(message) % params, str)()
+
+
 class ComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("Tipo di segnalazione"), choices=ComplaintCategory.choices)
     service = forms.ChoiceField(label=_("Servizio interessato"), required=False)
@@ -30,11 +35,13 @@ class ComplaintForm(forms.Form):
         label=_("Descrizione"),
         max_length=services.DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "Descriva che cosa è accaduto, quando e dove. Non inserisca dati sulla salute o "
-            "altri dati personali non necessari. Massimo %(max)d caratteri."
-        )
-        % {"max": services.DESCRIPTION_MAX},
+        help_text=_percent_lazy(
+            _(
+                "Descriva che cosa è accaduto, quando e dove. Non inserisca dati sulla salute o "
+                "altri dati personali non necessari. Massimo %(max)d caratteri."
+            ),
+            max=services.DESCRIPTION_MAX,
+        ),
     )
     contact_name = forms.CharField(
         label=_("Nome e cognome"), max_length=services.NAME_MAX, required=False
@@ -146,11 +153,13 @@ class EvaluationForm(forms.Form):
         required=False,
         max_length=services.COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "Massimo %(max)d caratteri. Non inserisca dati personali: il commento è letto "
-            "dal personale dell'Ambito."
-        )
-        % {"max": services.COMMENT_MAX},
+        help_text=_percent_lazy(
+            _(
+                "Massimo %(max)d caratteri. Non inserisca dati personali: il commento è letto "
+                "dal personale dell'Ambito."
+            ),
+            max=services.COMMENT_MAX,
+        ),
     )
 
     def __init__(self, *args, catalogue=(), **kwargs):
