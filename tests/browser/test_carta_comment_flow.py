@@ -3,6 +3,8 @@ section, quoting a passage; a second browser reading the same revision is told l
 over /ws/carta/revisions/<id>/, that a comment arrived, and reads it after reloading
 (the page announces new comments, it does not insert them)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -64,12 +66,16 @@ def test_a_section_comment_arrives_live_to_another_reader(new_page, citizen, pas
     expect(reader.locator("#carta-live-comments")).to_have_text(banner.inner_text())
     assert reader.evaluate("window.__notReloaded") is True
     expect(reader.get_by_text(COMMENT)).to_have_count(0)
-    expect(banner.get_by_role("link")).to_have_attribute(
-        "href", f"/carta/revisioni/{draft.pk}/#commento-{comment.pk}"
+    link = banner.get_by_role("link")
+    expect(link).to_have_attribute(
+        "href",
+        re.compile(rf"/carta/revisioni/{draft.pk}/\?nuovo={comment.pk}#commento-{comment.pk}$"),
     )
 
-    # After reloading, the comment is under its section, with the quoted passage.
-    reader.reload()
+    # Following the link loads the page again: the comment is under its section, with the
+    # quoted passage.
+    link.click()
+    reader.wait_for_load_state()
     under_section = reader.locator(f"#sezione-{section.key} [data-comments]")
     expect(under_section).to_contain_text(COMMENT)
     expect(under_section).to_contain_text(f"«{QUOTE}»")
