@@ -136,8 +136,14 @@ def asgi_server(django_db_setup, django_db_blocker):
 
 def tick(checkbox):
     """Tick a Bootstrap Italia checkbox or radio button: its styled label lies over the
-    input, so the click lands on the label, as a person's would."""
-    checkbox.check(force=True)
+    input, where a pointer click may land on the label instead."""
+    from playwright.sync_api import expect
+
+    # A DOM click on the input itself: it toggles the input and fires the same events as
+    # a person's click, whatever lies over it (and never follows a link in the label).
+    if not checkbox.is_checked():
+        checkbox.evaluate("el => el.click()")
+    expect(checkbox).to_be_checked()
 
 
 SOCKET_WATCH = """(() => {
