@@ -37,7 +37,3 @@ def hit(key: str, *, limit: int, window: int) -> None:
         count = 1
     if count > limit:
         raise RateLimited(retry_after=window - (now % window) or 1)
-
-
-def reset(key: str, *, window: int) -> None:
-    cache.delete(f"rl:{key}:{int(time.time()) // window}")
