@@ -49,3 +49,15 @@ def test_cache_without_redis_answers_like_an_empty_cache():
     assert cache.incr("k") == 1
     cache.set("k", 1)
     assert cache.get_many(["k"]) == {}
+
+
+def test_redis_cache_objects_of_a_process_share_one_client():
+    # Django builds a cache object per request under ASGI; each used to open connections
+    # of its own (one new Redis connection per request).
+    from carta.resilience import FailOpenRedisCache
+
+    first = FailOpenRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_timeout": 1}})
+    second = FailOpenRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_timeout": 1}})
+    other = FailOpenRedisCache("redis://127.0.0.1:1/1", {"OPTIONS": {"socket_timeout": 1}})
+    assert first._cache is second._cache
+    assert first._cache is not other._cache
