@@ -115,19 +115,17 @@ def _receipt_body(consultation, result, organization, clean_answers):
 
 
 class BallotsView(APIView):
-    """``/consultations/{id}/ballots/``: cast (POST), the bulletin (GET)."""
+    """``/consultations/{id}/ballots/``: cast (POST), the bulletin (GET).
 
-    throttle_scope = "vote"
+    A citizen's ballot sent with an API token is usually answered before it reaches this
+    view, by ``consultations.voting.fastpath`` (PostgreSQL only), with the same checks
+    and answers; everything else comes here.
+    """
 
     def get_permissions(self):
         if self.request.method == "POST":
             return [IsAuthenticated()]
         return []
-
-    def get_throttles(self):
-        if self.request.method != "POST":
-            self.throttle_scope = None
-        return super().get_throttles()
 
     @extend_schema(
         summary="Vota",
@@ -140,6 +138,7 @@ class BallotsView(APIView):
         responses={201: s.BallotReceiptSerializer},
     )
     def post(self, request, pk):
+        services.count_vote_attempt(request.user.pk)
         # Questions come from ``selectors.ballot_questions``: frozen once open, read once.
         consultation = selectors.get_consultation_for(request.user, pk, with_questions=False)
         data = s.BallotInputSerializer(data=request.data)
@@ -170,7 +169,6 @@ class OwnBallotView(APIView):
     """``/consultations/{id}/ballots/mine/``: change a public ballot where allowed."""
 
     permission_classes = [IsAuthenticated]
-    throttle_scope = "vote"
 
     @extend_schema(
         summary="Modifica il proprio voto palese (se la consultazione lo consente)",
@@ -178,6 +176,7 @@ class OwnBallotView(APIView):
         responses=s.BallotReceiptSerializer,
     )
     def put(self, request, pk):
+        services.count_vote_attempt(request.user.pk)
         consultation = selectors.get_consultation_for(request.user, pk)
         data = s.BallotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

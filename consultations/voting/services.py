@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carta import ratelimit
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.services import diff_fields, notify, record_audit
 from consultations.voting import live
@@ -155,15 +156,16 @@ def validate_answers(questions: list[Question], answers: Any) -> dict[str, Any]:
 # --- Counters -------------------------------------------------------------------------
 
 
-def add_counts(consultation_id: int, electorate: str, keys: Mapping[str, int]) -> None:
-    """Add ``keys`` to the running tally in one statement (INSERT ... ON CONFLICT).
+def counts_sql(consultation_id: int, electorate: str, keys: Mapping[str, int]):
+    """``keys`` added to the running tally in one statement (INSERT ... ON CONFLICT), as
+    ``(sql, params)``, or ``None`` when there is nothing to add.
 
     Rows are written in key order so that two ballots on the same shard lock them in the
     same order and cannot deadlock.
     """
     rows = [(k, n) for k, n in sorted(keys.items()) if n]
     if not rows:
-        return
+        return None
     shard = secrets.randbelow(SHARDS)
     table = TallyCounter._meta.db_table
     values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
@@ -175,8 +177,15 @@ def add_counts(consultation_id: int, electorate: str, keys: Mapping[str, int]) -
         f"VALUES {values} ON CONFLICT (consultation_id, electorate, key, shard) "
         f"DO UPDATE SET count = {table}.count + EXCLUDED.count"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, params
+
+
+def add_counts(consultation_id: int, electorate: str, keys: Mapping[str, int]) -> None:
+    """Add ``keys`` to the running tally (see ``counts_sql``)."""
+    statement = counts_sql(consultation_id, electorate, keys)
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
 
 
 # --- Casting --------------------------------------------------------------------------
@@ -191,6 +200,102 @@ def _questions(consultation: Consultation) -> list[Question]:
 def _check_open(consultation: Consultation, now: datetime) -> None:
     if consultation.status_at(now) != Status.OPEN:
         raise Conflict(_("La consultazione non è aperta al voto."), code="not_open")
+
+
+def count_vote_attempt(user_id: int) -> None:
+    """One attempt to vote, against the ``vote`` rate (30 a minute per person unless
+    ``CARTA_THROTTLE_VOTE`` says otherwise); ``RateLimited`` past it. The voting page, the
+    API and its ballot fast path count in the same place."""
+    ratelimit.hit_scope("vote", str(user_id), default="30/min")
+
+
+def _insert_sql(obj, *, first: bool = False) -> tuple[str, tuple]:
+    """The INSERT that Django would run for ``obj``, compiled but not run. With ``first``,
+    a row that breaks a unique constraint is skipped instead (``ON CONFLICT DO NOTHING``
+    on PostgreSQL, ``INSERT OR IGNORE`` on SQLite) and the statement returns the new id,
+    so that an empty result means the constraint refused it."""
+    from django.db.models.constants import OnConflict
+    from django.db.models.sql import InsertQuery
+
+    meta = type(obj)._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    query = InsertQuery(type(obj), on_conflict=OnConflict.IGNORE if first else None)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(using="default")
+    compiler.returning_fields = [meta.pk] if first else None
+    [(sql, params)] = compiler.as_sql()
+    return sql, params
+
+
+@dataclass
+class BallotWrites:
+    """One ballot ready to store: the rows as SQL statements, to run in order in one
+    transaction. The first inserts the register row and returns its id; no row back means
+    the voter has voted already (the unique constraint decided), and the caller must
+    roll back and answer 409. Run by ``cast_ballot`` on Django's connection and by the
+    API's fast path (``consultations.voting.fastpath``) on an async one."""
+
+    record: VoterRecord
+    receipt: str | None
+    statements: list[tuple[str, Any]]
+
+    def stored(self, record_id: int | None) -> CastResult:
+        """The result once the register INSERT returned ``record_id`` (409 if ``None``)."""
+        if record_id is None:
+            if self.record.organization_id is not None:
+                message = _("L'organizzazione ha già votato in questa consultazione.")
+            else:
+                message = _("Hai già votato in questa consultazione.")
+            raise Conflict(message, code="already_voted")
+        self.record.pk = record_id
+        self.record._state.adding = False
+        return CastResult(
+            record=self.record, electorate=self.record.electorate, receipt=self.receipt
+        )
+
+
+def prepare_ballot(
+    *,
+    actor,
+    consultation: Consultation,
+    answers: Any,
+    organization=None,
+    now: datetime | None = None,
+    questions: list[Question] | None = None,
+) -> BallotWrites:
+    """Everything before the writes: the right to vote (403), the window (409
+    ``not_open``), every answer against its question (400 naming it). No queries but the
+    right for an organization and, unless given or cached, the questions."""
+    now = now or timezone.now()
+    electorate = perms.check_may_vote(actor, consultation, organization)
+    _check_open(consultation, now)
+    if questions is None:
+        questions = _questions(consultation)
+    clean = validate_answers(questions, answers)
+    secret = consultation.secrecy == Secrecy.SECRET
+    record = VoterRecord(
+        consultation=consultation,
+        electorate=electorate,
+        voter=actor,
+        organization=organization,
+        voted_at=now,
+        answers={} if secret else clean,
+    )
+    statements = [_insert_sql(record, first=True)]
+    receipt = None
+    if secret:
+        receipt = secrets.token_urlsafe(24)
+        ballot = Ballot(
+            consultation=consultation,
+            electorate=electorate,
+            answers=clean,
+            receipt_hash=Ballot.hash_receipt(receipt),
+        )
+        statements.append(_insert_sql(ballot))
+    counts = counts_sql(consultation.pk, electorate, ballot_keys(questions, clean))
+    if counts is not None:
+        statements.append(counts)
+    return BallotWrites(record=record, receipt=receipt, statements=statements)
 
 
 def cast_ballot(
@@ -209,44 +314,25 @@ def cast_ballot(
     constraint decides between simultaneous ballots of the same voter: the INSERT is the
     check, so there is no window between checking and inserting.
     Queries: the right (one for organizations), questions and options (two unless
-    prefetched), then savepoint, register, ballot (secret), counters.
+    cached), then the register row, the ballot (secret) and the counters in one
+    transaction.
     """
-    now = now or timezone.now()
-    electorate = perms.check_may_vote(actor, consultation, organization)
-    _check_open(consultation, now)
-    questions = _questions(consultation)
-    clean = validate_answers(questions, answers)
-    secret = consultation.secrecy == Secrecy.SECRET
-    record = VoterRecord(
-        consultation=consultation,
-        electorate=electorate,
-        voter=actor,
-        organization=organization,
-        voted_at=now,
-        answers={} if secret else clean,
+    writes = prepare_ballot(
+        actor=actor, consultation=consultation, answers=answers, organization=organization, now=now
     )
-    receipt = None
-    try:
-        with transaction.atomic():
-            record.save(force_insert=True)
-            if secret:
-                receipt = secrets.token_urlsafe(24)
-                Ballot.objects.create(
-                    consultation=consultation,
-                    electorate=electorate,
-                    answers=clean,
-                    receipt_hash=Ballot.hash_receipt(receipt),
-                )
-            add_counts(consultation.pk, electorate, ballot_keys(questions, clean))
-    except IntegrityError:
-        if organization is not None:
-            message = _("L'organizzazione ha già votato in questa consultazione.")
+    with transaction.atomic(), connection.cursor() as cursor:
+        register, *rest = writes.statements
+        cursor.execute(*register)
+        row = cursor.fetchone()
+        if row is not None:
+            for statement in rest:
+                cursor.execute(*statement)
         else:
-            message = _("Hai già votato in questa consultazione.")
-        raise Conflict(message, code="already_voted") from None
+            transaction.set_rollback(True)
+    result = writes.stored(row[0] if row else None)
     consultation_id = consultation.pk
     transaction.on_commit(lambda: live.tally_changed(consultation_id))
-    return CastResult(record=record, electorate=electorate, receipt=receipt)
+    return result
 
 
 def change_ballot(

@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from carta import ratelimit
 from carta.errors import CartaError, InvalidInput, NotAllowed, NotFound, RateLimited
 from carta.views import apply_service_error
 from consultations.voting import permissions as perms
@@ -21,7 +20,6 @@ from consultations.voting.forms import BallotForm, CloseForm, ConsultationForm, 
 from consultations.voting.models import Electorate, Status
 
 RECEIPT_SESSION_KEY = "voting_receipt"
-VOTE_LIMIT = (30, 60)  # as the API's "vote" throttle: 30 a minute per person
 
 
 def _fetch(user, pk, **kwargs):
@@ -100,7 +98,7 @@ def consultation_vote(request, pk):
         organization_id = form.organization_id()
         organization = next((o for o in organizations if o.pk == organization_id), None)
         try:
-            ratelimit.hit(f"vote:{request.user.pk}", limit=VOTE_LIMIT[0], window=VOTE_LIMIT[1])
+            services.count_vote_attempt(request.user.pk)
             if organization_id is not None and organization is None:
                 raise NotAllowed()
             result = services.cast_ballot(

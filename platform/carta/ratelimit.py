@@ -1,6 +1,8 @@
-"""A fixed-window rate limit over the cache, shared by pages and API views.
+"""Rate limits over the cache, shared by pages and API views.
 
-With Redis as the cache (production) the count is shared by every worker; on the
+A limit counts attempts for a key in a window that starts at the key's first attempt
+(not at a clock boundary, so a burst cannot straddle two windows). With Redis as the cache
+(production) the count is shared by every worker and costs one round trip; on the
 embedded default it is per process, which is the whole server.
 """
 
@@ -9,9 +11,11 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from carta.errors import RateLimited
+
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
 
 
 def client_ip(request) -> str:
@@ -24,16 +28,40 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def scope_rate(scope: str, default: str = "20/hour") -> tuple[int, int]:
+    """``(limit, window_seconds)`` of a DRF throttle scope written like ``20/hour``, so that
+    one setting (``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``) governs pages and API."""
+    rates = getattr(settings, "REST_FRAMEWORK", {}).get("DEFAULT_THROTTLE_RATES", {})
+    text = rates.get(scope) or default
+    count, _slash, unit = text.partition("/")
+    return int(count), _UNITS.get(unit.strip().lower(), 3600)
+
+
+def count(key: str, window: int) -> tuple[int, int]:
+    """Count one attempt for ``key``: ``(attempts in the window, seconds until it ends)``."""
+    cache = caches["default"]
+    counter = getattr(cache, "count_in_window", None)
+    if counter is not None:  # Redis: one round trip
+        return counter(f"rl:{key}", window)
+    now = time.time()
+    started = cache.get_or_set(f"rl:{key}:start", now, timeout=window)
+    cache.add(f"rl:{key}", 0, timeout=window)
+    try:
+        attempts = cache.incr(f"rl:{key}")
+    except ValueError:  # expired between add and incr
+        cache.set(f"rl:{key}", 1, timeout=window)
+        attempts = 1
+    return attempts, max(1, int(started + window - now + 0.999))
+
+
 def hit(key: str, *, limit: int, window: int) -> None:
     """Count one attempt for ``key``; raise ``RateLimited`` past ``limit`` in ``window`` s."""
-    now = int(time.time())
-    bucket = now // window
-    cache_key = f"rl:{key}:{bucket}"
-    cache.add(cache_key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        raise RateLimited(retry_after=window - (now % window) or 1)
+    attempts, retry_after = count(key, window)
+    if attempts > limit:
+        raise RateLimited(retry_after=retry_after)
+
+
+def hit_scope(scope: str, key: str, *, default: str = "20/hour") -> None:
+    """``hit`` with the limit and window of a throttle scope (see ``scope_rate``)."""
+    limit, window = scope_rate(scope, default)
+    hit(f"{scope}:{key}", limit=limit, window=window)

@@ -110,6 +110,21 @@ class FailOpenRedisCache(RedisCache):
     def touch(self, key, timeout=None, version=None):
         return self._guard(super().touch, False, key, timeout, version)
 
+    def count_in_window(self, key, window):
+        """Add one to ``key``'s count in a window of ``window`` seconds that starts with
+        its first addition: ``(count, seconds left)``, in one round trip. ``(0, 1)`` while
+        Redis is away (rate limits fail open)."""
+        return self._guard(self._count_in_window, (0, 1), key, window)
+
+    def _count_in_window(self, key, window):
+        key = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.set(key, 0, ex=window, nx=True)
+        pipe.incr(key)
+        pipe.ttl(key)
+        _created, count, ttl = pipe.execute()
+        return count, max(1, ttl)
+
 
 def _is_connection_error(error: Exception) -> bool:
     import redis.exceptions
