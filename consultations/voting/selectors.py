@@ -103,14 +103,19 @@ def get_consultation_for(
 _FROZEN_QUESTIONS: dict[tuple[int, str], list[Question]] = {}
 
 
+def frozen_questions(consultation: Consultation) -> list[Question] | None:
+    """The questions if this process has already read them since the consultation opened
+    (no query), else ``None``."""
+    return _FROZEN_QUESTIONS.get((consultation.pk, consultation.updated_at.isoformat()))
+
+
 def ballot_questions(consultation: Consultation, now: datetime | None = None) -> list[Question]:
     """The questions with their options (two queries the first time, none afterwards once
     the consultation has opened)."""
     cached = getattr(consultation, "_prefetched_objects_cache", {}).get("questions")
     if cached is not None:
         return list(cached)
-    key = (consultation.pk, consultation.updated_at.isoformat())
-    questions = _FROZEN_QUESTIONS.get(key)
+    questions = frozen_questions(consultation)
     if questions is None:
         questions = list(
             consultation.questions.prefetch_related(
@@ -120,7 +125,7 @@ def ballot_questions(consultation: Consultation, now: datetime | None = None) ->
         if consultation.status_at(now) != Status.UPCOMING:
             if len(_FROZEN_QUESTIONS) > 256:
                 _FROZEN_QUESTIONS.clear()
-            _FROZEN_QUESTIONS[key] = questions
+            _FROZEN_QUESTIONS[(consultation.pk, consultation.updated_at.isoformat())] = questions
     return questions
 
 

@@ -156,26 +156,33 @@ def validate_answers(questions: list[Question], answers: Any) -> dict[str, Any]:
 # --- Counters -------------------------------------------------------------------------
 
 
-def counts_sql(consultation_id: int, electorate: str, keys: Mapping[str, int]):
-    """``keys`` added to the running tally in one statement (INSERT ... ON CONFLICT), as
-    ``(sql, params)``, or ``None`` when there is nothing to add.
-
-    Rows are written in key order so that two ballots on the same shard lock them in the
-    same order and cannot deadlock.
-    """
+def _counter_rows(consultation_id: int, electorate: str, keys: Mapping[str, int]):
+    """``VALUES`` rows of counter increments, in key order (so that two ballots on the
+    same shard lock the rows in the same order and cannot deadlock), with their params."""
     rows = [(k, n) for k, n in sorted(keys.items()) if n]
-    if not rows:
-        return None
     shard = secrets.randbelow(SHARDS)
-    table = TallyCounter._meta.db_table
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
     params: list[Any] = []
     for key, n in rows:
         params += [consultation_id, electorate, key, shard, n]
+    return ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows)), params
+
+
+_COUNTERS = TallyCounter._meta.db_table
+_ADD_TO_COUNTERS = (
+    f"ON CONFLICT (consultation_id, electorate, key, shard) "
+    f"DO UPDATE SET count = {_COUNTERS}.count + EXCLUDED.count"
+)
+
+
+def counts_sql(consultation_id: int, electorate: str, keys: Mapping[str, int]):
+    """``keys`` added to the running tally in one statement (INSERT ... ON CONFLICT), as
+    ``(sql, params)``, or ``None`` when there is nothing to add."""
+    values, params = _counter_rows(consultation_id, electorate, keys)
+    if not params:
+        return None
     sql = (
-        f"INSERT INTO {table} (consultation_id, electorate, key, shard, count) "  # noqa: S608
-        f"VALUES {values} ON CONFLICT (consultation_id, electorate, key, shard) "
-        f"DO UPDATE SET count = {table}.count + EXCLUDED.count"
+        f"INSERT INTO {_COUNTERS} (consultation_id, electorate, key, shard, count) "  # noqa: S608
+        f"VALUES {values} {_ADD_TO_COUNTERS}"
     )
     return sql, params
 
@@ -209,21 +216,43 @@ def count_vote_attempt(user_id: int) -> None:
     ratelimit.hit_scope("vote", str(user_id), default="30/min")
 
 
+_INSERTS: dict[tuple[type, bool], str] = {}
+
+
+def _db_values(obj) -> tuple[list, tuple]:
+    """The columns Django inserts for ``obj`` and their values, prepared as it does."""
+    from django.db import connections
+
+    meta = obj._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    database = connections["default"]
+    return fields, tuple(f.get_db_prep_save(f.pre_save(obj, True), database) for f in fields)
+
+
 def _insert_sql(obj, *, first: bool = False) -> tuple[str, tuple]:
     """The INSERT that Django would run for ``obj``, compiled but not run. With ``first``,
     a row that breaks a unique constraint is skipped instead (``ON CONFLICT DO NOTHING``
     on PostgreSQL, ``INSERT OR IGNORE`` on SQLite) and the statement returns the new id,
-    so that an empty result means the constraint refused it."""
+    so that an empty result means the constraint refused it.
+
+    Django's compiler writes the SQL once per model; later calls only prepare the values
+    the way it does (``pre_save``, then ``get_db_prep_save``).
+    """
     from django.db.models.constants import OnConflict
     from django.db.models.sql import InsertQuery
 
-    meta = type(obj)._meta
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-    query = InsertQuery(type(obj), on_conflict=OnConflict.IGNORE if first else None)
+    model = type(obj)
+    meta = model._meta
+    sql = _INSERTS.get((model, first))
+    if sql is not None:
+        return sql, _db_values(obj)[1]
+    fields = _db_values(obj)[0]
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE if first else None)
     query.insert_values(fields, [obj])
     compiler = query.get_compiler(using="default")
     compiler.returning_fields = [meta.pk] if first else None
     [(sql, params)] = compiler.as_sql()
+    _INSERTS[(model, first)] = sql
     return sql, params
 
 
@@ -281,8 +310,7 @@ def prepare_ballot(
         voted_at=now,
         answers={} if secret else clean,
     )
-    statements = [_insert_sql(record, first=True)]
-    receipt = None
+    ballot = receipt = None
     if secret:
         receipt = secrets.token_urlsafe(24)
         ballot = Ballot(
@@ -291,11 +319,46 @@ def prepare_ballot(
             answers=clean,
             receipt_hash=Ballot.hash_receipt(receipt),
         )
-        statements.append(_insert_sql(ballot))
-    counts = counts_sql(consultation.pk, electorate, ballot_keys(questions, clean))
-    if counts is not None:
-        statements.append(counts)
+    keys = ballot_keys(questions, clean)
+    if connection.vendor == "postgresql":
+        statements = [_one_statement(record, ballot, keys)]
+    else:
+        statements = [_insert_sql(record, first=True)]
+        if ballot is not None:
+            statements.append(_insert_sql(ballot))
+        statements.append(counts_sql(consultation.pk, electorate, keys))
     return BallotWrites(record=record, receipt=receipt, statements=statements)
+
+
+def _one_statement(record: VoterRecord, ballot: Ballot | None, keys: Mapping[str, int]):
+    """PostgreSQL: the three writes as one statement, whose ballot and counter rows are
+    selected from the register INSERT's result, so that they are written only when the
+    register row was: one round trip, and atomic without an explicit transaction."""
+    from django.db import connections
+
+    quote = connections["default"].ops.quote_name
+    register_sql, params = _insert_sql(record, first=True)
+    parts = [f"WITH register AS ({register_sql})"]
+    params = list(params)
+    if ballot is not None:
+        fields, values = _db_values(ballot)
+        columns = ", ".join(quote(f.column) for f in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        parts.append(
+            f", ballot AS (INSERT INTO {quote(Ballot._meta.db_table)} ({columns}) "  # noqa: S608
+            f"SELECT {placeholders} FROM register)"
+        )
+        params += values
+    values, counter_params = _counter_rows(record.consultation_id, record.electorate, keys)
+    parts.append(
+        f", counters AS (INSERT INTO {_COUNTERS} "  # noqa: S608
+        f"(consultation_id, electorate, key, shard, count) "
+        f"SELECT v.* FROM (VALUES {values}) AS v (c, e, k, s, n) CROSS JOIN register "
+        f"{_ADD_TO_COUNTERS})"
+    )
+    params += counter_params
+    parts.append(" SELECT id FROM register")
+    return "".join(parts), params
 
 
 def cast_ballot(

@@ -118,7 +118,10 @@ class FailOpenRedisCache(RedisCache):
 
     def _count_in_window(self, key, window):
         key = self.make_and_validate_key(key)
-        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        client = self._cache.__dict__.get("carta_writer")
+        if client is None:  # Django's get_client builds a new client object every time
+            client = self._cache.carta_writer = self._cache.get_client(key, write=True)
+        pipe = client.pipeline(transaction=False)
         pipe.set(key, 0, ex=window, nx=True)
         pipe.incr(key)
         pipe.ttl(key)

@@ -195,6 +195,10 @@ LOGOUT_REDIRECT_URL = "home"
 ANONYMOUS_USER_NAME = None  # guardian: anonymous visitors hold no object permissions
 GUARDIAN_RAISE_403 = False
 
+# Citizens' ballots with an API token answered on the event loop, before Django
+# (consultations/voting/fastpath.py; PostgreSQL only). Off: every ballot goes through Django.
+CARTA_BALLOT_FAST_PATH = env_bool("CARTA_BALLOT_FAST_PATH", True)
+
 # How many reverse proxies in front of the workers append to X-Forwarded-For.
 CARTA_TRUSTED_PROXIES = env_int("CARTA_TRUSTED_PROXIES", 0, minimum=0)
 
