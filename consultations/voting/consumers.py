@@ -29,7 +29,7 @@ class ConsultationConsumer(EventConsumer):
     async def connect(self):
         await super().connect()
         if getattr(self, "groups_joined", None):
-            event = await database_sync_to_async(live.payload)(
+            event = await database_sync_to_async(live.snapshot)(
                 self.scope["url_route"]["kwargs"]["pk"]
             )
             if event is not None:

@@ -55,9 +55,36 @@ def payload(consultation_id: int) -> TallyEvent | None:
     }
 
 
+# Per process: the last payload of each consultation and when it was computed, handed to
+# new subscribers for up to half a second instead of computing the results for each of
+# them (a thousand pages opening together would otherwise queue past the handshake
+# timeout). Every subscriber may see the same payload, so sharing it reveals nothing. A
+# push by any worker since then (its time is in the shared cache) makes it stale at once,
+# so that a subscriber who joined after that push is not left with older figures.
+_snapshots: dict[int, tuple[float, TallyEvent | None]] = {}
+
+
+def snapshot(consultation_id: int) -> TallyEvent | None:
+    """The payload for a new subscriber: no older than half a second or the last push."""
+    cached = _snapshots.get(consultation_id)
+    if cached is not None and time.time() - cached[0] < SLOT_SECONDS:
+        pushed = cache.get(f"voting:pushed:{consultation_id}")
+        if pushed is None or pushed <= cached[0]:
+            return cached[1]
+    started = time.time()
+    event = payload(consultation_id)
+    if len(_snapshots) > 256:
+        _snapshots.clear()
+    _snapshots[consultation_id] = (started, event)
+    return event
+
+
 def push(consultation_id: int) -> None:
+    started = time.time()
     event = payload(consultation_id)
     if event is not None:
+        _snapshots[consultation_id] = (started, event)
+        cache.set(f"voting:pushed:{consultation_id}", started, timeout=3600)
         broadcast(consultation_group(consultation_id), dict(event))
 
 

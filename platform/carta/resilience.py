@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from django.core.cache.backends.redis import RedisCache
 from django.db import InterfaceError, OperationalError
@@ -54,6 +55,9 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+# After a failed call, the cache answers as empty without trying that Redis for this long.
+REDIS_RETRY_SECONDS = 3
+
 # One Redis client (and so one connection pool) per process and location; see ``_cache``.
 _clients: dict[tuple, object] = {}
 _clients_lock = threading.Lock()
@@ -78,11 +82,18 @@ class FailOpenRedisCache(RedisCache):
         return client
 
     def _guard(self, method, default, *args, **kwargs):
+        client = self._cache
+        if time.monotonic() < getattr(client, "carta_down_until", 0.0):
+            return default
         try:
             return method(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 - redis-py raises several kinds
             if not _is_connection_error(error):
                 raise
+            # Do not try again for a few seconds: a Redis that does not answer would
+            # otherwise cost every request the socket timeout (and, on the event loop of
+            # the ballot fast path, every other request of the worker too).
+            client.carta_down_until = time.monotonic() + REDIS_RETRY_SECONDS
             logger.warning("cache unavailable: %s", error)
             return default
 

@@ -224,6 +224,7 @@ def test_a_second_ballot_is_refused_with_409_whichever_path_took_the_first(fast,
         "form",
         "session",
         "not_json",
+        "nan",
         "no_answers",
     ],
 )
@@ -246,6 +247,8 @@ def test_what_the_fast_path_does_not_handle_reaches_django_unchanged(fast, answe
         content_type, body = b"application/x-www-form-urlencoded", b"answers=1"
     if case == "not_json":
         body = b"{not json"
+    if case == "nan":
+        body = json.dumps({"answers": {"1": float("nan")}}).encode()
     if case == "session":
         extra = [(b"cookie", b"sessionid=abc")]
     pk = 999999 if case == "unknown_consultation" else consultation.pk

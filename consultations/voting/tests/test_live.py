@@ -116,3 +116,32 @@ def test_bursts_are_coalesced_to_two_pushes_a_second_with_a_trailing_one(monkeyp
     for earlier, later in zip(times, times[1:], strict=False):
         assert later - earlier >= 0.49
     assert times[-1] >= 1000.99  # the trailing push came after the last ballot
+
+
+@pytest.mark.django_db
+def test_new_subscribers_share_a_snapshot_until_half_a_second_or_a_push(
+    answers_for, monkeypatch, django_assert_num_queries
+):
+    consultation = ConsultationFactory()
+    live._snapshots.clear()
+    clock = [1_000_000.0]
+    monkeypatch.setattr(live.time, "time", lambda: clock[0])
+    first = live.snapshot(consultation.pk)
+    assert first["turnout"][0]["ballots"] == 0
+    services.cast_ballot(
+        actor=UserFactory(), consultation=consultation, answers=answers_for(consultation)
+    )
+    clock[0] += 0.2
+    with django_assert_num_queries(0):  # the shared snapshot: no results computed
+        assert live.snapshot(consultation.pk) is first
+    clock[0] += 0.4  # older than half a second: computed afresh
+    assert live.snapshot(consultation.pk)["turnout"][0]["ballots"] == 1
+    # A push by another worker makes this worker's snapshot stale at once.
+    services.cast_ballot(
+        actor=UserFactory(), consultation=consultation, answers=answers_for(consultation)
+    )
+    clock[0] += 0.1
+    from django.core.cache import cache
+
+    cache.set(f"voting:pushed:{consultation.pk}", clock[0], timeout=60)
+    assert live.snapshot(consultation.pk)["turnout"][0]["ballots"] == 2

@@ -51,6 +51,21 @@ def test_cache_without_redis_answers_like_an_empty_cache():
     assert cache.get_many(["k"]) == {}
 
 
+def test_a_redis_that_failed_is_not_tried_again_for_a_few_seconds(monkeypatch):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cache = FailOpenRedisCache(f"redis://127.0.0.1:{port}/2", {"OPTIONS": {"socket_timeout": 1}})
+    assert cache.get("k", "default") == "default"  # fails, and marks this Redis as away
+    calls = []
+    monkeypatch.setattr(cache._cache, "get", lambda *a, **k: calls.append(a))
+    assert cache.get("k", "default") == "default"
+    assert calls == []  # not tried
+    cache._cache.carta_down_until = 0.0  # the pause is over
+    cache.get("k", "default")
+    assert len(calls) == 1
+
+
 def test_redis_cache_objects_of_a_process_share_one_client():
     # Django builds a cache object per request under ASGI; each used to open connections
     # of its own (one new Redis connection per request).
