@@ -1,7 +1,7 @@
 # ruff: noqa: S608 - the benchmark builds its SQL from its own integers and names
 """One command for Carta's benchmarks: builds the data, measures, prints one table.
 
-    .venv/bin/python bench/run.py [--workers 4] [--scale 100] [--duration 15] [--quick]
+    .venv/bin/python bench/run.py [--workers CORES] [--scale 100] [--duration 15] [--quick]
 
 Needs the PostgreSQL and Redis named by BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:54329, databases ``carta_bench*`` are dropped and made
@@ -270,7 +270,7 @@ def main() -> None:
         query_counts_child()
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--voters", type=int, default=40000)
     parser.add_argument("--duration", type=int, default=15)

@@ -1,8 +1,16 @@
 """Websocket consumers of the platform core."""
 
+import logging
+
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from carta.events import notifications_group
+from carta.resilience import is_connection_error
+
+logger = logging.getLogger(__name__)
+
+# Close code for "the live channel is away, try again later" (the pages reconnect).
+UNAVAILABLE = 4503
 
 
 class EventConsumer(AsyncJsonWebsocketConsumer):
@@ -22,14 +30,26 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         if not groups:
             await self.close(code=4403)
             return
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as error:  # noqa: BLE001 - redis-py raises several kinds
+            if not is_connection_error(error):
+                raise
+            # Redis away: refuse the handshake cleanly instead of a 500; the page retries.
+            logger.warning("channel layer unavailable: %s", error)
+            await self.close(code=UNAVAILABLE)
+            return
         self.groups_joined = groups
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
         for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception as error:  # noqa: BLE001 - the membership expires by itself
+                if not is_connection_error(error):
+                    raise
 
     async def receive_json(self, content, **kwargs):
         # Sockets are read-only: clients act through the API.

@@ -88,7 +88,7 @@ class FailOpenRedisCache(RedisCache):
         try:
             return method(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 - redis-py raises several kinds
-            if not _is_connection_error(error):
+            if not is_connection_error(error):
                 raise
             # Do not try again for a few seconds: a Redis that does not answer would
             # otherwise cost every request the socket timeout (and, on the event loop of
@@ -140,7 +140,10 @@ class FailOpenRedisCache(RedisCache):
         return count, max(1, ttl)
 
 
-def _is_connection_error(error: Exception) -> bool:
+def is_connection_error(error: Exception) -> bool:
+    """Whether ``error`` says Redis could not be reached (or answered too late)."""
     import redis.exceptions
 
-    return isinstance(error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError)
+    return isinstance(
+        error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError | OSError
+    )

@@ -76,3 +76,34 @@ def test_redis_cache_objects_of_a_process_share_one_client():
     other = FailOpenRedisCache("redis://127.0.0.1:1/1", {"OPTIONS": {"socket_timeout": 1}})
     assert first._cache is second._cache
     assert first._cache is not other._cache
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_websocket_handshake_while_redis_is_away_is_refused_not_a_500(monkeypatch):
+    import redis.exceptions
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from channels.testing import WebsocketCommunicator
+
+    from carta.asgi import application
+    from tests.factories import ConsultationFactory
+
+    consultation = ConsultationFactory()
+
+    async def unreachable(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    layer = get_channel_layer()
+    monkeypatch.setattr(type(layer), "group_add", unreachable)
+
+    async def scenario():
+        socket = WebsocketCommunicator(
+            application,
+            f"/ws/consultations/{consultation.pk}/",
+            headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")],
+        )
+        connected, code = await socket.connect()
+        await socket.disconnect()
+        return connected, code
+
+    assert async_to_sync(scenario)() == (False, 4503)
