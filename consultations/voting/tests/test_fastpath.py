@@ -361,3 +361,11 @@ def test_the_fast_path_is_off_when_the_setting_says_so(fast, answers_for, settin
     )
     assert response["status"] == 201
     assert recorder.reached == 1
+
+
+def test_the_served_application_puts_the_fast_path_in_front_of_django():
+    from carta.asgi import application
+
+    http = application.application_mapping["http"]
+    assert isinstance(http, BallotFastPath)
+    assert http.app is django_asgi_app
