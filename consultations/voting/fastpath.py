@@ -184,8 +184,8 @@ async def _open_pool():
     sizes = database.get("OPTIONS", {}).get("pool", {})
     pool = AsyncConnectionPool(
         kwargs={k: v for k, v in kwargs.items() if v is not None},
-        # A few connections carry a worker's ballots: each holds one only for its three
-        # round trips, and fewer backends contend less inside PostgreSQL.
+        # A few connections carry a worker's ballots: each holds one only for its two
+        # statements (the reads, the writes), and fewer backends contend less in PostgreSQL.
         min_size=1,
         max_size=4,
         # While PostgreSQL is away, a ballot waits this long for a connection before its
