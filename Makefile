@@ -46,7 +46,7 @@ test: lint pytest
 # Translation catalogues: the source strings are Italian; locale/en holds the English.
 # Needs gettext (xgettext, msgfmt) on the developer's machine; the compiled .mo files are
 # committed so that an install needs neither.
-LOCALE_DIRS := platform/carta stakeholders proposals consultations consultations/voting \
+LOCALE_DIRS := platform/carta stakeholders proposals consultations/charter consultations/voting \
 	feedback templates
 messages: install-test
 	for dir in $(LOCALE_DIRS); do mkdir -p $$dir/locale; \

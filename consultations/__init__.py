@@ -1,0 +1,2 @@
+"""The Carta (``consultations.charter``, label ``consultations``) and its votes
+(``consultations.voting``, label ``voting``): two sibling apps."""

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from carta.errors import InvalidInput
-from consultations.models import QualityCommitment, RevisionStatus, Service
+from consultations.charter.models import QualityCommitment, RevisionStatus, Service
 
 
 def services_in_force() -> QuerySet[Service]:

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carta.models import TimeStampedModel
-from consultations.models import (  # Direction: is the target a floor or a ceiling
+from consultations.charter.models import (  # Direction: is the target a floor or a ceiling
     Direction,
     QualityCommitment,
     Service,

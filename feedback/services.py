@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.permissions import StaffGroup
 from carta.services import notify, record_audit
-from consultations.models import QualityCommitment, Service
+from consultations.charter.models import QualityCommitment, Service
 from feedback import charter, codes, limits, periods
 from feedback import permissions as perms
 from feedback.models import (

@@ -23,7 +23,7 @@ from proposals import permissions as perms
 from proposals import serializers as s
 from proposals.models import TEXT_FIELDS, Partnership, Proposal, ProposalComment, ProposalTransition
 from proposals.states import ProposalState
-from stakeholders.models import Organization
+from stakeholders.selectors import organization_from_input
 
 LIST_FILTERS = [
     OpenApiParameter("q", str, description=str(_("Testo da cercare in titolo, sintesi e testo"))),
@@ -40,13 +40,6 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _organization(pk) -> Organization:
-    organization = Organization.objects.filter(pk=_int_or_none(pk)).first()
-    if organization is None:
-        raise InvalidInput(_("Organizzazione sconosciuta."), field="organization")
-    return organization
 
 
 def _transition_schema(summary: str):
@@ -125,7 +118,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
         data = s.ProposalCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        organization = _organization(values.pop("organization"))
+        organization = organization_from_input(values.pop("organization"))
         proposal = services.create_proposal(actor=request.user, organization=organization, **values)
         return self._detail(proposal, status.HTTP_201_CREATED)
 
@@ -225,7 +218,9 @@ class ProposalViewSet(viewsets.GenericViewSet):
             parent = ProposalComment.objects.filter(proposal=proposal, pk=values["parent"]).first()
             if parent is None:
                 raise InvalidInput(_("Commento di riferimento sconosciuto."), field="parent")
-        organization = _organization(values["organization"]) if values.get("organization") else None
+        organization = (
+            organization_from_input(values["organization"]) if values.get("organization") else None
+        )
         comment = services.add_comment(
             actor=request.user,
             proposal=proposal,
@@ -266,7 +261,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
             services.withdraw_endorsement(
                 actor=request.user,
                 proposal=proposal,
-                organization=_organization(org_id) if org_id else None,
+                organization=organization_from_input(org_id),
             )
             return Response(status=status.HTTP_204_NO_CONTENT)
         data = s.EndorseSerializer(data=request.data)
@@ -275,7 +270,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
         endorsement = services.endorse_proposal(
             actor=request.user,
             proposal=proposal,
-            organization=_organization(org_id) if org_id else None,
+            organization=organization_from_input(org_id),
         )
         return Response(s.EndorsementSerializer(endorsement).data, status=status.HTTP_201_CREATED)
 
@@ -337,7 +332,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
             )
         data = s.PartnerCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        organization = _organization(data.validated_data["organization"])
+        organization = organization_from_input(data.validated_data["organization"])
         service = (
             services.invite_partner
             if data.validated_data["kind"] == "invite"

@@ -16,7 +16,6 @@ length: the visibility check is ``Exists`` subqueries, related rows come by
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -33,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carta.errors import NotAllowed, NotFound
 from carta.permissions import is_administrator, is_staff_member
+from carta.search import full_text
 from proposals import permissions as perms
 from proposals.models import (
     Endorsement,
@@ -101,22 +101,7 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
 
 
 def _search(queryset: QuerySet, q: str) -> QuerySet:
-    q = (q or "").strip()
-    if not q:
-        return queryset
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        # The full-text match in a subquery of its own, so that it runs on the GIN index
-        # of migration 0003 (the same expression) instead of on every row.
-        vector = SearchVector("title", "summary", "body", config="italian")
-        matches = (
-            Proposal.objects.annotate(search=vector)
-            .filter(search=SearchQuery(q, config="italian"))
-            .values("pk")
-        )
-        return queryset.filter(Q(pk__in=matches) | Q(title__icontains=q))
-    return queryset.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q))
+    return full_text(queryset, q, ("title", "summary", "body"))
 
 
 def _count(model, **filters):

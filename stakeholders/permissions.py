@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
 
-from carta.permissions import is_administrator, is_staff_member
+from carta.permissions import is_administrator, is_signed_in, is_staff_member
 from stakeholders.models import (
     Membership,
     Organization,
@@ -84,24 +84,20 @@ def revoke_role(user, organization: Organization) -> None:
 # --- Predicates -----------------------------------------------------------------------
 
 
-def _authenticated(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def has_org_perm(user, codename: str, organization: Organization) -> bool:
     """Object permission check (two queries at most; administrators pass with none)."""
-    if not _authenticated(user):
+    if not is_signed_in(user):
         return False
     return user.has_perm(_qualified(codename), organization)
 
 
 def can_decide(user) -> bool:
     """Verify, reject, suspend or reinstate organizations (moderators, administrators)."""
-    return _authenticated(user) and user.has_perm(DECIDE)
+    return is_signed_in(user) and user.has_perm(DECIDE)
 
 
 def is_member(user, organization: Organization) -> bool:
-    if not _authenticated(user):
+    if not is_signed_in(user):
         return False
     return Membership.objects.filter(user=user, organization=organization).exists()
 
@@ -153,7 +149,7 @@ def can_vote_for(user, organization: Organization) -> bool:
 
 
 def can_apply(user) -> bool:
-    return _authenticated(user)
+    return is_signed_in(user)
 
 
 def can_view_resource(user, resource: Resource) -> bool:
@@ -169,7 +165,7 @@ def can_view_resource(user, resource: Resource) -> bool:
 
 def is_network_member(user) -> bool:
     """Member of at least one verified organization (sees network-only resources)."""
-    if not _authenticated(user):
+    if not is_signed_in(user):
         return False
     return Membership.objects.filter(
         user=user, organization__status=OrganizationStatus.VERIFIED
@@ -185,7 +181,7 @@ def organizations_user_can(user, codename: str) -> QuerySet[Organization]:
     Administrators get only the organizations they belong to here: this answers "in whose
     name may I act", not "what may I administer".
     """
-    if not _authenticated(user):
+    if not is_signed_in(user):
         return Organization.objects.none()
     return get_objects_for_user(
         user,

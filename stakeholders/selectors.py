@@ -11,9 +11,10 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from carta.errors import NotAllowed, NotFound
+from carta.errors import InvalidInput, NotAllowed, NotFound
 from carta.models import Municipality
 from carta.permissions import is_staff_member
+from carta.search import full_text
 from stakeholders import permissions as perms
 from stakeholders.models import (
     Invitation,
@@ -23,6 +24,24 @@ from stakeholders.models import (
     Resource,
     Visibility,
 )
+
+
+def organization_from_input(value, *, field: str = "organization") -> Organization | None:
+    """The organization a request names by its id, for the API and the forms of every app:
+    None when the value is blank, ``InvalidInput`` (400, naming ``field``) when the id is
+    malformed or unknown. Whether the caller may act for it is the service's question."""
+    from django.utils.translation import gettext as _
+
+    if value in (None, ""):
+        return None
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        pk = None
+    organization = Organization.objects.filter(pk=pk).first() if pk is not None else None
+    if organization is None:
+        raise InvalidInput(_("Organizzazione sconosciuta."), field=field)
+    return organization
 
 
 def _memberships_of(user) -> QuerySet[Membership]:
@@ -55,27 +74,6 @@ def _filter_area(queryset: QuerySet, area: str) -> QuerySet:
     )
 
 
-def _search(queryset: QuerySet, q: str, fields: tuple[str, str]) -> QuerySet:
-    q = (q or "").strip()
-    if not q:
-        return queryset
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        # The full-text match in a subquery of its own, so that it runs on the GIN index
-        # of migration 0003 (the same expression) instead of on every row.
-        vector = SearchVector(*fields, config="italian")
-        matches = (
-            queryset.model.objects.annotate(search=vector)
-            .filter(search=SearchQuery(q, config="italian"))
-            .values("pk")
-        )
-        return queryset.filter(Q(pk__in=matches) | Q(**{f"{fields[0]}__icontains": q}))
-    return queryset.filter(
-        Q(**{f"{fields[0]}__icontains": q}) | Q(**{f"{fields[1]}__icontains": q})
-    )
-
-
 def search_organizations(
     queryset: QuerySet[Organization],
     *,
@@ -86,7 +84,7 @@ def search_organizations(
     status: str = "",
 ) -> QuerySet[Organization]:
     """Narrow a visible set by text (name, description), kind, area, municipality."""
-    queryset = _search(queryset, q, ("legal_name", "description"))
+    queryset = full_text(queryset, q, ("legal_name", "description"))
     if kind:
         queryset = queryset.filter(kind=kind)
     if status:
@@ -180,7 +178,7 @@ def resource_list(
     visibility: str = "",
 ) -> QuerySet[Resource]:
     """The catalogue: rows with their organization joined and municipalities prefetched."""
-    queryset = _search(resources_visible_to(user), q, ("title", "description"))
+    queryset = full_text(resources_visible_to(user), q, ("title", "description"))
     if kind:
         queryset = queryset.filter(kind=kind)
     if visibility:

@@ -200,7 +200,7 @@ def apply_organization(
     places = _municipalities(municipalities) or []
     organization = Organization(**data, status=OrganizationStatus.PENDING)
     if accept_pact:
-        from consultations.selectors import pact_revision_number
+        from consultations.charter.selectors import pact_revision_number
 
         organization.pact_accepted_at = timezone.now()
         organization.pact_revision_number = pact_revision_number()

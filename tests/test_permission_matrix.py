@@ -114,7 +114,7 @@ def world(db, citizen, rep_a, member_b, moderator, carta_editor, complaint_offic
     """One object of every kind, public and private, and the URL arguments that reach them."""
     from carta import moderation
     from carta.services import notify, record_audit
-    from consultations.models import RevisionStatus
+    from consultations.charter.models import RevisionStatus
     from feedback import services as feedback_services
     from proposals.models import ProposalComment, ProposalVersion
     from proposals.states import ProposalState

@@ -18,17 +18,7 @@ from carta.errors import NotAllowed
 from consultations.voting import selectors, services
 from consultations.voting import serializers as s
 from consultations.voting.models import Status
-from stakeholders.models import Organization
-
-
-def _organization(pk):
-    if pk in (None, ""):
-        return None
-    organization = Organization.objects.filter(pk=pk).first()
-    if organization is None:
-        # An unknown organization is refused like one the caller may not act for.
-        raise NotAllowed()
-    return organization
+from stakeholders.selectors import organization_from_input
 
 
 @extend_schema_view(
@@ -143,7 +133,7 @@ class BallotsView(APIView):
         consultation = selectors.get_consultation_for(request.user, pk, with_questions=False)
         data = s.BallotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        organization = _organization(data.validated_data.get("organization"))
+        organization = organization_from_input(data.validated_data.get("organization"))
         result = services.cast_ballot(
             actor=request.user,
             consultation=consultation,
@@ -180,7 +170,7 @@ class OwnBallotView(APIView):
         consultation = selectors.get_consultation_for(request.user, pk)
         data = s.BallotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        organization = _organization(data.validated_data.get("organization"))
+        organization = organization_from_input(data.validated_data.get("organization"))
         record = services.change_ballot(
             actor=request.user,
             consultation=consultation,

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from carta.errors import NotAllowed
+from carta.permissions import is_signed_in
 from consultations.voting.models import Consultation, Electorate
 from stakeholders import permissions as org_perms
 from stakeholders.models import Organization, OrganizationStatus
@@ -28,13 +29,9 @@ from stakeholders.models import Organization, OrganizationStatus
 MANAGE = "voting.manage_consultation"
 
 
-def _authenticated(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def can_manage(user) -> bool:
     """Create, edit before opening and close early (Carta editors, administrators)."""
-    return _authenticated(user) and user.has_perm(MANAGE)
+    return is_signed_in(user) and user.has_perm(MANAGE)
 
 
 def can_view(user, consultation: Consultation) -> bool:
@@ -50,12 +47,12 @@ def organizations_voting_for(user) -> QuerySet[Organization]:
 
 
 def may_vote_as_citizen(user, consultation: Consultation) -> bool:
-    return _authenticated(user) and Electorate.CITIZENS in consultation.voter_kinds
+    return is_signed_in(user) and Electorate.CITIZENS in consultation.voter_kinds
 
 
 def may_vote_for(user, consultation: Consultation, organization: Organization) -> bool:
     return (
-        _authenticated(user)
+        is_signed_in(user)
         and Electorate.ORGANIZATIONS in consultation.voter_kinds
         and organizations_voting_for(user).filter(pk=organization.pk).exists()
     )

@@ -17,7 +17,7 @@ def carta(db):
     ``attivazione``, at most 30 days, and ``soddisfatti``, at least 80%) and
     ``segretariato``; ``superseded`` is ``assistenza``'s row in the revision before, no
     longer in force."""
-    from consultations.models import RevisionStatus
+    from consultations.charter.models import RevisionStatus
     from tests.factories import QualityCommitmentFactory, RevisionFactory, ServiceFactory
 
     old = RevisionFactory(number=1, status=RevisionStatus.SUPERSEDED)

@@ -4,7 +4,7 @@ count."""
 import pytest
 
 from carta.errors import InvalidInput
-from consultations.models import RevisionStatus
+from consultations.charter.models import RevisionStatus
 from feedback import charter
 from tests.factories import (
     QualityCommitmentFactory,

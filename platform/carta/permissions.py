@@ -20,6 +20,11 @@ class StaffGroup(TextChoices):
 VIEW_AUDIT = "carta.view_auditentry"
 
 
+def is_signed_in(user) -> bool:
+    """The one test of "a person is signed in": an authenticated, active account."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
 def staff_groups(user) -> frozenset[str]:
     """Names of the staff groups the user belongs to; one query, cached on the user."""
     if not getattr(user, "is_authenticated", False):

@@ -12,7 +12,7 @@ from carta import views
 handler404 = "carta.views.page_not_found"
 handler500 = "carta.views.server_error"
 
-APPS = ["stakeholders", "proposals", "consultations", "consultations.voting", "feedback"]
+APPS = ["stakeholders", "proposals", "consultations.charter", "consultations.voting", "feedback"]
 
 account_patterns = [
     path("accedi/", views.LoginView.as_view(), name="login"),

@@ -274,7 +274,7 @@ def test_factory_tax_codes_are_valid():
 
 
 def test_the_pact_records_the_revision_in_force(citizen):
-    from consultations.models import RevisionStatus
+    from consultations.charter.models import RevisionStatus
     from tests.factories import carta_revision
 
     carta_revision(number=4, status=RevisionStatus.ADOPTED)

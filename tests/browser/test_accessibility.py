@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from carta import moderation
-from consultations.models import RevisionStatus
+from consultations.charter.models import RevisionStatus
 from consultations.voting.models import Secrecy
 from feedback import services as feedback_services
 from proposals.states import ProposalState

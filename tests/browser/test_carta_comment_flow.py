@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from consultations.models import Comment, RevisionStatus
+from consultations.charter.models import Comment, RevisionStatus
 from tests.browser.conftest import login, wait_for_socket_open, watch_sockets
 from tests.factories import carta_revision
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from consultations.models import RevisionStatus
+from consultations.charter.models import RevisionStatus
 from feedback import codes
 from feedback.models import Complaint, ComplaintCategory, ComplaintStatus
 from tests.browser.conftest import tick

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from consultations.models import (
+from consultations.charter.models import (
     Amendment,
     AmendmentKind,
     Comment,

@@ -18,10 +18,10 @@ from carta.errors import CartaError, NotAllowed, NotFound
 from carta.pages import fetch as _fetch
 from carta.pages import querystring as _querystring
 from carta.views import apply_service_error
-from consultations import exports, selectors, services
-from consultations import permissions as perms
-from consultations.diff import word_diff
-from consultations.forms import (
+from consultations.charter import exports, selectors, services
+from consultations.charter import permissions as perms
+from consultations.charter.diff import word_diff
+from consultations.charter.forms import (
     AmendmentForm,
     CommentForm,
     DecisionForm,
@@ -33,7 +33,7 @@ from consultations.forms import (
     ServiceFilterForm,
     ServiceForm,
 )
-from consultations.models import Amendment, AmendmentKind, Service
+from consultations.charter.models import Amendment, AmendmentKind, Service
 
 PAGE_SIZE = 20  # revisions and services per page
 

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import Area
 from carta.services import diff_fields, notify, record_audit
-from consultations import events, importer
-from consultations import permissions as perms
-from consultations.models import (
+from consultations.charter import events, importer
+from consultations.charter import permissions as perms
+from consultations.charter.models import (
     KEY_MAX,
     Amendment,
     AmendmentKind,

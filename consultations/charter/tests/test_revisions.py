@@ -5,8 +5,8 @@ from django.db import IntegrityError, transaction
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import AuditEntry
-from consultations import selectors, services
-from consultations.models import Revision, RevisionStatus
+from consultations.charter import selectors, services
+from consultations.charter.models import Revision, RevisionStatus
 from tests.factories import carta_revision
 
 

@@ -9,9 +9,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from carta.errors import InvalidInput, NotFound
-from consultations import diff as carta_diff
-from consultations import permissions as perms
-from consultations.models import (
+from consultations.charter import diff as carta_diff
+from consultations.charter import permissions as perms
+from consultations.charter.models import (
     Amendment,
     AmendmentStatus,
     Comment,
@@ -323,7 +323,7 @@ def supported_by(user, amendments) -> set[tuple[int, int | None]]:
     """``(amendment_id, organization_id or None)`` the user has given (one query)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    from consultations.models import AmendmentSupport
+    from consultations.charter.models import AmendmentSupport
 
     return set(
         AmendmentSupport.objects.filter(

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carta.errors import InvalidInput, NotAllowed
-from consultations import importer, services
+from consultations.charter import importer, services
 
 CARTA = """# Carta dei servizi dell'Ambito
 

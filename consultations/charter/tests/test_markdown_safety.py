@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from consultations.models import RevisionStatus
+from consultations.charter.models import RevisionStatus
 from tests.factories import SectionFactory, ServiceFactory, carta_revision
 
 CORPUS = [

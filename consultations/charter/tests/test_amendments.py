@@ -5,8 +5,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
-from consultations import services
-from consultations.models import AmendmentStatus, AmendmentSupport
+from consultations.charter import services
+from consultations.charter.models import AmendmentStatus, AmendmentSupport
 
 
 def _propose(actor, revision, **kwargs):

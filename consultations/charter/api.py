@@ -19,21 +19,13 @@ from rest_framework.response import Response
 
 from carta.errors import InvalidInput, NotAllowed, NotFound
 from carta.models import Area
-from consultations import exports, selectors, services
-from consultations import serializers as s
-from consultations.models import Amendment, RevisionStatus, Service
+from consultations.charter import exports, selectors, services
+from consultations.charter import serializers as s
+from consultations.charter.models import Amendment, RevisionStatus, Service
 from stakeholders.models import Organization
+from stakeholders.selectors import organization_from_input
 
 REVISION_ID = OpenApiParameter("revision_pk", int, OpenApiParameter.PATH)
-
-
-def _organization(pk):
-    if pk is None:
-        return None
-    organization = Organization.objects.filter(pk=pk).first()
-    if organization is None:
-        raise InvalidInput(_("Organizzazione sconosciuta."), field="organization")
-    return organization
 
 
 def _require_login(request):
@@ -298,7 +290,7 @@ class CommentViewSet(NestedMixin, viewsets.GenericViewSet):
             actor=request.user,
             revision=self.revision,
             parent=parent,
-            organization=_organization(values.pop("organization")),
+            organization=organization_from_input(values.pop("organization")),
             **values,
         )
         return Response(s.CartaCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
@@ -358,7 +350,7 @@ class AmendmentViewSet(NestedMixin, viewsets.GenericViewSet):
         amendment = services.propose_amendment(
             actor=request.user,
             revision=self.revision,
-            organization=_organization(values.pop("organization")),
+            organization=organization_from_input(values.pop("organization")),
             **values,
         )
         return Response(
@@ -381,7 +373,7 @@ class AmendmentViewSet(NestedMixin, viewsets.GenericViewSet):
         support = services.support_amendment(
             actor=request.user,
             amendment=amendment,
-            organization=_organization(data.validated_data["organization"]),
+            organization=organization_from_input(data.validated_data["organization"]),
         )
         count = Amendment.objects.filter(pk=amendment.pk).annotate(n=Count("supports")).get().n
         return Response(

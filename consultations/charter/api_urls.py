@@ -3,7 +3,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from consultations import api
+from consultations.charter import api
 
 router = SimpleRouter()
 router.register("carta/revisions", api.RevisionViewSet, basename="carta-revision")

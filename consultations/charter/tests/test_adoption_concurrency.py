@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from carta.errors import Conflict
-from consultations import services
-from consultations.models import Revision, RevisionStatus
+from consultations.charter import services
+from consultations.charter.models import Revision, RevisionStatus
 from tests.factories import UserFactory, carta_revision
 
 

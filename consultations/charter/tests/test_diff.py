@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consultations import diff, selectors, services
-from consultations.models import RevisionStatus
+from consultations.charter import diff, selectors, services
+from consultations.charter.models import RevisionStatus
 from tests.factories import carta_revision
 
 

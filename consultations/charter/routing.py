@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations.consumers import RevisionCommentsConsumer
+from consultations.charter.consumers import RevisionCommentsConsumer
 
 websocket_urlpatterns = [
     path("ws/carta/revisions/<int:pk>/", RevisionCommentsConsumer.as_asgi()),

@@ -1,6 +1,6 @@
 import pytest
 
-from consultations.models import RevisionStatus
+from consultations.charter.models import RevisionStatus
 from tests.factories import carta_revision
 
 
@@ -13,7 +13,7 @@ def in_force(db):
 @pytest.fixture
 def in_consultation(in_force, carta_editor):
     """Revision 2, copied from the one in force and open to consultation."""
-    from consultations import services
+    from consultations.charter import services
 
     draft = services.create_draft(actor=carta_editor, title="Revisione 2026")
     return services.open_consultation(actor=carta_editor, revision=draft)

@@ -16,7 +16,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from carta.moderation import can_moderate
-from consultations.models import PUBLIC_STATUSES, Revision, RevisionStatus
+from carta.permissions import is_signed_in
+from consultations.charter.models import PUBLIC_STATUSES, Revision, RevisionStatus
 from stakeholders import permissions as org_perms
 
 EDIT_CARTA = "consultations.edit_carta"
@@ -33,13 +34,9 @@ __all__ = [
 ]
 
 
-def _authenticated(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def can_edit_carta(user) -> bool:
     """Create and edit drafts, share them, open consultations, adopt, import."""
-    return _authenticated(user) and user.has_perm(EDIT_CARTA)
+    return is_signed_in(user) and user.has_perm(EDIT_CARTA)
 
 
 # Recording outcomes of comments and deciding amendments belong to the same editors.
@@ -50,7 +47,7 @@ def _network_member(user) -> bool:
     cached = getattr(user, "_carta_network_member", None)
     if cached is None:
         cached = org_perms.is_network_member(user)
-        if _authenticated(user):
+        if is_signed_in(user):
             user._carta_network_member = cached
     return cached
 
@@ -82,7 +79,7 @@ def can_participate(user, revision: Revision) -> bool:
     editors and, once shared, to the network. Adopted and superseded revisions are closed
     (services answer 409 for them, not 403).
     """
-    if not _authenticated(user):
+    if not is_signed_in(user):
         return False
     if revision.status == RevisionStatus.IN_CONSULTATION:
         return True
@@ -93,7 +90,7 @@ def can_participate(user, revision: Revision) -> bool:
 
 def can_act_for(user, organization) -> bool:
     """Comment, amend or support in the organization's name."""
-    return _authenticated(user) and org_perms.can_comment_for(user, organization)
+    return is_signed_in(user) and org_perms.can_comment_for(user, organization)
 
 
 def organizations_user_can_act_for(user) -> QuerySet:

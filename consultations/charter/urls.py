@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consultations import views
+from consultations.charter import views
 
 urlpatterns = [
     path("carta/", views.carta_in_force, name="carta_in_force"),

@@ -2,8 +2,8 @@
 
 import pytest
 
-from consultations import services
-from consultations.models import RevisionStatus
+from consultations.charter import services
+from consultations.charter.models import RevisionStatus
 from tests.factories import (
     AmendmentFactory,
     CommentFactory,

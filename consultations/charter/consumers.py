@@ -5,9 +5,9 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 
 from carta.consumers import EventConsumer
-from consultations import permissions as perms
-from consultations.events import revision_group
-from consultations.models import Revision
+from consultations.charter import permissions as perms
+from consultations.charter.events import revision_group
+from consultations.charter.models import Revision
 
 
 class RevisionCommentsConsumer(EventConsumer):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carta.models import Area
-from consultations.models import Outcome, Service
+from consultations.charter.models import Outcome, Service
 
 
 class ServiceFilterForm(forms.Form):

@@ -6,8 +6,8 @@ import pytest
 
 from carta import demo as core_demo
 from carta.demo import DemoContext
-from consultations import demo, selectors
-from consultations.models import Amendment, Comment, QualityCommitment, Revision, Service
+from consultations.charter import demo, selectors
+from consultations.charter.models import Amendment, Comment, QualityCommitment, Revision, Service
 from stakeholders import demo as stakeholders_demo
 
 

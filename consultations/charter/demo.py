@@ -17,8 +17,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from carta.demo import DemoContext
-from consultations import services
-from consultations.models import Revision
+from consultations.charter import services
+from consultations.charter.models import Revision
 
 # --- The text of the Carta ------------------------------------------------------------
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from consultations import services
-from consultations.models import RevisionStatus
+from consultations.charter import services
+from consultations.charter.models import RevisionStatus
 from tests.factories import AmendmentFactory, UserFactory, carta_revision
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions-carta.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "permissions-carta.md"
 PERSONAS = [
     "anonymous",
     "citizen",
@@ -55,7 +55,7 @@ def world(db, org_a, rep_a, editor_a, member_a, member_b):
     comment = services.post_comment(
         actor=someone, revision=consultation, section_key="sezione-1", body="Osservazione."
     )
-    from consultations.models import Comment
+    from consultations.charter.models import Comment
 
     draft_comment = Comment.objects.create(
         revision=private, section_key="sezione-1", author=someone, body="Nota interna."

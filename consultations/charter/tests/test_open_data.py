@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from consultations import exports
-from consultations.models import RevisionStatus
+from consultations.charter import exports
+from consultations.charter.models import RevisionStatus
 from tests.factories import carta_revision
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "carta-open-data.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "carta-open-data.md"
 
 
 def schema() -> dict:
@@ -35,8 +35,8 @@ def test_the_demo_carta_follows_the_documented_schema(db):
 
     from carta import demo as core_demo
     from carta.demo import DemoContext
-    from consultations import demo
-    from consultations.models import Revision
+    from consultations.charter import demo
+    from consultations.charter.models import Revision
     from stakeholders import demo as stakeholders_demo
 
     ctx = DemoContext(stdout=io.StringIO())

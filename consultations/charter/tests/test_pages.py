@@ -3,8 +3,8 @@ number of queries whatever the size of the Carta."""
 
 import pytest
 
-from consultations import exports, services
-from consultations.models import Comment, RevisionStatus
+from consultations.charter import exports, services
+from consultations.charter.models import Comment, RevisionStatus
 from tests.factories import AmendmentFactory, CommentFactory, carta_revision
 
 

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from consultations import selectors
-from consultations.models import Revision
+from consultations.charter import selectors
+from consultations.charter.models import Revision
 
 SCHEMA_VERSION = "1.0"
 

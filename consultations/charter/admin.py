@@ -4,7 +4,14 @@ read-only."""
 
 from django.contrib import admin
 
-from consultations.models import Amendment, Comment, QualityCommitment, Revision, Section, Service
+from consultations.charter.models import (
+    Amendment,
+    Comment,
+    QualityCommitment,
+    Revision,
+    Section,
+    Service,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from carta import moderation
-from consultations import permissions as perms
-from consultations.models import Amendment, Comment
+from consultations.charter import permissions as perms
+from consultations.charter.models import Amendment, Comment
 
 
 def _visible(model) -> callable:

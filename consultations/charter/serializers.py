@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from carta.markdown import render_markdown
 from carta.models import Area
-from consultations.models import (
+from consultations.charter.models import (
     Amendment,
     AmendmentKind,
     Comment,

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CharterConfig(AppConfig):
+    """The Carta: revisions, sections, the service catalogue, comments and amendments. Its
+    label stays ``consultations`` so that no table, permission or migration moves."""
+
+    name = "consultations.charter"
+    label = "consultations"
+    verbose_name = _("Carta, consultazioni e partecipazione")
+
+    def ready(self):
+        from consultations.charter import moderation
+
+        moderation.register_models()
