@@ -1,11 +1,8 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
-Citizens' ballots sent with an API token take a shorter way to the same checks and
-writes (``consultations.voting.fastpath``, PostgreSQL only); every other request reaches
-Django unchanged.
-
-Websocket handshakes are accepted only from the site's own origins (ALLOWED_HOSTS) and
-carry the session user into the consumer's scope.
+Every HTTP request reaches Django's URL configuration and middleware; nothing answers in
+front of it. Websocket handshakes are accepted only from the site's own origins
+(ALLOWED_HOSTS) and carry the session user into the consumer's scope.
 """
 
 import gc
@@ -22,11 +19,10 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from carta.routing import websocket_urlpatterns  # noqa: E402
-from consultations.voting.fastpath import BallotFastPath  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": BallotFastPath(django_asgi_app),
+        "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))
         ),
