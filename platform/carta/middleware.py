@@ -50,10 +50,12 @@ class RejectNulMiddleware:
         return self.get_response(request)
 
     def _refuse(self, request):
-        from django.http import HttpResponseBadRequest, JsonResponse
+        from django.http import HttpResponseBadRequest
         from django.utils.translation import gettext as _
+
+        from carta.api.errors import json_error_response
 
         message = _("La richiesta contiene caratteri non ammessi.")
         if request.path.startswith("/api/"):
-            return JsonResponse({"status": 400, "code": "invalid", "detail": message}, status=400)
+            return json_error_response(400, "invalid", message)
         return HttpResponseBadRequest(message)

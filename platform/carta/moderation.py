@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from carta.permissions import is_signed_in
 from carta.models import Flag, Moderatable, ModerationEntry
 from carta.services import notify, record_audit
 
@@ -56,12 +57,8 @@ def register(
     )
 
 
-def target_types() -> list[str]:
-    return sorted(_registry)
-
-
 def can_moderate(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm(MODERATE))
+    return is_signed_in(user) and user.has_perm(MODERATE)
 
 
 def _registration(target: models.Model) -> Registration:

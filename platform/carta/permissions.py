@@ -52,4 +52,4 @@ def is_staff_member(user) -> bool:
 
 
 def can_view_audit(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm(VIEW_AUDIT))
+    return is_signed_in(user) and user.has_perm(VIEW_AUDIT)

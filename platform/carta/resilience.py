@@ -17,10 +17,12 @@ import time
 
 from django.core.cache.backends.redis import RedisCache
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.template import loader
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+
+from carta.api.errors import json_error_response
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +44,7 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable: %s", exception)
         message = _("Il servizio è momentaneamente non disponibile. Riprova tra qualche istante.")
         if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"status": 503, "code": "service_unavailable", "detail": message}, status=503
-            )
+            response = json_error_response(503, "service_unavailable", message)
         else:
             try:
                 body = loader.render_to_string("503.html", {"message": message})
