@@ -23,8 +23,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from carta.permissions import is_signed_in
 from carta.models import Flag, Moderatable, ModerationEntry
+from carta.permissions import is_signed_in
 from carta.services import notify, record_audit
 
 MODERATE = "carta.moderate_content"
