@@ -11,6 +11,8 @@ logger = logging.getLogger(__name__)
 
 # Close code for "the live channel is away, try again later" (the pages reconnect).
 UNAVAILABLE = 4503
+# Close code for a websocket path that serves nothing.
+NO_SUCH_CHANNEL = 4404
 
 
 class EventConsumer(AsyncJsonWebsocketConsumer):
@@ -67,3 +69,14 @@ class NotificationConsumer(EventConsumer):
         if user is None or not user.is_authenticated:
             return None
         return [notifications_group(user.pk)]
+
+
+class UnknownChannelConsumer(EventConsumer):
+    """Every websocket path that no app serves: the handshake is refused with 4404
+    (without it the router raises, and the server answers a 500 with a traceback)."""
+
+    async def get_groups(self):
+        return None
+
+    async def connect(self):
+        await self.close(code=NO_SUCH_CHANNEL)

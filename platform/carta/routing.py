@@ -1,11 +1,12 @@
-"""Websocket routes: the core's, then each app's ``routing.websocket_urlpatterns``."""
+"""Websocket routes: the core's, then each app's ``routing.websocket_urlpatterns``, then a
+refusal for every other path."""
 
 from importlib import import_module
 
-from django.urls import path
+from django.urls import path, re_path
 from django.utils.module_loading import module_has_submodule
 
-from carta.consumers import NotificationConsumer
+from carta.consumers import NotificationConsumer, UnknownChannelConsumer
 
 
 def websocket_urlpatterns():
@@ -15,4 +16,5 @@ def websocket_urlpatterns():
     for app in APPS:
         if module_has_submodule(import_module(app), "routing"):
             patterns += import_module(f"{app}.routing").websocket_urlpatterns
-    return patterns
+    # Last: any other path is refused cleanly.
+    return [*patterns, re_path(r"", UnknownChannelConsumer.as_asgi())]
