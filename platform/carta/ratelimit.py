@@ -8,7 +8,9 @@ embedded default it is per process, which is the whole server.
 
 from __future__ import annotations
 
+import functools
 import time
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 from django.conf import settings
 from django.core.cache import caches
@@ -19,13 +21,40 @@ _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86
 
 
 def client_ip(request) -> str:
-    """The client's address; behind a proxy, the last address the proxy appended."""
-    if getattr(settings, "CARTA_TRUSTED_PROXIES", 0):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= settings.CARTA_TRUSTED_PROXIES:
-            return hops[-settings.CARTA_TRUSTED_PROXIES]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, for every per-address limit (pages and DRF's throttles).
+
+    ``REMOTE_ADDR``, unless it is one of ``CARTA_TRUSTED_PROXIES``: then X-Forwarded-For
+    is read from the right, past the trusted hops, and the first address that is not
+    trusted is the client (what a client writes itself lies further left, unread).
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    trusted = _networks(tuple(settings.CARTA_TRUSTED_PROXIES))
+    if not trusted or not _is_trusted(remote, trusted):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    client = remote
+    for hop in reversed([hop.strip() for hop in forwarded.split(",")]):
+        try:
+            address = ip_address(hop)
+        except ValueError:  # not written by a proxy: the last trusted hop is the client
+            return client
+        client = str(address)
+        if not any(address in network for network in trusted):
+            return client
+    return client
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(values: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]:
+    return tuple(ip_network(value, strict=False) for value in values)
+
+
+def _is_trusted(address: str, trusted) -> bool:
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in trusted)
 
 
 def scope_rate(scope: str, default: str = "20/hour") -> tuple[int, int]:

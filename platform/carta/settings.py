@@ -10,6 +10,7 @@ See docs/configuration in the README for the list of variables.
 from __future__ import annotations
 
 import secrets
+from ipaddress import ip_network
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -63,7 +64,6 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -195,12 +195,23 @@ LOGOUT_REDIRECT_URL = "home"
 ANONYMOUS_USER_NAME = None  # guardian: anonymous visitors hold no object permissions
 GUARDIAN_RAISE_403 = False
 
-# Citizens' ballots with an API token answered on the event loop, before Django
-# (consultations/voting/fastpath.py; PostgreSQL only). Off: every ballot goes through Django.
-CARTA_BALLOT_FAST_PATH = env_bool("CARTA_BALLOT_FAST_PATH", True)
 
-# How many reverse proxies in front of the workers append to X-Forwarded-For.
-CARTA_TRUSTED_PROXIES = env_int("CARTA_TRUSTED_PROXIES", 0, minimum=0)
+def _networks(name: str) -> list[str]:
+    """A comma-separated list of addresses or networks (``127.0.0.1,10.0.0.0/8``)."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(str(ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: expected addresses or networks separated by commas, got {item!r}"
+            ) from None
+    return networks
+
+
+# The reverse proxies whose X-Forwarded-For is believed (carta.ratelimit.client_ip); none
+# by default, so that no client can choose its own address.
+CARTA_TRUSTED_PROXIES = _networks("CARTA_TRUSTED_PROXIES")
 
 # Login attempts per client address and username in a window; past it, 429.
 CARTA_LOGIN_RATE = (env_int("CARTA_LOGIN_ATTEMPTS", 10, minimum=1), 300)
@@ -273,10 +284,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
+    # DRF's own classes with the client address of the page limits (carta.ratelimit).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "carta.api.throttling.AnonRateThrottle",
+        "carta.api.throttling.UserRateThrottle",
+        "carta.api.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("CARTA_THROTTLE_ANON", "300/min"),
@@ -285,7 +297,6 @@ REST_FRAMEWORK = {
         "anonymous_form": env_str("CARTA_THROTTLE_FORMS", "20/hour"),
         "tracking": env_str("CARTA_THROTTLE_TRACKING", "20/hour"),
     },
-    "NUM_PROXIES": CARTA_TRUSTED_PROXIES or None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "carta.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
