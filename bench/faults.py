@@ -12,7 +12,7 @@ Starts everything it breaks, on loopback only, and stops it at the end:
 
 Faults:
 
-a. kill: ``kill -9`` of one daphne worker in the middle of a burst of ballots (32 client
+a. kill: ``kill -9`` of one uvicorn worker in the middle of a burst of ballots (32 client
    threads, one voter each per request, a retry after a broken connection). Every voter
    answered 201 must be in the register, no voter twice, and ballots = register rows =
    the tally's ballot counter.
@@ -162,12 +162,21 @@ class Redis:
 
 
 def workers_of(server: subprocess.Popen) -> list[int]:
-    """The daphne children of the ``carta serve`` parent."""
+    """The worker processes that uvicorn's supervisor (``carta serve``) spawned."""
     path = Path(f"/proc/{server.pid}/task/{server.pid}/children")
     try:
-        return [int(pid) for pid in path.read_text().split()]
+        children = [int(pid) for pid in path.read_text().split()]
     except OSError:
         return []
+    workers = []
+    for pid in children:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in command:  # not multiprocessing's resource tracker
+            workers.append(pid)
+    return workers
 
 
 # --- HTTP helpers -------------------------------------------------------------------------
@@ -271,7 +280,11 @@ def fault_kill(server, consultation_id: int, answers: dict, tokens: list[str]) -
     statuses: dict[int, int] = {}
     for s in answered.values():
         statuses[s] = statuses.get(s, 0) + 1
-    restarted = len(workers_of(server)) == 2
+    # uvicorn's supervisor notices a dead worker at its next check and spawns another.
+    deadline = time.monotonic() + 15
+    while len(workers_of(server)) != 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    restarted = len(workers_of(server)) == 2 and killed[0][0] not in workers_of(server)
     ok = (
         bool(killed)
         and not lost
@@ -285,7 +298,7 @@ def fault_kill(server, consultation_id: int, answers: dict, tokens: list[str]) -
         f"killed at {killed[0][1] if killed else 0:.1f} s; responses {statuses}, "
         f"{broken} broken connections retried; 201s {len(ok201)}, lost {len(lost)}; "
         f"register {state['register']} rows / {state['voters']} voters, ballots "
-        f"{state['ballots']}, tally counter {state['counter']}; supervisor back to 2 "
+        f"{state['ballots']}, tally counter {state['counter']}; uvicorn back to 2 "
         f"workers: {restarted}",
     )
 

@@ -10,15 +10,17 @@ with apt-get when missing). Everything listens on 127.0.0.1 only, and every step
 bounded: the whole run takes about 6 to 10 minutes on a 2-core machine.
 
 1. data: a migrated template database; ``carta demo`` on a copy of it (``…_q10``, the
-   hand-written Ambito), ``carta demo --scale 10`` on a copy of that (``…_q1k``) and
-   ``carta demo --scale N`` on another (``carta_bench``, about 10,000 organizations and
-   proposals at the default 100), plus voters with API tokens (bulk inserts);
+   hand-written Ambito), ``bench/bulkdemo.py --scale 10`` on a copy of that (``…_q1k``)
+   and ``bench/bulkdemo.py --scale N`` on another (``carta_bench``, about 10,000
+   organizations and proposals at the default 100), plus voters with API tokens and
+   sessions (bulk inserts);
 2. query counts of every list endpoint and list page, in process with the test client and
    ``CaptureQueriesContext``, on ``…_q10`` and ``…_q1k``, for three personas: they must
    be equal;
-3. ``carta serve --workers W`` (daphne, ASGI) on 127.0.0.1:8071 over ``carta_bench``;
+3. ``carta serve --workers W`` (uvicorn, ASGI) on 127.0.0.1:8071 over ``carta_bench``;
 4. the raw insert ceiling of the same PostgreSQL (pgbench, 16 clients, single-row
-   ``INSERT … ON CONFLICT``), then ballots cast through the API by wrk (64 connections);
+   ``INSERT … ON CONFLICT``), then ballots cast by wrk (64 connections) through the API
+   and through the voting page with a session;
 5. list and search latency (API and pages) at the large scale;
 6. results of a consultation with 1,000,000 ballots; 7. a tally pushed to 1,000
    websocket subscribers.
@@ -92,6 +94,18 @@ def clone(source: str, target: str) -> None:
     b.psql(f"CREATE DATABASE {target} TEMPLATE {source}")
 
 
+def bulk(db: str, scale: int) -> str:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, str(Path(__file__).with_name("bulkdemo.py")), "--scale", str(scale)],
+        env=env_for(db),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    ).stdout
+
+
 def build(scale: int) -> dict:
     timings = {}
     t0 = time.perf_counter()
@@ -105,10 +119,10 @@ def build(scale: int) -> dict:
     carta(SMALL, "demo")
     timings["demo_s"] = time.perf_counter() - t0
     clone(SMALL, LARGE)
-    carta(LARGE, "demo", "--scale", "10")
+    bulk(LARGE, 10)
     clone(SMALL, MAIN)
     t0 = time.perf_counter()
-    out = carta(MAIN, "demo", "--scale", str(scale))
+    out = bulk(MAIN, scale)
     timings["scale_s"] = time.perf_counter() - t0
     timings["scale_line"] = next((line for line in out.splitlines() if line.startswith("bulk")), "")
     return timings
@@ -292,7 +306,7 @@ def main() -> None:
     def step(text: str) -> None:
         print(f"[{time.perf_counter() - started:5.0f} s] {text}", flush=True)
 
-    step(f"building the data (template, demo, --scale 10, --scale {args.scale}) ...")
+    step(f"building the data (template, demo, bulk --scale 10, --scale {args.scale}) ...")
     built = build(args.scale)
     sizes = table_counts(MAIN)
     step("query counts at about 10 and 1,000 rows ...")
@@ -323,6 +337,11 @@ def main() -> None:
         machine_cpu = machine_busy_seconds() - busy0
         cast["stored"] -= before
         cast["ballots_per_s"] = cast["stored"] / args.duration
+        page_id, page_q = data["page"]
+        sessions = data["sessions"]
+        b.cast_with_page(page_id, page_q, sessions[-2000:], 2)  # warm-up
+        step(f"casting through the voting page (wrk, 64 connections, {args.duration} s) ...")
+        page = b.cast_with_page(page_id, page_q, sessions[:-2000], args.duration)
         step("list and search latency ...")
         middle = max(1, sizes["organizations"] // 40)
         latency = {
@@ -368,11 +387,17 @@ def main() -> None:
     row("  ratio API / raw ceiling", f"{cast['ballots_per_s'] / ceiling:.3f}")
     stored = max(1, cast["stored"])
     row(
-        "  CPU of the daphne workers per ballot",
+        "  CPU of the workers per ballot",
         f"{workers_cpu / stored * 1000:.1f} ms",
         f"machine busy {machine_cpu / wall:.2f} of {os.cpu_count()} CPUs during the burst",
     )
     row("  responses", " ".join(f"{k}:{v}" for k, v in sorted(cast["statuses"].items())))
+    row(
+        f"ballots via the voting page with a session: GET + POST, {args.duration} s",
+        f"{page['ballots_per_s']:,.0f} ballots/s",
+        f"ratio to the raw ceiling {page['ballots_per_s'] / ceiling:.3f}",
+    )
+    row("  responses", " ".join(f"{k}:{v}" for k, v in sorted(page["statuses"].items())))
     mismatches = []
     for key, entry in sorted(small.items()):
         other = large.get(key)
@@ -418,7 +443,7 @@ def main() -> None:
         f"data: {sizes['organizations']:,} organizations, {sizes['proposals']:,} proposals, "
         f"{sizes['resources']:,} resources, {sizes['users']:,} users "
         f"(migrate {built['migrate_s']:.0f} s, demo {built['demo_s']:.0f} s, "
-        f"demo --scale {args.scale} {built['scale_s']:.0f} s: {built['scale_line']})"
+        f"bulkdemo --scale {args.scale} {built['scale_s']:.0f} s: {built['scale_line']})"
     )
     for what, figure, verdict in rows:
         print(f"{what:<{width}}  {figure:<{fig}}  {verdict}")

@@ -1,6 +1,8 @@
-"""Bulk demo data for benchmarks: ``carta demo --scale N``.
+"""Bulk demo data for benchmarks, on the database of DATABASE_URL:
 
-After the ordinary demo loaders (which make a small, hand-written Ambito through the
+    .venv/bin/python bench/bulkdemo.py --scale N
+
+After the ordinary demo (``carta demo``: a small, hand-written Ambito made through the
 services), this adds, per unit of scale, 100 organizations (each with two resources and a
 proposal), 100 citizens, and their 100 ballots in one open, secret consultation with live
 results, so that ``--scale 100`` gives about 10,000 organizations, 20,000 resources, 10,000
@@ -15,15 +17,18 @@ missing and a run at the same scale changes nothing.
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import hashlib
+import os
 import random
+import sys
 import time
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
-from django.db import transaction
-from django.utils import timezone
+ROOT = Path(__file__).resolve().parents[1]
 
 PER_SCALE = 100
 BATCH = 2000
@@ -66,8 +71,11 @@ def _phrase(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def load(ctx, scale: int) -> dict[str, int]:
+def load(scale: int) -> dict[str, int]:
     """Add the bulk rows up to ``scale``; returns how many of each were made."""
+    from django.db import transaction
+    from django.utils import timezone
+
     from carta.models import Area, Municipality, User
     from consultations.voting.models import (
         Ballot,
@@ -295,5 +303,21 @@ def load(ctx, scale: int) -> dict[str, int]:
 
     elapsed = time.monotonic() - started
     summary = ", ".join(f"{n} {what}" for what, n in made.items())
-    ctx.stdout.write(f"bulk (scale {scale}): {summary} in {elapsed:.1f} s\n")
+    print(f"bulk (scale {scale}): {summary} in {elapsed:.1f} s", flush=True)
     return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Bulk demo data for benchmarks.")
+    parser.add_argument("--scale", type=int, required=True, help="N x 100 of each kind of row")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carta.settings")
+    sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+    import django
+
+    django.setup()
+    load(max(1, args.scale))
+
+
+if __name__ == "__main__":
+    main()
