@@ -14,8 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carta.errors import NotAllowed
-from consultations.voting import selectors, services
+from consultations.voting import ballots, results, selectors, services
 from consultations.voting import serializers as s
 from consultations.voting.models import Status
 from stakeholders.selectors import organization_from_input
@@ -44,6 +43,12 @@ class ConsultationViewSet(viewsets.GenericViewSet):
     filter_backends: list = []
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def get_permissions(self):
+        # Reading is public; every write needs a signed-in caller (401 otherwise).
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return []
+        return [IsAuthenticated()]
+
     def get_queryset(self):
         return selectors.consultations_visible_to(
             self.request.user, status=self.request.query_params.get("status", "")
@@ -58,8 +63,6 @@ class ConsultationViewSet(viewsets.GenericViewSet):
         return Response(s.ConsultationSerializer(consultation).data)
 
     def create(self, request):
-        if not request.user.is_authenticated:
-            raise NotAllowed()
         data = s.ConsultationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = services.create_consultation(actor=request.user, **data.validated_data)
@@ -105,12 +108,7 @@ def _receipt_body(consultation, result, organization, clean_answers):
 
 
 class BallotsView(APIView):
-    """``/consultations/{id}/ballots/``: cast (POST), the bulletin (GET).
-
-    A citizen's ballot sent with an API token is usually answered before it reaches this
-    view, by ``consultations.voting.fastpath`` (PostgreSQL only), with the same checks
-    and answers; everything else comes here.
-    """
+    """``/consultations/{id}/ballots/``: cast (POST), the bulletin (GET)."""
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -128,13 +126,13 @@ class BallotsView(APIView):
         responses={201: s.BallotReceiptSerializer},
     )
     def post(self, request, pk):
-        services.count_vote_attempt(request.user.pk)
+        ballots.count_vote_attempt(request.user.pk)
         # Questions come from ``selectors.ballot_questions``: frozen once open, read once.
         consultation = selectors.get_consultation_for(request.user, pk, with_questions=False)
         data = s.BallotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = organization_from_input(data.validated_data.get("organization"))
-        result = services.cast_ballot(
+        result = ballots.cast_ballot(
             actor=request.user,
             consultation=consultation,
             answers=data.validated_data["answers"],
@@ -152,7 +150,7 @@ class BallotsView(APIView):
     )
     def get(self, request, pk):
         consultation = selectors.get_consultation_for(request.user, pk)
-        return Response(selectors.bulletin(consultation))
+        return Response(results.bulletin(consultation))
 
 
 class OwnBallotView(APIView):
@@ -166,18 +164,18 @@ class OwnBallotView(APIView):
         responses=s.BallotReceiptSerializer,
     )
     def put(self, request, pk):
-        services.count_vote_attempt(request.user.pk)
+        ballots.count_vote_attempt(request.user.pk)
         consultation = selectors.get_consultation_for(request.user, pk)
         data = s.BallotInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = organization_from_input(data.validated_data.get("organization"))
-        record = services.change_ballot(
+        record = ballots.change_ballot(
             actor=request.user,
             consultation=consultation,
             answers=data.validated_data["answers"],
             organization=organization,
         )
-        result = services.CastResult(record=record, electorate=record.electorate, receipt=None)
+        result = ballots.CastResult(record=record, electorate=record.electorate, receipt=None)
         return Response(_receipt_body(consultation, result, organization, record.answers))
 
 
@@ -188,7 +186,7 @@ class ResultsView(APIView):
     )
     def get(self, request, pk):
         consultation = selectors.get_consultation_for(request.user, pk)
-        return Response(selectors.consultation_results(consultation))
+        return Response(results.consultation_results(consultation))
 
 
 class ReceiptView(APIView):

@@ -8,7 +8,6 @@ from carta.consumers import EventConsumer
 from consultations.voting import live
 from consultations.voting import permissions as perms
 from consultations.voting.events import consultation_group
-from consultations.voting.models import Consultation
 
 
 class ConsultationConsumer(EventConsumer):
@@ -17,8 +16,7 @@ class ConsultationConsumer(EventConsumer):
 
     @database_sync_to_async
     def _allowed(self, pk: int) -> bool:
-        consultation = Consultation.objects.filter(pk=pk).first()
-        return consultation is not None and perms.can_view(self.scope.get("user"), consultation)
+        return perms.can_view(self.scope.get("user"), pk)
 
     async def get_groups(self):
         pk = self.scope["url_route"]["kwargs"]["pk"]

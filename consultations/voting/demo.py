@@ -1,5 +1,6 @@
-"""Demo consultations: one closed with results, one open to organizations, one open to
-citizens with a secret ballot. Deterministic and idempotent (found again by title)."""
+"""Demo consultations: one closed with results, one open to organizations on the revision
+of the Carta in consultation, one open to citizens with a secret ballot. Deterministic and
+idempotent (found again by title)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from carta.demo import CITIZENS, DemoContext
-from consultations.voting import services
+from consultations.charter.models import Revision, RevisionStatus
+from consultations.voting import ballots, services
 from consultations.voting.models import Consultation, QuestionKind, Status
+from consultations.voting.permissions import organization_voters, organizations_voting_for
 
 CLOSED_TITLE = "Priorità del Piano Sociale di Zona 2026-2028"
 ORGS_TITLE = "Carta dei servizi: parere della rete sulla revisione"
@@ -109,7 +112,7 @@ def load(ctx: DemoContext) -> None:
             questions=_questions_closed(),
         )
         for person in citizens:
-            services.cast_ballot(
+            ballots.cast_ballot(
                 actor=person,
                 consultation=closed,
                 answers=_answers(closed, ctx.rng),
@@ -128,6 +131,7 @@ def load(ctx: DemoContext) -> None:
             title=ORGS_TITLE,
             description="Le organizzazioni verificate della rete esprimono il loro parere sulle "
             "sezioni riviste della Carta dei servizi.",
+            revision=Revision.objects.filter(status=RevisionStatus.IN_CONSULTATION).first(),
             opens_at=now - datetime.timedelta(days=2),
             closes_at=now + datetime.timedelta(days=12),
             electorate="organizations",
@@ -153,7 +157,7 @@ def load(ctx: DemoContext) -> None:
             questions=_questions_secret(),
         )
         for person in citizens[:5]:
-            services.cast_ballot(
+            ballots.cast_ballot(
                 actor=person, consultation=secret, answers=_answers(secret, ctx.rng)
             )
 
@@ -163,14 +167,10 @@ def load(ctx: DemoContext) -> None:
 
 def _organization_ballots(consultation, ctx: DemoContext) -> None:
     """One ballot from the first verified organization with a representative, if any."""
-    try:
-        from consultations.voting.permissions import organization_voters, organizations_voting_for
-    except ImportError:  # pragma: no cover - stakeholders is part of the project
-        return
     for person in organization_voters()[:1]:
         organization = organizations_voting_for(person).first()
         if organization is not None:
-            services.cast_ballot(
+            ballots.cast_ballot(
                 actor=person,
                 consultation=consultation,
                 answers=_answers(consultation, ctx.rng),

@@ -192,6 +192,7 @@ class ConsultationForm(forms.ModelForm):
         fields = [
             "title",
             "description",
+            "revision",
             "opens_at",
             "closes_at",
             "electorate",

@@ -8,7 +8,6 @@ live in the shared cache (Redis in production), so the limit holds across worker
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 import time
@@ -18,6 +17,9 @@ from django.db import close_old_connections, connection
 
 from carta.events import broadcast
 from consultations.voting.events import TallyEvent, consultation_group
+from consultations.voting.models import Consultation
+from consultations.voting.results import consultation_results
+from consultations.voting.selectors import prefetch_questions
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +33,7 @@ _pending_slot: dict[int, int] = {}
 
 def payload(consultation_id: int) -> TallyEvent | None:
     """What every subscriber may see: turnout, and the results where visible."""
-    from consultations.voting.models import Consultation
-    from consultations.voting.selectors import _with_questions, consultation_results
-
-    consultation = _with_questions(Consultation.objects.filter(pk=consultation_id)).first()
+    consultation = prefetch_questions(Consultation.objects.filter(pk=consultation_id)).first()
     if consultation is None:
         return None
     results = consultation_results(consultation)
@@ -108,24 +107,6 @@ def tally_changed(consultation_id: int, *, force: bool = False) -> None:
         timer.start()
     # Pending in this slot, whoever scheduled it (an add that failed means someone did).
     _pending_slot[consultation_id] = slot
-
-
-def tally_changed_soon(consultation_id: int) -> None:
-    """``tally_changed`` for code on the event loop (the ballot fast path): nothing when a
-    trailing push is already due in this slot, else the cache round trip and any push on
-    a worker thread, without waiting for them."""
-    if _pending_slot.get(consultation_id) == _slot(time.time()):
-        return
-    asyncio.get_running_loop().run_in_executor(None, _changed_in_thread, consultation_id)
-
-
-def _changed_in_thread(consultation_id: int) -> None:
-    try:
-        tally_changed(consultation_id)
-    except Exception:  # noqa: BLE001 - a lost push is caught up by the next one
-        logger.warning("tally push failed for %s", consultation_id, exc_info=True)
-    finally:
-        connection.close()
 
 
 def _trailing(consultation_id: int, slot: int) -> None:

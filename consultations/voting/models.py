@@ -19,21 +19,13 @@ import hashlib
 import uuid
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from carta.models import TimeStampedModel
-
-
-class SubjectKind(models.TextChoices):
-    REVISION = "revision", _("Una revisione della Carta")
-    PROPOSALS = "proposals", _("Proposte progettuali pubblicate")
-    FREE = "free", _("Domande libere")
 
 
 class Electorate(models.TextChoices):
@@ -68,11 +60,15 @@ class Consultation(TimeStampedModel):
 
     title = models.CharField(_("titolo"), max_length=200)
     description = models.TextField(_("descrizione"), blank=True)
-    subject_kind = models.CharField(
-        pgettext_lazy("consultazione", "oggetto"),
-        max_length=16,
-        choices=SubjectKind.choices,
-        default=SubjectKind.FREE,
+    # What is put to the vote, when it is a revision of the Carta (draft or in force);
+    # without one, the questions stand on their own.
+    revision = models.ForeignKey(
+        "consultations.Revision",
+        verbose_name=_("revisione della Carta"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
     )
     opens_at = models.DateTimeField(_("apertura"), db_index=True)
     closes_at = models.DateTimeField(_("chiusura"), db_index=True)
@@ -181,33 +177,6 @@ class Consultation(TimeStampedModel):
         if self.electorate == Electorate.BOTH:
             return tuple(VOTER_KINDS)
         return (self.electorate,)
-
-
-class SubjectItem(models.Model):
-    """What a consultation is about: one revision of the Carta, or published proposals.
-
-    A generic reference, so that this app does not depend on the migrations of the apps
-    that own revisions and proposals; ``label`` keeps the title as it was.
-    """
-
-    consultation = models.ForeignKey(
-        Consultation, on_delete=models.CASCADE, related_name="subject_items"
-    )
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    label = models.CharField(_("titolo"), max_length=255)
-    url = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["consultation", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["consultation", "content_type", "object_id"], name="subject_item_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class QuestionKind(models.TextChoices):

@@ -12,11 +12,13 @@ votes. Voting rights depend on state and are computed, never stored:
   when the electorate includes organizations. Administrators vote for an organization
   only if they belong to it.
 
-The table is docs/permissions-voting.md; ``tests/test_permission_matrix.py`` checks it.
+The table is docs/permissions-voting.md; ``consultations/voting/tests/test_permission_matrix.py``
+checks it.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -24,7 +26,11 @@ from carta.errors import NotAllowed
 from carta.permissions import is_signed_in
 from consultations.voting.models import Consultation, Electorate
 from stakeholders import permissions as org_perms
-from stakeholders.models import Organization, OrganizationStatus
+from stakeholders.models import (
+    Organization,
+    OrganizationStatus,
+    OrganizationUserObjectPermission,
+)
 
 MANAGE = "voting.manage_consultation"
 
@@ -34,9 +40,16 @@ def can_manage(user) -> bool:
     return is_signed_in(user) and user.has_perm(MANAGE)
 
 
-def can_view(user, consultation: Consultation) -> bool:
-    """Consultations are public, upcoming ones included: the Ambito announces them."""
-    return True
+def consultations_visible_to(user) -> QuerySet[Consultation]:
+    """Consultations the user may see: all of them, upcoming ones included, because the
+    Ambito announces them (unevaluated; one query when evaluated)."""
+    return Consultation.objects.all()
+
+
+def can_view(user, consultation_id: int) -> bool:
+    """Whether the user may see this consultation (``consultations_visible_to``; one
+    query). False for one that does not exist."""
+    return consultations_visible_to(user).filter(pk=consultation_id).exists()
 
 
 def organizations_voting_for(user) -> QuerySet[Organization]:
@@ -73,10 +86,6 @@ def check_may_vote(user, consultation: Consultation, organization: Organization 
 
 def organization_voters():
     """People who may cast a verified organization's ballot (one query when evaluated)."""
-    from django.contrib.auth import get_user_model
-
-    from stakeholders.models import OrganizationUserObjectPermission
-
     rows = OrganizationUserObjectPermission.objects.filter(
         permission__codename=org_perms.VOTE,
         content_object__status=OrganizationStatus.VERIFIED,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from consultations.charter.models import Revision
 from consultations.voting.models import (
     Consultation,
     Electorate,
@@ -12,8 +13,6 @@ from consultations.voting.models import (
     QuestionKind,
     ResultsVisibility,
     Secrecy,
-    SubjectItem,
-    SubjectKind,
 )
 
 
@@ -31,18 +30,18 @@ class QuestionSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "text", "help_text", "max_choices", "section_key", "options"]
 
 
-class SubjectItemSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(source="content_type.model", read_only=True)
+class RevisionRefSerializer(serializers.ModelSerializer):
+    """The revision of the Carta a consultation is about."""
 
     class Meta:
-        model = SubjectItem
-        fields = ["kind", "object_id", "label", "url"]
+        model = Revision
+        fields = ["id", "number", "title"]
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     questions = QuestionSerializer(many=True, read_only=True)
-    subject = SubjectItemSerializer(source="subject_items", many=True, read_only=True)
+    revision = RevisionRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Consultation
@@ -51,8 +50,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "status",
-            "subject_kind",
-            "subject",
+            "revision",
             "opens_at",
             "closes_at",
             "electorate",
@@ -69,9 +67,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
 class ConsultationListSerializer(ConsultationSerializer):
     class Meta(ConsultationSerializer.Meta):
-        fields = [
-            f for f in ConsultationSerializer.Meta.fields if f not in ("questions", "subject")
-        ]
+        fields = [f for f in ConsultationSerializer.Meta.fields if f != "questions"]
 
 
 class QuestionInputSerializer(serializers.Serializer):
@@ -88,7 +84,12 @@ class QuestionInputSerializer(serializers.Serializer):
 class ConsultationInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    subject_kind = serializers.ChoiceField(choices=SubjectKind.choices, default=SubjectKind.FREE)
+    revision = serializers.PrimaryKeyRelatedField(
+        queryset=Revision.objects.all(),
+        allow_null=True,
+        default=None,
+        help_text="La revisione della Carta messa al voto (id), se c'è.",
+    )
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
     electorate = serializers.ChoiceField(choices=Electorate.choices, default=Electorate.CITIZENS)

@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from carta.errors import CartaError, InvalidInput, NotAllowed, NotFound, RateLimited
+from carta.pages import fetch
+from carta.permissions import is_signed_in
 from carta.views import apply_service_error
+from consultations.voting import ballots, results, selectors, services
 from consultations.voting import permissions as perms
-from consultations.voting import selectors, services
 from consultations.voting.forms import BallotForm, CloseForm, ConsultationForm, ReceiptForm
 from consultations.voting.models import Electorate, Status
 
@@ -23,12 +25,7 @@ RECEIPT_SESSION_KEY = "voting_receipt"
 
 
 def _fetch(user, pk, **kwargs):
-    try:
-        return selectors.get_consultation_for(user, pk, **kwargs)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
+    return fetch(selectors.get_consultation_for, user, pk, **kwargs)
 
 
 def consultation_list(request):
@@ -50,7 +47,7 @@ def consultation_list(request):
 def _voting_choices(user, consultation):
     allow_citizen = perms.may_vote_as_citizen(user, consultation)
     organizations = []
-    if Electorate.ORGANIZATIONS in consultation.voter_kinds and user.is_authenticated:
+    if Electorate.ORGANIZATIONS in consultation.voter_kinds and is_signed_in(user):
         organizations = list(perms.organizations_voting_for(user))
     return allow_citizen, organizations
 
@@ -74,7 +71,6 @@ def consultation_detail(request, pk):
         {
             "consultation": consultation,
             "questions": consultation.questions.all(),
-            "subject": consultation.subject_items.all(),
             "may_vote": allow_citizen or bool(organizations),
             "records": records,
             "can_manage": perms.can_manage(request.user),
@@ -98,10 +94,10 @@ def consultation_vote(request, pk):
         organization_id = form.organization_id()
         organization = next((o for o in organizations if o.pk == organization_id), None)
         try:
-            services.count_vote_attempt(request.user.pk)
+            ballots.count_vote_attempt(request.user.pk)
             if organization_id is not None and organization is None:
                 raise NotAllowed()
-            result = services.cast_ballot(
+            result = ballots.cast_ballot(
                 actor=request.user,
                 consultation=consultation,
                 answers=form.answers(),
@@ -150,17 +146,16 @@ def consultation_voted(request, pk):
 
 def consultation_results(request, pk):
     consultation = _fetch(request.user, pk)
-    results = selectors.consultation_results(consultation)
     return render(
         request,
         "voting/consultation_results.html",
-        {"consultation": consultation, "results": results},
+        {"consultation": consultation, "results": results.consultation_results(consultation)},
     )
 
 
 def consultation_results_json(request, pk):
     consultation = _fetch(request.user, pk)
-    response = JsonResponse(selectors.consultation_results(consultation))
+    response = JsonResponse(results.consultation_results(consultation))
     response["Content-Disposition"] = f'attachment; filename="consultazione-{pk}-risultati.json"'
     return response
 
@@ -168,7 +163,7 @@ def consultation_results_json(request, pk):
 def consultation_results_csv(request, pk):
     """One row per electorate, question and option (or value), with counts and shares."""
     consultation = _fetch(request.user, pk)
-    results = selectors.consultation_results(consultation)
+    figures = results.consultation_results(consultation)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="consultazione-{pk}-risultati.csv"'
     writer = csv.writer(response)
@@ -187,7 +182,7 @@ def consultation_results_csv(request, pk):
             "soglia_raggiunta",
         ]
     )
-    for entry in results["electorates"]:
+    for entry in figures["electorates"]:
         base = [
             entry["label"],
             entry["ballots"],

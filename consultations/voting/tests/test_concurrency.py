@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from carta.errors import Conflict
-from consultations.voting import services
+from consultations.voting import ballots
 from consultations.voting.models import Consultation, TallyCounter, VoterRecord
 from tests.factories import ConsultationFactory, UserFactory
 
@@ -23,7 +23,7 @@ def _race(consultation_id, voter, answers, organization=None):
             consultation = Consultation.objects.get(pk=consultation_id)
             barrier.wait(timeout=30)
             try:
-                services.cast_ballot(
+                ballots.cast_ballot(
                     actor=voter,
                     consultation=consultation,
                     answers=answers,
@@ -82,7 +82,7 @@ def test_many_voters_at_once_are_all_counted(answers_for):
 
     def vote(person):
         try:
-            services.cast_ballot(
+            ballots.cast_ballot(
                 actor=person,
                 consultation=Consultation.objects.get(pk=consultation.pk),
                 answers=answers,

@@ -5,7 +5,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from carta.asgi import application
-from consultations.voting import live, services
+from consultations.voting import ballots, live
 from tests.factories import ConsultationFactory, UserFactory
 
 
@@ -25,7 +25,7 @@ def test_a_ballot_pushes_turnout_and_the_visible_tally(answers_for):
         connected, _ = await socket.connect()
         assert connected
         initial = await socket.receive_json_from(timeout=5)
-        await sync_to_async(services.cast_ballot)(
+        await sync_to_async(ballots.cast_ballot)(
             actor=await sync_to_async(UserFactory)(), consultation=consultation, answers=answers
         )
         update = await socket.receive_json_from(timeout=5)
@@ -49,7 +49,7 @@ def test_a_hidden_tally_is_never_pushed(answers_for):
         )
         await socket.connect()
         await socket.receive_json_from(timeout=5)
-        await sync_to_async(services.cast_ballot)(
+        await sync_to_async(ballots.cast_ballot)(
             actor=await sync_to_async(UserFactory)(), consultation=consultation, answers=answers
         )
         update = await socket.receive_json_from(timeout=5)
@@ -128,7 +128,7 @@ def test_new_subscribers_share_a_snapshot_until_half_a_second_or_a_push(
     monkeypatch.setattr(live.time, "time", lambda: clock[0])
     first = live.snapshot(consultation.pk)
     assert first["turnout"][0]["ballots"] == 0
-    services.cast_ballot(
+    ballots.cast_ballot(
         actor=UserFactory(), consultation=consultation, answers=answers_for(consultation)
     )
     clock[0] += 0.2
@@ -137,7 +137,7 @@ def test_new_subscribers_share_a_snapshot_until_half_a_second_or_a_push(
     clock[0] += 0.4  # older than half a second: computed afresh
     assert live.snapshot(consultation.pk)["turnout"][0]["ballots"] == 1
     # A push by another worker makes this worker's snapshot stale at once.
-    services.cast_ballot(
+    ballots.cast_ballot(
         actor=UserFactory(), consultation=consultation, answers=answers_for(consultation)
     )
     clock[0] += 0.1

@@ -181,13 +181,11 @@ def test_organization_notices_go_to_those_who_may_vote_for_them(rep_a, member_a)
 def test_detail_stops_offering_a_vote_once_cast_when_ballots_cannot_change(
     client_as, citizen, consultation, answers_for
 ):
-    from consultations.voting import services
+    from consultations.voting import ballots
 
     consultation.changeable = False
     consultation.save()
     client = client_as(citizen)
     assert client.get(f"/consultazioni/{consultation.pk}/").context["may_vote"] is True
-    services.cast_ballot(
-        actor=citizen, consultation=consultation, answers=answers_for(consultation)
-    )
+    ballots.cast_ballot(actor=citizen, consultation=consultation, answers=answers_for(consultation))
     assert client.get(f"/consultazioni/{consultation.pk}/").context["may_vote"] is False

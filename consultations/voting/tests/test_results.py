@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from consultations.voting import selectors, services
+from consultations.voting import ballots, selectors
 from consultations.voting.models import Consultation, QuestionKind
-from consultations.voting.selectors import RELEASE_BATCH
+from consultations.voting.results import RELEASE_BATCH
 from consultations.voting.tally import schulze
 from tests.factories import ConsultationFactory, UserFactory
 
@@ -19,7 +19,7 @@ def results(api, consultation):
 
 
 def cast(consultation, answers, user=None):
-    return services.cast_ballot(
+    return ballots.cast_ballot(
         actor=user or UserFactory(), consultation=consultation, answers=answers
     )
 
@@ -95,7 +95,7 @@ def test_ranking_is_decided_by_schulze_with_borda_beside_it(api, answers_for):
 def test_schulze_on_the_classic_example():
     # Wikipedia's 45-voter example: the winner is E, then A, C, B, D.
     a, b, c, d, e = range(5)
-    ballots = (
+    rankings = (
         [[a, c, b, e, d]] * 5
         + [[a, d, e, c, b]] * 5
         + [[b, e, d, a, c]] * 8
@@ -106,7 +106,7 @@ def test_schulze_on_the_classic_example():
         + [[e, b, a, d, c]] * 8
     )
     pairs = {}
-    for ballot in ballots:
+    for ballot in rankings:
         for i, x in enumerate(ballot):
             for y in ballot[i + 1 :]:
                 pairs[x, y] = pairs.get((x, y), 0) + 1
@@ -165,7 +165,7 @@ def test_secret_live_results_are_released_in_batches_of_at_least_ten(api, answer
 def test_separate_tallies_per_electorate(api, rep_a, org_a, answers_for):
     consultation = ConsultationFactory(electorate="both")
     cast(consultation, answers_for(consultation), user=rep_a)
-    services.cast_ballot(
+    ballots.cast_ballot(
         actor=rep_a,
         consultation=consultation,
         answers=answers_for(consultation),
@@ -194,8 +194,8 @@ def test_results_cost_a_fixed_number_of_queries(api, answers_for, django_assert_
     consultation = ConsultationFactory()
     for _ in range(5):
         cast(consultation, answers_for(consultation))
-    # consultation, questions, options, subject items, summed counters, two electorate COUNTs
-    with django_assert_num_queries(7):
+    # consultation (with its revision), questions, options, summed counters, two COUNTs
+    with django_assert_num_queries(6):
         api.get(f"/api/v1/consultations/{consultation.pk}/results/")
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import models
 from django.utils import timezone
 
-from consultations.voting import selectors, services
+from consultations.voting import ballots, results, selectors
 from consultations.voting.models import Ballot, Consultation
 from consultations.voting.tally import BALLOTS, recount
 from tests.factories import ConsultationFactory, UserFactory
@@ -56,7 +56,7 @@ def voted(secret_consultation, answers_for):
         answers[str(scale.pk)] = 1 + index % 5
         ids = [o.pk for o in ranking.options.all()]
         answers[str(ranking.pk)] = ids[index % 3 :] + ids[: index % 3]
-        result = services.cast_ballot(actor=UserFactory(), consultation=c, answers=answers)
+        result = ballots.cast_ballot(actor=UserFactory(), consultation=c, answers=answers)
         receipts.append(result.receipt)
     _close(c)
     return c, receipts
@@ -78,7 +78,7 @@ def test_a_receipt_finds_its_ballot_and_a_wrong_one_finds_nothing(api, voted):
 def test_the_bulletin_is_published_only_after_closing(
     api, secret_consultation, answers_for, citizen
 ):
-    services.cast_ballot(
+    ballots.cast_ballot(
         actor=citizen, consultation=secret_consultation, answers=answers_for(secret_consultation)
     )
     response = api.get(f"/api/v1/consultations/{secret_consultation.pk}/ballots/")
@@ -94,7 +94,7 @@ def test_the_bulletin_lists_every_ballot_by_receipt_hash_in_a_hash_chain(api, vo
     previous = body["start"]
     for entry in body["ballots"]:
         content = {k: v for k, v in entry.items() if k != "chain"}
-        previous = selectors.chain_next(previous, content)
+        previous = results.chain_next(previous, content)
         assert entry["chain"] == previous
     assert body["head"] == previous == body["published_head"]
 
@@ -102,12 +102,12 @@ def test_the_bulletin_lists_every_ballot_by_receipt_hash_in_a_hash_chain(api, vo
 @pytest.mark.django_db
 def test_changing_one_ballot_changes_the_head_of_the_chain(voted):
     consultation, _receipts = voted
-    head = selectors.bulletin(consultation)["head"]
+    head = results.bulletin(consultation)["head"]
     ballot = Ballot.objects.filter(consultation=consultation).first()
     key = next(iter(ballot.answers))
     ballot.answers[key] = "manomesso"
     ballot.save()
-    tampered = selectors.bulletin(Consultation.objects.get(pk=consultation.pk))
+    tampered = results.bulletin(Consultation.objects.get(pk=consultation.pk))
     assert tampered["head"] != head
     assert tampered["published_head"] == head  # the head fixed at publication shows it
 
@@ -133,8 +133,6 @@ def test_a_recount_from_the_bulletin_equals_the_published_results(api, voted):
 @pytest.mark.django_db
 def test_a_public_bulletin_names_the_voters(api, citizen, answers_for):
     consultation = ConsultationFactory()
-    services.cast_ballot(
-        actor=citizen, consultation=consultation, answers=answers_for(consultation)
-    )
+    ballots.cast_ballot(actor=citizen, consultation=consultation, answers=answers_for(consultation))
     body = api.get(f"/api/v1/consultations/{consultation.pk}/ballots/").json()
     assert body["ballots"][0]["voter"] == citizen.display_name

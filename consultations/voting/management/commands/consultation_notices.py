@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from consultations.voting.services import send_consultation_notices
+from consultations.voting.notices import send_consultation_notices
 
 
 class Command(BaseCommand):

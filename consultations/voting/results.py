@@ -1,0 +1,237 @@
+"""Results of a consultation: the tally, its release in batches, the electorate frozen at
+closing, and the hash-chained bulletin.
+
+These are reads with a lazy write each, kept apart from the pure reads in ``selectors``:
+the first read of a closed consultation stores its electorate, a secret live tally stores
+each batch it releases, and the first bulletin of a closed consultation stores its head.
+Every write is conditional, so that simultaneous first reads store the same thing once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carta.errors import NotAllowed
+from consultations.voting.models import (
+    Ballot,
+    Consultation,
+    Electorate,
+    ResultsVisibility,
+    Secrecy,
+    Status,
+    VoterRecord,
+)
+from consultations.voting.selectors import eligible_counts, summed_counts
+from consultations.voting.tally import BALLOTS, percent, question_results
+
+# A secret consultation with live results shows its tally only in steps of at least this
+# many new ballots, so that no single vote can be read off a change.
+RELEASE_BATCH = 10
+
+
+def freeze_electorate(consultation: Consultation, *, now: datetime | None = None) -> bool:
+    """Count and store the electorate of a closed consultation, once (idempotent).
+
+    Two COUNT queries and one UPDATE the first time; nothing afterwards.
+    """
+    now = now or timezone.now()
+    if consultation.electorate_frozen_at or consultation.status_at(now) != Status.CLOSED:
+        return False
+    counts = eligible_counts()
+    updated = Consultation.objects.filter(
+        pk=consultation.pk, electorate_frozen_at__isnull=True
+    ).update(
+        electorate_frozen_at=now,
+        frozen_citizens=counts[Electorate.CITIZENS],
+        frozen_organizations=counts[Electorate.ORGANIZATIONS],
+    )
+    if updated:
+        consultation.electorate_frozen_at = now
+        consultation.frozen_citizens = counts[Electorate.CITIZENS]
+        consultation.frozen_organizations = counts[Electorate.ORGANIZATIONS]
+    else:
+        consultation.refresh_from_db()
+    return bool(updated)
+
+
+def tally_visible(consultation: Consultation, now: datetime | None = None) -> bool:
+    status = consultation.status_at(now)
+    return status == Status.CLOSED or (
+        status == Status.OPEN and consultation.results_visibility == ResultsVisibility.LIVE
+    )
+
+
+def _released(consultation: Consultation, electorate: str, counts: dict[str, int]) -> dict:
+    """The batch of a secret live tally that may be shown; releases a new batch when at
+    least ``RELEASE_BATCH`` ballots arrived since the last (then: one locked UPDATE)."""
+    shown = consultation.released.get(electorate) or {"ballots": 0, "counts": {}}
+    if counts.get(BALLOTS, 0) - shown["ballots"] < RELEASE_BATCH:
+        return shown
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().only("released").get(pk=consultation.pk)
+        released = dict(locked.released or {})
+        shown = released.get(electorate) or {"ballots": 0, "counts": {}}
+        if counts.get(BALLOTS, 0) - shown["ballots"] >= RELEASE_BATCH:
+            shown = {"ballots": counts.get(BALLOTS, 0), "counts": counts}
+            released[electorate] = shown
+            Consultation.objects.filter(pk=consultation.pk).update(released=released)
+        consultation.released = released
+    return shown
+
+
+def consultation_results(consultation: Consultation, *, now: datetime | None = None) -> dict:
+    """Turnout, quorum and, where visible, every question's figures per electorate.
+
+    Costs one aggregate query over the counters (whatever the number of ballots), plus
+    two COUNTs for the live electorate while open (none once frozen), plus the freeze
+    the first time after closing and a release of a secret live batch when one is due.
+    Questions must be prefetched (``selectors.get_consultation_for``).
+    """
+    now = now or timezone.now()
+    status = consultation.status_at(now)
+    if status == Status.CLOSED:
+        freeze_electorate(consultation, now=now)
+    counts = summed_counts(consultation.pk)
+    if consultation.electorate_frozen_at:
+        eligible = {
+            Electorate.CITIZENS: consultation.frozen_citizens or 0,
+            Electorate.ORGANIZATIONS: consultation.frozen_organizations or 0,
+        }
+    else:
+        eligible = eligible_counts()
+    visible = tally_visible(consultation, now)
+    batched = visible and status == Status.OPEN and consultation.secrecy == Secrecy.SECRET
+    questions = list(consultation.questions.all())
+    electorates = []
+    for electorate in consultation.voter_kinds:
+        live = counts.get(electorate, {})
+        ballots = live.get(BALLOTS, 0)
+        turnout = percent(ballots, eligible[electorate])
+        entry: dict[str, Any] = {
+            "electorate": electorate,
+            "label": str(Electorate(electorate).label),
+            "ballots": ballots,
+            "eligible": eligible[electorate],
+            "eligible_frozen": bool(consultation.electorate_frozen_at),
+            "turnout_percent": turnout,
+            "quorum_percent": consultation.quorum_percent,
+            "quorum_met": turnout >= consultation.quorum_percent and ballots > 0,
+            "counted": None,
+            "questions": None,
+        }
+        if visible:
+            shown = (
+                _released(consultation, electorate, live)
+                if batched
+                else {"ballots": ballots, "counts": live}
+            )
+            entry["counted"] = shown["ballots"]
+            entry["questions"] = [
+                question_results(
+                    q,
+                    list(q.options.all()),
+                    shown["counts"],
+                    shown["ballots"],
+                    consultation.threshold_percent,
+                )
+                for q in questions
+            ]
+            for item in entry["questions"]:
+                item["approved"] = (
+                    None
+                    if item["threshold_met"] is None
+                    else bool(item["threshold_met"] and entry["quorum_met"])
+                )
+        electorates.append(entry)
+    return {
+        "consultation": consultation.pk,
+        "status": status.value,
+        "secrecy": consultation.secrecy,
+        "results_visibility": consultation.results_visibility,
+        "tally_visible": visible,
+        "batched": batched,
+        "batch_size": RELEASE_BATCH if batched else None,
+        "threshold_percent": consultation.threshold_percent,
+        "electorates": electorates,
+    }
+
+
+# --- The bulletin -----------------------------------------------------------------------
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chain_start(consultation: Consultation) -> str:
+    return hashlib.sha256(f"carta-consultation-{consultation.pk}".encode()).hexdigest()
+
+
+def chain_next(previous: str, entry: dict[str, Any]) -> str:
+    return hashlib.sha256((previous + canonical(entry)).encode()).hexdigest()
+
+
+def bulletin_available(consultation: Consultation, now: datetime | None = None) -> bool:
+    """Secret ballots are published after closing; named ones when the tally is visible."""
+    if consultation.secrecy == Secrecy.SECRET:
+        return consultation.status_at(now) == Status.CLOSED
+    return tally_visible(consultation, now)
+
+
+def _entries(consultation: Consultation) -> list[dict[str, Any]]:
+    if consultation.secrecy == Secrecy.SECRET:
+        rows = (
+            Ballot.objects.filter(consultation=consultation)
+            .order_by("receipt_hash")
+            .values_list("receipt_hash", "electorate", "answers")
+        )
+        return [{"receipt_hash": h, "electorate": e, "answers": a} for h, e, a in rows.iterator()]
+    rows = (
+        VoterRecord.objects.filter(consultation=consultation)
+        .select_related("voter", "organization")
+        .order_by("electorate", "organization__legal_name", "voter__username", "id")
+    )
+    return [
+        {
+            "voter": str(r.organization) if r.organization_id else r.voter.display_name,
+            "electorate": r.electorate,
+            "answers": r.answers,
+        }
+        for r in rows
+    ]
+
+
+def bulletin(consultation: Consultation, *, now: datetime | None = None) -> dict[str, Any]:
+    """Every ballot's content, hash-chained. Secret: ordered by receipt hash (which says
+    nothing about when a ballot arrived); named: by electorate and voter. One query, and
+    one conditional UPDATE storing the head the first time after closing.
+
+    Each entry's ``chain`` is SHA-256 of the previous ``chain`` and the entry's canonical
+    JSON, so changing, adding or removing any ballot changes the ``head``.
+    """
+    if not bulletin_available(consultation, now):
+        raise NotAllowed(_("Il bollettino delle schede è pubblicato alla chiusura."))
+    entries = _entries(consultation)
+    previous = chain_start(consultation)
+    for entry in entries:
+        previous = chain_next(previous, entry)
+        entry["chain"] = previous
+    if consultation.status_at(now) == Status.CLOSED and not consultation.bulletin_head:
+        Consultation.objects.filter(pk=consultation.pk, bulletin_head="").update(
+            bulletin_head=previous
+        )
+        consultation.bulletin_head = previous
+    return {
+        "consultation": consultation.pk,
+        "start": chain_start(consultation),
+        "head": previous,
+        "published_head": consultation.bulletin_head or None,
+        "ballots": entries,
+    }
