@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CartaConfig(AppConfig):
     name = "carta"
     verbose_name = _("Piattaforma")
+
+    def ready(self):
+        from carta import checks  # noqa: F401 - registers the system checks

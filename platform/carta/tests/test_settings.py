@@ -15,6 +15,7 @@ PROD_ENV = {
     "CARTA_PROFILE": "production",
     "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP",
     "ALLOWED_HOSTS": "carta.example.org",
+    "EMAIL_HOST": "smtp.example.org",
 }
 
 
@@ -94,6 +95,13 @@ def test_production_profile_passes_the_deployment_checklist():
     result = run_carta("check", "--deploy", "--fail-level", "WARNING", extra_env=PROD_ENV)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_an_smtp_server_refuses_to_start():
+    environment = {key: value for key, value in PROD_ENV.items() if key != "EMAIL_HOST"}
+    result = run_carta("check", extra_env=environment)
+    assert result.returncode != 0
+    assert "carta.E001" in result.stderr and "EMAIL_HOST" in result.stderr
 
 
 def test_several_redis_urls_shard_the_channel_layer(monkeypatch):
