@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.factories import ConsultationFactory
+from consultations.voting import ballots
+from tests.factories import ConsultationFactory, UserFactory
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "permissions-voting.md"
 ROLES = [
@@ -22,25 +23,30 @@ ROLES = [
 ]
 
 
-def table() -> dict[str, dict[str, bool]]:
+def table() -> dict[str, dict[str, int]]:
     rows = [line for line in DOC.read_text().splitlines() if line.startswith("| ")]
     header = [cell.strip() for cell in rows[0].strip("|").split("|")]
     assert header[1:] == ROLES
     out = {}
     for line in rows[1:]:
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        out[cells[0]] = {role: cells[i + 1] == "yes" for i, role in enumerate(ROLES)}
+        out[cells[0]] = {role: int(cells[i + 1]) for i, role in enumerate(ROLES)}
     return out
 
 
 ACTIONS = {
-    "view consultation, results, bulletin, check receipt": "view",
+    "view consultation, results, bulletin": "view",
+    "check a receipt": "receipt",
+    "view a consultation that does not exist": "view_missing",
     "vote as a citizen (electorate includes citizens)": "vote_citizen",
     "vote for organization A (electorate includes organizations)": "vote_org",
+    "vote in a consultation that does not exist": "vote_missing",
     "create a consultation": "create",
     "edit a consultation before it opens": "edit",
+    "edit a consultation that does not exist": "edit_missing",
     "close a consultation early, with a reason": "close",
 }
+MISSING = 999999
 
 
 def _upcoming():
@@ -50,32 +56,45 @@ def _upcoming():
     )
 
 
-def attempt(action, client, org_a, answers_for) -> bool:
+def _one_status(responses) -> int | tuple[int, ...]:
+    """The status all ``responses`` share, or all of them when they differ."""
+    codes = tuple(response.status_code for response in responses)
+    return codes[0] if len(set(codes)) == 1 else codes
+
+
+def attempt(action, client, org_a, answers_for) -> int | tuple[int, ...]:
     if action == "view":
         c = ConsultationFactory(results_visibility="live")
-        return all(
-            client.get(path).status_code == 200
-            for path in (
-                f"/api/v1/consultations/{c.pk}/",
-                f"/api/v1/consultations/{c.pk}/results/",
-                f"/api/v1/consultations/{c.pk}/ballots/",
-            )
+        base = f"/api/v1/consultations/{c.pk}/"
+        return _one_status(
+            client.get(path) for path in (base, f"{base}results/", f"{base}ballots/")
+        )
+    if action == "receipt":
+        c = ConsultationFactory(secrecy="secret")
+        receipt = ballots.cast_ballot(
+            actor=UserFactory(), consultation=c, answers=answers_for(c)
+        ).receipt
+        return client.get(f"/api/v1/consultations/{c.pk}/receipts/{receipt}/").status_code
+    if action == "view_missing":
+        base = f"/api/v1/consultations/{MISSING}/"
+        return _one_status(
+            client.get(path) for path in (base, f"{base}results/", f"{base}ballots/")
         )
     if action == "vote_citizen":
         c = ConsultationFactory(electorate="both")
-        return (
-            client.post(
-                f"/api/v1/consultations/{c.pk}/ballots/", {"answers": answers_for(c)}, format="json"
-            ).status_code
-            == 201
-        )
+        body = {"answers": answers_for(c)}
+        return client.post(
+            f"/api/v1/consultations/{c.pk}/ballots/", body, format="json"
+        ).status_code
     if action == "vote_org":
         c = ConsultationFactory(electorate="both")
         body = {"answers": answers_for(c), "organization": org_a.pk}
-        return (
-            client.post(f"/api/v1/consultations/{c.pk}/ballots/", body, format="json").status_code
-            == 201
-        )
+        return client.post(
+            f"/api/v1/consultations/{c.pk}/ballots/", body, format="json"
+        ).status_code
+    if action == "vote_missing":
+        url = f"/api/v1/consultations/{MISSING}/ballots/"
+        return client.post(url, {"answers": {}}, format="json").status_code
     if action == "create":
         now = timezone.now()
         body = {
@@ -84,25 +103,21 @@ def attempt(action, client, org_a, answers_for) -> bool:
             "closes_at": (now + datetime.timedelta(days=2)).isoformat(),
             "questions": [{"kind": "yes_no", "text": "D'accordo?"}],
         }
-        return client.post("/api/v1/consultations/", body, format="json").status_code == 201
+        return client.post("/api/v1/consultations/", body, format="json").status_code
     if action == "edit":
         c = _upcoming()
-        return (
-            client.patch(
-                f"/api/v1/consultations/{c.pk}/", {"title": "Cambiata"}, format="json"
-            ).status_code
-            == 200
-        )
+        return client.patch(
+            f"/api/v1/consultations/{c.pk}/", {"title": "Cambiata"}, format="json"
+        ).status_code
+    if action == "edit_missing":
+        return client.patch(
+            f"/api/v1/consultations/{MISSING}/", {"title": "Cambiata"}, format="json"
+        ).status_code
     if action == "close":
         c = ConsultationFactory()
-        return (
-            client.post(
-                f"/api/v1/consultations/{c.pk}/close/",
-                {"reason": "Errore nel quesito"},
-                format="json",
-            ).status_code
-            == 200
-        )
+        return client.post(
+            f"/api/v1/consultations/{c.pk}/close/", {"reason": "Errore nel quesito"}, format="json"
+        ).status_code
     raise AssertionError(action)
 
 
