@@ -88,6 +88,20 @@ def can_participate(user, revision: Revision) -> bool:
     return False
 
 
+def carta_editors() -> QuerySet:
+    """The active accounts that hold ``EDIT_CARTA`` (administrators and the editors' group),
+    for the notices the editors receive."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True) | Q(groups__permissions__codename="edit_carta"), is_active=True
+        )
+        .distinct()
+    )
+
+
 def can_act_for(user, organization) -> bool:
     """Comment, amend or support in the organization's name."""
     return is_signed_in(user) and org_perms.can_comment_for(user, organization)

@@ -199,7 +199,7 @@ def test_the_socket_of_an_unshared_draft_is_refused_to_citizens(citizen):
 @given(data=st.data())
 @settings(max_examples=200, deadline=None)
 def test_any_passage_of_the_section_can_be_quoted_by_offsets(data):
-    from consultations.charter.services import _anchor
+    from consultations.charter.services.comments import _anchor
 
     body = data.draw(st.text(min_size=1, max_size=80))
     start = data.draw(st.integers(min_value=0, max_value=len(body) - 1))

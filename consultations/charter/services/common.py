@@ -1,0 +1,68 @@
+"""What every write of the Carta checks: who acts, in which state, with what text."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from carta.errors import Conflict, InvalidInput, NotAllowed
+from carta.permissions import is_signed_in
+from consultations.charter import permissions as perms
+from consultations.charter.models import Revision
+
+BODY_MAX = 20_000
+COMMENT_MAX = 5_000
+
+
+def require_editor(actor) -> None:
+    if not perms.can_edit_carta(actor):
+        raise NotAllowed(_("Solo la redazione della Carta può fare questa operazione."))
+
+
+def require_open(revision: Revision) -> None:
+    if not revision.is_open:
+        raise Conflict(
+            _("La revisione %(number)s non è più una bozza: non può essere modificata.")
+            % {"number": revision.number},
+            code="revision_closed",
+        )
+
+
+def locked(revision: Revision) -> Revision:
+    return Revision.objects.select_for_update().get(pk=revision.pk)
+
+
+def clean_text(value, *, field: str, required: bool = True, max_length: int = BODY_MAX) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(_("Questo campo è obbligatorio."), field=field)
+    if len(value) > max_length:
+        raise InvalidInput(
+            _("Il testo non può superare i %(n)s caratteri.") % {"n": max_length}, field=field
+        )
+    return value
+
+
+def acting_for(actor, organization):
+    """The organization the actor speaks for, checked; None for one's own name."""
+    if organization is None:
+        return None
+    if not perms.can_act_for(actor, organization):
+        raise NotAllowed(
+            _("Non puoi intervenire a nome di %(name)s.") % {"name": organization},
+            code="not_organization_member",
+        )
+    return organization
+
+
+def require_participant(actor, revision: Revision) -> None:
+    if not is_signed_in(actor):
+        raise NotAllowed(_("Accedi per partecipare."))
+    # The caller's copy may be stale: the state that decides is the stored one.
+    revision.refresh_from_db(fields=["status", "shared_with_network_at"])
+    if not revision.is_open:
+        raise Conflict(
+            _("La revisione %(number)s non è aperta ai contributi.") % {"number": revision.number},
+            code="revision_closed",
+        )
+    if not perms.can_participate(actor, revision):
+        raise NotAllowed(_("Questa bozza non è ancora aperta ai contributi."))

@@ -1,0 +1,206 @@
+"""The content of a draft: its sections and its catalogue of services with their quality
+commitments and providers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from carta.errors import Conflict, InvalidInput
+from carta.models import Area
+from carta.services import diff_fields, record_audit
+from consultations.charter.models import (
+    KEY_MAX,
+    Direction,
+    QualityCommitment,
+    Revision,
+    Section,
+    Service,
+)
+from consultations.charter.services.common import (
+    clean_text,
+    locked,
+    require_editor,
+    require_open,
+)
+
+
+def _clean_key(value: str, *, field: str = "key") -> str:
+    key = slugify(value or "")[:KEY_MAX]
+    if not key:
+        raise InvalidInput(_("Indica una chiave (lettere, numeri e trattini)."), field=field)
+    return key
+
+
+@transaction.atomic
+def save_section(
+    *,
+    actor,
+    revision: Revision,
+    key: str,
+    heading: str,
+    body: str = "",
+    parent_key: str = "",
+    position: int | None = None,
+) -> Section:
+    """Create or change the section ``key`` of a draft."""
+    require_editor(actor)
+    revision = locked(revision)
+    require_open(revision)
+    key = _clean_key(key)
+    heading = clean_text(heading, field="heading", max_length=255)
+    body = clean_text(body, field="body", required=False)
+    parent_key = slugify(parent_key or "")
+    existing = {s.key: s for s in revision.sections.all()}
+    if parent_key:
+        if parent_key not in existing or parent_key == key:
+            raise InvalidInput(_("La sezione madre indicata non esiste."), field="parent_key")
+        ancestor = existing.get(parent_key)
+        while ancestor is not None:
+            if ancestor.key == key:
+                raise InvalidInput(
+                    _("Una sezione non può stare dentro una sua sottosezione."), field="parent_key"
+                )
+            ancestor = existing.get(ancestor.parent_key)
+    section = existing.get(key)
+    if position is None:
+        position = section.position if section else len(existing)
+    new = {"heading": heading, "body": body, "parent_key": parent_key, "position": position}
+    if section is None:
+        section = Section.objects.create(revision=revision, key=key, **new)
+        record_audit(actor=actor, verb="carta.section_added", target=revision, changes={"key": key})
+        return section
+    changes = diff_fields(section, new)
+    if changes:
+        for name, value in new.items():
+            setattr(section, name, value)
+        section.save(update_fields=list(changes))
+        record_audit(
+            actor=actor,
+            verb="carta.section_changed",
+            target=revision,
+            changes={"key": key, **{k: v for k, v in changes.items() if k != "body"}},
+        )
+    return section
+
+
+@transaction.atomic
+def delete_section(*, actor, revision: Revision, key: str) -> None:
+    require_editor(actor)
+    revision = locked(revision)
+    require_open(revision)
+    section = revision.sections.filter(key=key).first()
+    if section is None:
+        raise InvalidInput(_("La sezione indicata non esiste."), field="key")
+    if revision.sections.filter(parent_key=key).exists():
+        raise Conflict(_("La sezione ha delle sottosezioni: spostale o eliminale prima."))
+    section.delete()
+    record_audit(actor=actor, verb="carta.section_removed", target=revision, changes={"key": key})
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("Indica un numero."), field=field) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e8"):
+        raise InvalidInput(_("Indica un numero."), field=field)
+    return number.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def save_service(
+    *,
+    actor,
+    revision: Revision,
+    key: str,
+    title: str,
+    area: str,
+    purposes: str = "",
+    specific_objectives: str = "",
+    main_functions: str = "",
+    delivery_modalities: str = "",
+    access_requirements: str = "",
+    position: int | None = None,
+    commitments: Iterable[Mapping] | None = None,
+    providers: Iterable | None = None,
+) -> Service:
+    """Create or change the service ``key`` of a draft; ``commitments`` (dicts with key,
+    indicator, direction, target_value, unit, how_measured) replace the existing ones."""
+    require_editor(actor)
+    revision = locked(revision)
+    require_open(revision)
+    key = _clean_key(key)
+    if area not in Area.values:
+        raise InvalidInput(_("Scegli un'area di intervento."), field="area")
+    values = {
+        "title": clean_text(title, field="title", max_length=200),
+        "area": area,
+        "purposes": clean_text(purposes, field="purposes", required=False),
+        "specific_objectives": clean_text(
+            specific_objectives, field="specific_objectives", required=False
+        ),
+        "main_functions": clean_text(main_functions, field="main_functions", required=False),
+        "delivery_modalities": clean_text(
+            delivery_modalities, field="delivery_modalities", required=False
+        ),
+        "access_requirements": clean_text(
+            access_requirements, field="access_requirements", required=False
+        ),
+    }
+    service = revision.services.filter(key=key).first()
+    if service is None:
+        service = Service.objects.create(
+            revision=revision,
+            key=key,
+            position=position if position is not None else revision.services.count(),
+            **values,
+        )
+        verb, changes = "carta.service_added", {"key": key}
+    else:
+        changes = diff_fields(service, values)
+        for name, value in values.items():
+            setattr(service, name, value)
+        if position is not None:
+            service.position = position
+        service.save()
+        verb = "carta.service_changed"
+        changes = {"key": key, "fields": sorted(changes)}
+    if commitments is not None:
+        rows, seen = [], set()
+        for index, item in enumerate(commitments):
+            ckey = _clean_key(item.get("key") or item.get("indicator", ""), field="commitments")
+            if ckey in seen:
+                raise InvalidInput(_("Due impegni hanno la stessa chiave."), field="commitments")
+            seen.add(ckey)
+            direction = item.get("direction") or Direction.AT_LEAST
+            if direction not in Direction.values:
+                raise InvalidInput(_("Verso dell'impegno non valido."), field="commitments")
+            rows.append(
+                QualityCommitment(
+                    service=service,
+                    key=ckey,
+                    position=index,
+                    indicator=clean_text(
+                        item.get("indicator"), field="commitments", max_length=255
+                    ),
+                    direction=direction,
+                    target_value=_decimal(item.get("target_value"), "commitments"),
+                    unit=clean_text(
+                        item.get("unit"), field="commitments", required=False, max_length=40
+                    ),
+                    how_measured=clean_text(
+                        item.get("how_measured"), field="commitments", required=False
+                    ),
+                )
+            )
+        service.commitments.all().delete()
+        QualityCommitment.objects.bulk_create(rows)
+    if providers is not None:
+        service.provider_organizations.set(list(providers))
+    record_audit(actor=actor, verb=verb, target=revision, changes=changes)
+    return service
