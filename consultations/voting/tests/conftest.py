@@ -4,6 +4,7 @@ valid ballot for them."""
 import pytest
 
 from consultations.voting.models import QuestionKind
+from tests.factories import ConsultationFactory
 
 
 def valid_answers(consultation) -> dict:
@@ -28,20 +29,14 @@ def answers_for():
 
 @pytest.fixture
 def consultation(db):
-    from tests.factories import ConsultationFactory
-
     return ConsultationFactory()
 
 
 @pytest.fixture
 def org_consultation(db):
-    from tests.factories import ConsultationFactory
-
     return ConsultationFactory(electorate="organizations")
 
 
 @pytest.fixture
 def secret_consultation(db):
-    from tests.factories import ConsultationFactory
-
     return ConsultationFactory(secrecy="secret")

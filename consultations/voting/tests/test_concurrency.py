@@ -7,7 +7,7 @@ from django.db import connection
 
 from carta.errors import Conflict
 from consultations.voting import ballots
-from consultations.voting.models import Consultation, TallyCounter, VoterRecord
+from consultations.voting.models import Ballot, Consultation, TallyCounter, VoterRecord
 from tests.factories import ConsultationFactory, UserFactory
 
 SIMULTANEOUS = 60
@@ -56,8 +56,6 @@ def test_simultaneous_ballots_of_one_citizen_store_exactly_one(answers_for):
     assert outcomes.count("stored") == 1, outcomes
     assert outcomes.count("already_voted") == SIMULTANEOUS - 1, outcomes
     assert VoterRecord.objects.filter(consultation=consultation).count() == 1
-    from consultations.voting.models import Ballot
-
     assert Ballot.objects.filter(consultation=consultation).count() == 1
     assert sum(TallyCounter.objects.filter(key="ballots").values_list("count", flat=True)) == 1
 

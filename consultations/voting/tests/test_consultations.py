@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from carta.models import AuditEntry
 from consultations.voting.models import Consultation
 from tests.factories import ConsultationFactory, RevisionFactory
 
@@ -51,8 +52,6 @@ def test_an_unknown_revision_is_refused_naming_the_field(api_as, carta_editor):
 
 
 def test_the_revision_changes_before_opening_and_is_audited(api_as, carta_editor):
-    from carta.models import AuditEntry
-
     now = timezone.now()
     consultation = ConsultationFactory(
         opens_at=now + datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=2)

@@ -3,6 +3,7 @@
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.core.cache import cache
 
 from carta.asgi import application
 from consultations.voting import ballots, live
@@ -96,8 +97,6 @@ def test_bursts_are_coalesced_to_two_pushes_a_second_with_a_trailing_one(monkeyp
     monkeypatch.setattr(
         live, "connection", type("NoConnection", (), {"close": lambda self: None})()
     )
-    from django.core.cache import cache
-
     cache.clear()
     # 100 ballots over one second: one every 10 ms
     for _ in range(100):
@@ -141,7 +140,5 @@ def test_new_subscribers_share_a_snapshot_until_half_a_second_or_a_push(
         actor=UserFactory(), consultation=consultation, answers=answers_for(consultation)
     )
     clock[0] += 0.1
-    from django.core.cache import cache
-
     cache.set(f"voting:pushed:{consultation.pk}", clock[0], timeout=60)
     assert live.snapshot(consultation.pk)["turnout"][0]["ballots"] == 2

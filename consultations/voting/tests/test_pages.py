@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from carta.models import AuditEntry, Notification
+from consultations.voting import ballots
 from consultations.voting.models import Ballot, Consultation, QuestionKind, VoterRecord
 from tests.factories import ConsultationFactory, UserFactory
 
@@ -181,8 +182,6 @@ def test_organization_notices_go_to_those_who_may_vote_for_them(rep_a, member_a)
 def test_detail_stops_offering_a_vote_once_cast_when_ballots_cannot_change(
     client_as, citizen, consultation, answers_for
 ):
-    from consultations.voting import ballots
-
     consultation.changeable = False
     consultation.save()
     client = client_as(citizen)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consultations.voting import ballots, results, selectors
 from consultations.voting.models import Ballot, Consultation
-from consultations.voting.tally import BALLOTS, recount
+from consultations.voting.tally import BALLOTS, question_results, recount
 from tests.factories import ConsultationFactory, UserFactory
 
 # The complete list of what a secret ballot may hold. Adding a field to ``Ballot`` fails
@@ -121,7 +121,6 @@ def test_a_recount_from_the_bulletin_equals_the_published_results(api, voted):
     stored = selectors.summed_counts(consultation.pk)["citizens"]
     assert {k: v for k, v in recounted.items() if v} == {k: v for k, v in stored.items() if v}
     published = api.get(f"/api/v1/consultations/{consultation.pk}/results/").json()
-    from consultations.voting.tally import question_results
 
     electorate = published["electorates"][0]
     assert electorate["ballots"] == recounted[BALLOTS] == 12
