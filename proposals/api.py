@@ -4,7 +4,8 @@ actions and nested comments, endorsements, versions and partners.
 Views parse with an input serializer, fetch-and-authorize with
 ``selectors.get_proposal_for`` (404 for what the caller may not see, 403 for what it may
 see but not do), call a service, and answer with an output serializer. Errors take the
-common shape of ``carta.api.errors``.
+common shape of ``carta.api.errors``. An anonymous caller refused an action on what it may
+see is answered 401: signing in is what would help.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carta.errors import InvalidInput, NotAllowed, NotFound
 from carta.models import Area
+from carta.permissions import is_signed_in
 from proposals import diff, selectors, services
 from proposals import permissions as perms
 from proposals import serializers as s
@@ -66,6 +68,11 @@ class ProposalViewSet(viewsets.GenericViewSet):
     filter_backends: list = []
     lookup_value_regex = r"\d+"
 
+    def handle_exception(self, exc):
+        if isinstance(exc, NotAllowed) and not is_signed_in(self.request.user):
+            exc = exceptions.NotAuthenticated()
+        return super().handle_exception(exc)
+
     def get_queryset(self):
         params = self.request.query_params
         state = params.get("state", "")
@@ -113,8 +120,8 @@ class ProposalViewSet(viewsets.GenericViewSet):
         responses={201: s.ProposalSerializer},
     )
     def create(self, request):
-        if not request.user.is_authenticated:
-            raise NotAllowed(_("Accedi per scrivere una proposta."))
+        if not is_signed_in(request.user):
+            raise exceptions.NotAuthenticated()
         data = s.ProposalCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

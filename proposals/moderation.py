@@ -35,18 +35,18 @@ def _comment_label(comment) -> str:
 
 
 def register_models() -> None:
-    from proposals import selectors
+    from proposals import permissions
     from proposals.models import Proposal, ProposalComment
 
     moderation.register(
         Proposal,
-        visible_to=selectors.proposals_visible_to,
+        visible_to=permissions.proposals_visible_to,
         authors_of=_proposal_authors,
         url_of=lambda proposal: proposal.get_absolute_url(),
     )
     moderation.register(
         ProposalComment,
-        visible_to=selectors.comments_visible_to,
+        visible_to=permissions.comments_visible_to,
         authors_of=_comment_authors,
         url_of=lambda comment: comment.get_absolute_url(),
         label_of=_comment_label,

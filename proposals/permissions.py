@@ -7,38 +7,128 @@ organization's name come from ``stakeholders.permissions``: who writes for it (a
 who represents it (accepts invitations, endorses in its name), who comments in its name.
 Rights that depend on the proposal's state are computed from ``proposals.states``.
 
+Visibility is one ``WHERE`` (``proposals_visible_to``):
+
+* published, under evaluation, accepted, and rejected after publication: everyone;
+* submitted: also staff of the Ambito;
+* draft, withdrawn, changes requested, rejected before publication: only members of the
+  lead organization and of accepted partners, plus the representatives of invited
+  partners (they must read it to decide);
+* hidden by moderation: only members of those organizations and moderators.
+
+Administrators see everything. The check is ``Exists`` subqueries, so a list filtered by
+it costs no query per row; ``can_view`` asks the same queryset about one proposal.
+
 The table of who may do what is ``docs/permissions-proposals.md``; the permission-matrix
 test checks these predicates against it.
 """
 
 from __future__ import annotations
 
-from carta.permissions import is_administrator
-from proposals.models import PartnershipStatus, Proposal
-from proposals.states import EDITABLE_STATES, TRANSITIONS, Role
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from carta.permissions import is_administrator, is_signed_in, is_staff_member
+from proposals.models import Partnership, PartnershipStatus, Proposal, ProposalComment
+from proposals.states import EDITABLE_STATES, PUBLIC_STATES, TRANSITIONS, ProposalState, Role
 from stakeholders import permissions as org_perms
-from stakeholders.models import Organization, OrganizationStatus
+from stakeholders.models import Membership, Organization, OrganizationStatus
+from stakeholders.models import Role as OrganizationRole
 
 MODERATE = "proposals.moderate_proposal"
 EVALUATE = "proposals.evaluate_proposal"
-
-
-def _authenticated(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+S = ProposalState
 
 
 def is_moderator(user) -> bool:
     """Check submitted proposals (one query for the user's permissions, then cached)."""
-    return _authenticated(user) and user.has_perm(MODERATE)
+    return is_signed_in(user) and user.has_perm(MODERATE)
 
 
 def is_evaluator(user) -> bool:
-    return _authenticated(user) and user.has_perm(EVALUATE)
+    return is_signed_in(user) and user.has_perm(EVALUATE)
+
+
+# --- Visibility -----------------------------------------------------------------------
+
+
+def _public() -> Q:
+    return Q(state__in=PUBLIC_STATES) | Q(state=S.REJECTED, published_at__isnull=False)
+
+
+def _insider(user) -> Q:
+    """The user belongs to the lead organization or an accepted partner, or represents an
+    invited partner."""
+    memberships = Membership.objects.filter(user=user)
+    lead = Exists(memberships.filter(organization=OuterRef("organization")))
+    partner = Exists(
+        Partnership.objects.filter(
+            proposal=OuterRef("pk"),
+            status=PartnershipStatus.ACCEPTED,
+            organization__in=memberships.values("organization"),
+        )
+    )
+    invited = Exists(
+        Partnership.objects.filter(
+            proposal=OuterRef("pk"),
+            status=PartnershipStatus.INVITED,
+            organization__in=memberships.filter(role=OrganizationRole.REPRESENTATIVE).values(
+                "organization"
+            ),
+        )
+    )
+    return Q(lead) | Q(partner) | Q(invited)
+
+
+def proposals_visible_to(user) -> QuerySet[Proposal]:
+    """Every proposal ``user`` may see, hidden ones included for moderators and insiders.
+    Costs the staff checks only (one query each at most, cached on the user)."""
+    queryset = Proposal.objects.all()
+    if is_administrator(user):
+        return queryset
+    not_hidden = Q(hidden_at__isnull=True)
+    if not is_signed_in(user):
+        return queryset.filter(_public() & not_hidden)
+    seen_by_staff = _public() | Q(state=S.SUBMITTED)
+    if is_moderator(user):
+        visible = seen_by_staff
+    elif is_staff_member(user):
+        visible = seen_by_staff & not_hidden
+    else:
+        visible = _public() & not_hidden
+    return queryset.filter(visible | _insider(user))
+
+
+def can_view(user, proposal: Proposal) -> bool:
+    """One query."""
+    return proposals_visible_to(user).filter(pk=proposal.pk).exists()
+
+
+def comments_visible_to(user) -> QuerySet[ProposalComment]:
+    """Comments of the proposals ``user`` may see; hidden ones only for moderators and
+    their author (the flagging service looks objects up here)."""
+    queryset = ProposalComment.objects.filter(proposal__in=proposals_visible_to(user))
+    if is_moderator(user):
+        return queryset
+    shown = Q(hidden_at__isnull=True)
+    if is_signed_in(user):
+        shown |= Q(author=user)
+    return queryset.filter(shown)
+
+
+def can_read_comment(user, comment: ProposalComment) -> bool:
+    """Whether the text of ``comment`` (of a proposal ``user`` already sees) is shown to
+    them: the rule of ``comments_visible_to`` for an object in memory, without a query."""
+    if not comment.is_hidden or is_moderator(user):
+        return True
+    return is_signed_in(user) and comment.author_id == user.pk
+
+
+# --- Roles ----------------------------------------------------------------------------
 
 
 def writable_organization_ids(user) -> set[int]:
     """Organizations the user writes for (representative or editor): one query."""
-    if not _authenticated(user):
+    if not is_signed_in(user):
         return set()
     return set(org_perms.organizations_user_can_write_for(user).values_list("pk", flat=True))
 
@@ -109,7 +199,7 @@ def can_represent(user, organization: Organization) -> bool:
 
 def represented_organization_ids(user) -> set[int]:
     """Verified organizations the user represents (one query)."""
-    if not _authenticated(user):
+    if not is_signed_in(user):
         return set()
     return set(
         org_perms.organizations_user_can(user, org_perms.MANAGE_MEMBERS)
@@ -128,4 +218,4 @@ def can_request_partnership_for(user, organization: Organization) -> bool:
 
 def can_participate(user) -> bool:
     """Comment, endorse, flag: any signed-in person."""
-    return _authenticated(user)
+    return is_signed_in(user)

@@ -1,24 +1,15 @@
-"""Reads of the proposals app, already filtered by who is asking.
+"""Reads of the proposals app, already filtered by who is asking: every read starts
+from ``proposals.permissions.proposals_visible_to`` (the one ``WHERE`` of visibility).
 
-Visibility is one ``WHERE`` built by ``visibility_filter``:
-
-* published, under evaluation, accepted, and rejected after publication: everyone;
-* submitted: also staff of the Ambito;
-* draft, withdrawn, changes requested, rejected before publication: only members of the
-  lead organization and of accepted partners, plus the representatives of invited
-  partners (they must read it to decide);
-* hidden by moderation: only members of those organizations and moderators.
-
-Administrators see everything. Lists cost a fixed number of queries whatever their
-length: the visibility check is ``Exists`` subqueries, related rows come by
-``select_related`` and ``prefetch_related``, counts by subqueries.
+Lists cost a fixed number of queries whatever their length: the visibility check is
+``Exists`` subqueries, related rows come by ``select_related`` and ``prefetch_related``,
+counts by subqueries.
 """
 
 from __future__ import annotations
 
 from django.db.models import (
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -31,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import NotAllowed, NotFound
-from carta.permissions import is_administrator, is_staff_member
+from carta.permissions import is_signed_in
 from carta.search import full_text
 from proposals import permissions as perms
 from proposals.models import (
@@ -43,65 +34,9 @@ from proposals.models import (
     ProposalTransition,
     ProposalVersion,
 )
-from proposals.states import PUBLIC_STATES, ProposalState
-from stakeholders.models import Membership, Role
+from proposals.states import ProposalState
 
 S = ProposalState
-
-
-def public_filter() -> Q:
-    return Q(state__in=PUBLIC_STATES) | Q(state=S.REJECTED, published_at__isnull=False)
-
-
-def _insider_filter(user) -> Q:
-    """The user belongs to the lead organization or an accepted partner, or represents an
-    invited partner."""
-    memberships = Membership.objects.filter(user=user)
-    lead = Exists(memberships.filter(organization=OuterRef("organization")))
-    partner = Exists(
-        Partnership.objects.filter(
-            proposal=OuterRef("pk"),
-            status=PartnershipStatus.ACCEPTED,
-            organization__in=memberships.values("organization"),
-        )
-    )
-    invited = Exists(
-        Partnership.objects.filter(
-            proposal=OuterRef("pk"),
-            status=PartnershipStatus.INVITED,
-            organization__in=memberships.filter(role=Role.REPRESENTATIVE).values("organization"),
-        )
-    )
-    return Q(lead) | Q(partner) | Q(invited)
-
-
-def visibility_filter(user) -> Q | None:
-    """The ``WHERE`` of what ``user`` may see; None for everything (administrators).
-    Costs the staff checks only (one query each at most, cached on the user)."""
-    if is_administrator(user):
-        return None
-    not_hidden = Q(hidden_at__isnull=True)
-    if not getattr(user, "is_authenticated", False):
-        return public_filter() & not_hidden
-    seen_by_staff = public_filter() | Q(state=S.SUBMITTED)
-    if perms.is_moderator(user):
-        visible = seen_by_staff
-    elif is_staff_member(user):
-        visible = seen_by_staff & not_hidden
-    else:
-        visible = public_filter() & not_hidden
-    return visible | _insider_filter(user)
-
-
-def proposals_visible_to(user) -> QuerySet[Proposal]:
-    """Every proposal ``user`` may see, hidden ones included for moderators and insiders."""
-    condition = visibility_filter(user)
-    queryset = Proposal.objects.all()
-    return queryset if condition is None else queryset.filter(condition)
-
-
-def _search(queryset: QuerySet, q: str) -> QuerySet:
-    return full_text(queryset, q, ("title", "summary", "body"))
 
 
 def _count(model, **filters):
@@ -129,7 +64,7 @@ def proposal_list(
     Costs: the staff checks (at most two queries, cached on the user), the rows, one
     prefetch of partnerships (plus a paginator's COUNT).
     """
-    queryset = _search(proposals_visible_to(user), q)
+    queryset = full_text(perms.proposals_visible_to(user), q, ("title", "summary", "body"))
     if state:
         queryset = queryset.filter(state=state)
     if area:
@@ -162,7 +97,7 @@ def get_proposal_for(user, pk, *, perm=None, lock: bool = False) -> Proposal:
     """The proposal ``pk`` if ``user`` may see it, else ``NotFound`` (404); with ``perm``,
     a predicate ``(user, proposal) -> bool`` that must hold, else ``NotAllowed`` (403).
     With ``lock`` the row is locked for the caller's transaction."""
-    queryset = proposals_visible_to(user).select_related("organization")
+    queryset = perms.proposals_visible_to(user).select_related("organization")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     try:
@@ -172,11 +107,6 @@ def get_proposal_for(user, pk, *, perm=None, lock: bool = False) -> Proposal:
     if perm is not None and not perm(user, proposal):
         raise NotAllowed()
     return proposal
-
-
-def can_view(user, proposal: Proposal) -> bool:
-    """One query."""
-    return proposals_visible_to(user).filter(pk=proposal.pk).exists()
 
 
 def partnerships_of(proposal: Proposal) -> QuerySet[Partnership]:
@@ -198,29 +128,11 @@ def get_version(proposal: Proposal, number) -> ProposalVersion:
         raise NotFound(_("Versione non trovata.")) from None
 
 
-def can_see_hidden_comment(user, comment: ProposalComment) -> bool:
-    return perms.is_moderator(user) or (
-        getattr(user, "is_authenticated", False) and comment.author_id == user.pk
-    )
-
-
 def comments_of(proposal: Proposal) -> QuerySet[ProposalComment]:
     """Every comment of a proposal the caller already may see, hidden ones included:
     pages and the API show a hidden comment's reason in its place, never its text
     (``redact``). One query."""
     return proposal.comments.select_related("author", "organization").order_by("created_at", "id")
-
-
-def comments_visible_to(user) -> QuerySet[ProposalComment]:
-    """Comments whose proposal ``user`` may see; hidden ones only for moderators and
-    their author (the flagging service looks objects up here)."""
-    queryset = ProposalComment.objects.filter(proposal__in=proposals_visible_to(user))
-    if perms.is_moderator(user):
-        return queryset
-    shown = Q(hidden_at__isnull=True)
-    if getattr(user, "is_authenticated", False):
-        shown |= Q(author=user)
-    return queryset.filter(shown)
 
 
 def thread(comments) -> list[tuple[ProposalComment, int]]:
@@ -269,9 +181,5 @@ def proposals_to_evaluate(user) -> QuerySet[Proposal]:
 def endorsement_summary(user, proposal: Proposal) -> dict:
     """Count of endorsements and whether the user endorsed personally (two queries)."""
     endorsements = proposal.endorsements
-    mine = (
-        endorsements.filter(user=user, organization__isnull=True).exists()
-        if getattr(user, "is_authenticated", False)
-        else False
-    )
+    mine = is_signed_in(user) and endorsements.filter(user=user, organization__isnull=True).exists()
     return {"count": endorsements.count(), "mine": mine}

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from carta.markdown import render_markdown
 from carta.models import Area
+from proposals import permissions as perms
 from proposals.models import (
     Endorsement,
     Partnership,
@@ -175,9 +176,7 @@ class CommentSerializer(serializers.ModelSerializer):
         ]
 
     def _shown(self, comment) -> bool:
-        from proposals.selectors import can_see_hidden_comment
-
-        return not comment.is_hidden or can_see_hidden_comment(self.context.get("user"), comment)
+        return perms.can_read_comment(self.context.get("user"), comment)
 
     def get_author(self, comment) -> str:
         return comment.author.display_name if comment.author else ""

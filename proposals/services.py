@@ -302,25 +302,6 @@ def transition_proposal(*, actor, proposal: Proposal, action: str, reason: str =
     return proposal
 
 
-def _transition(action):
-    def service(*, actor, proposal: Proposal, reason: str = "") -> Proposal:
-        return transition_proposal(actor=actor, proposal=proposal, action=action, reason=reason)
-
-    service.__name__ = f"{action}_proposal"
-    service.__doc__ = f"The ``{action}`` transition (see ``proposals.states.TRANSITIONS``)."
-    return service
-
-
-submit_proposal = _transition("submit")
-resubmit_proposal = _transition("resubmit")
-publish_proposal = _transition("publish")
-start_evaluation = _transition("start_evaluation")
-request_changes = _transition("request_changes")
-accept_proposal = _transition("accept")
-reject_proposal = _transition("reject")
-withdraw_proposal = _transition("withdraw")
-
-
 # --- Partners -------------------------------------------------------------------------
 
 

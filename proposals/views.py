@@ -16,10 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carta import moderation
-from carta.errors import CartaError, NotAllowed, NotFound
-from carta.pages import fetch as _fetch
-from carta.pages import page_context
-from carta.pages import querystring as _querystring
+from carta.errors import CartaError, InvalidInput
+from carta.pages import fetch, page_context, querystring
 from carta.views import apply_service_error
 from proposals import diff, selectors, services
 from proposals import permissions as perms
@@ -33,7 +31,8 @@ from proposals.forms import (
 from proposals.models import TEXT_FIELDS, Partnership, Proposal, ProposalComment
 from proposals.states import OPEN_STATES, TRANSITIONS
 from stakeholders import permissions as org_perms
-from stakeholders.models import Organization, Resource
+from stakeholders.models import Resource
+from stakeholders.selectors import organization_from_input
 
 
 def _filters(request):
@@ -59,7 +58,7 @@ def proposal_list(request):
         "proposals/proposal_list.html",
         {
             "form": form,
-            "querystring": _querystring(request),
+            "querystring": querystring(request),
             "can_create": can_create,
             **page_context(request, queryset),
         },
@@ -137,7 +136,7 @@ def _version_diff(request, versions):
 def _comment_context(request, proposal):
     user = request.user
     comments = [
-        (comment, depth, comment.is_hidden and not selectors.can_see_hidden_comment(user, comment))
+        (comment, depth, not perms.can_read_comment(user, comment))
         for comment, depth in selectors.thread(selectors.comments_of(proposal))
     ]
     can_comment = (
@@ -162,7 +161,7 @@ def _endorse_context(request, proposal):
 
 def proposal_detail(request, pk):
     user = request.user
-    proposal = _fetch(selectors.get_proposal_for, user, pk)
+    proposal = fetch(selectors.get_proposal_for, user, pk)
     partnerships = list(selectors.partnerships_of(proposal))
     proposal._prefetched_objects_cache = {"partnerships": partnerships}
     versions = list(selectors.versions_of(proposal))
@@ -245,7 +244,7 @@ def proposal_create(request):
 
 @login_required
 def proposal_edit(request, pk):
-    proposal = _fetch(selectors.get_proposal_for, request.user, pk, perm=perms.is_author)
+    proposal = fetch(selectors.get_proposal_for, request.user, pk, perm=perms.is_author)
     resources = Resource.objects.filter(
         organization_id__in=perms.author_organization_ids(proposal)
     ).select_related("organization")
@@ -273,7 +272,7 @@ def proposal_transition(request, pk, action):
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise Http404
-    proposal = _fetch(
+    proposal = fetch(
         selectors.get_proposal_for,
         request.user,
         pk,
@@ -315,12 +314,10 @@ def proposal_transition(request, pk, action):
 
 
 def _service_message(request, call, done: str):
+    """Run a service for a form that posts and returns to the proposal: refusals are the
+    page's 404 and 403, any other error is shown as a message."""
     try:
-        call()
-    except NotFound:
-        raise Http404 from None
-    except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
+        fetch(call)
     except CartaError as error:
         messages.error(request, str(error.message))
     else:
@@ -328,24 +325,21 @@ def _service_message(request, call, done: str):
 
 
 def _organization(request):
-    form = PartnerForm(request.POST)
-    if not form.is_valid():
-        try:
-            return Organization.objects.get(pk=int(request.POST.get("organization", "")))
-        except (Organization.DoesNotExist, ValueError):
-            raise Http404 from None
-    return form.cleaned_data["organization"]
+    """The organization the partner form names (``InvalidInput`` when none or unknown)."""
+    organization = organization_from_input(request.POST.get("organization"))
+    if organization is None:
+        raise InvalidInput(_("Indica l'organizzazione."), field="organization")
+    return organization
 
 
 @login_required
 @require_POST
 def partner_invite(request, pk):
-    proposal = _fetch(selectors.get_proposal_for, request.user, pk, perm=perms.is_author)
-    organization = _organization(request)
+    proposal = fetch(selectors.get_proposal_for, request.user, pk, perm=perms.is_author)
     _service_message(
         request,
         lambda: services.invite_partner(
-            actor=request.user, proposal=proposal, organization=organization
+            actor=request.user, proposal=proposal, organization=_organization(request)
         ),
         _("L'invito è stato inviato ai rappresentanti dell'organizzazione."),
     )
@@ -355,12 +349,11 @@ def partner_invite(request, pk):
 @login_required
 @require_POST
 def partner_request(request, pk):
-    proposal = _fetch(selectors.get_proposal_for, request.user, pk)
-    organization = _organization(request)
+    proposal = fetch(selectors.get_proposal_for, request.user, pk)
     _service_message(
         request,
         lambda: services.request_partnership(
-            actor=request.user, proposal=proposal, organization=organization
+            actor=request.user, proposal=proposal, organization=_organization(request)
         ),
         _("La richiesta di adesione è stata inviata all'organizzazione proponente."),
     )
@@ -370,7 +363,7 @@ def partner_request(request, pk):
 @login_required
 @require_POST
 def partner_decide(request, pk, organization_id, decision):
-    proposal = _fetch(selectors.get_proposal_for, request.user, pk)
+    proposal = fetch(selectors.get_proposal_for, request.user, pk)
     partnership = Partnership.objects.filter(
         proposal=proposal, organization_id=organization_id
     ).first()
@@ -392,7 +385,7 @@ def partner_decide(request, pk, organization_id, decision):
 @login_required
 @require_POST
 def comment_create(request, pk):
-    proposal = _fetch(selectors.get_proposal_for, request.user, pk)
+    proposal = fetch(selectors.get_proposal_for, request.user, pk)
     form = CommentForm(request.POST, organizations=services.member_organizations(request.user))
     status = 200
     if form.is_valid():
@@ -404,15 +397,14 @@ def comment_create(request, pk):
             if parent is None:
                 raise Http404
         try:
-            services.add_comment(
+            fetch(
+                services.add_comment,
                 actor=request.user,
                 proposal=proposal,
                 body=form.cleaned_data["body"],
                 parent=parent,
                 organization=form.cleaned_data.get("organization"),
             )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error.message)) from None
         except CartaError as error:
             apply_service_error(form, error)
             status = error.status
@@ -433,13 +425,11 @@ def comment_create(request, pk):
 @login_required
 @require_POST
 def endorse(request, pk):
-    proposal = _fetch(selectors.get_proposal_for, request.user, pk)
+    proposal = fetch(selectors.get_proposal_for, request.user, pk)
     withdraw = request.POST.get("ritira") == "1"
     service = services.withdraw_endorsement if withdraw else services.endorse_proposal
     try:
-        service(actor=request.user, proposal=proposal)
-    except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
+        fetch(service, actor=request.user, proposal=proposal)
     except CartaError as error:
         messages.error(request, str(error.message))
     if not request.htmx:
@@ -453,7 +443,7 @@ def endorse(request, pk):
 @login_required
 def moderation_queue(request):
     """Submitted proposals and open flags on proposals and their comments."""
-    submitted = _fetch(selectors.submitted_proposals, request.user)
+    submitted = fetch(selectors.submitted_proposals, request.user)
     which = request.GET.get("contenuti", "proposte")
     flags = (
         list(moderation.open_flags())
@@ -474,5 +464,5 @@ def moderation_queue(request):
 
 @login_required
 def evaluation(request):
-    queryset = _fetch(selectors.proposals_to_evaluate, request.user)
+    queryset = fetch(selectors.proposals_to_evaluate, request.user)
     return render(request, "proposals/evaluation.html", {**page_context(request, queryset)})

@@ -77,14 +77,14 @@ def test_full_path_to_acceptance_notifies_after_commit(
 ):
     proposal = make_proposal()
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_proposal(actor=editor_a, proposal=proposal)
+        services.transition_proposal(actor=editor_a, proposal=proposal, action="submit")
     assert Notification.objects.filter(recipient=moderator, kind="proposal.submit").exists()
     assert Notification.objects.filter(recipient=member_a, kind="proposal.submit").exists()
     assert not Notification.objects.filter(recipient=editor_a).exists()
-    services.publish_proposal(actor=moderator, proposal=proposal)
+    services.transition_proposal(actor=moderator, proposal=proposal, action="publish")
     assert Notification.objects.filter(recipient=carta_editor, kind="proposal.publish").exists()
-    services.start_evaluation(actor=carta_editor, proposal=proposal)
-    proposal = services.accept_proposal(actor=carta_editor, proposal=proposal)
+    services.transition_proposal(actor=carta_editor, proposal=proposal, action="start_evaluation")
+    proposal = services.transition_proposal(actor=carta_editor, proposal=proposal, action="accept")
     assert proposal.state == S.ACCEPTED
     assert proposal.published_at is not None
     steps = list(proposal.transitions.values_list("action", flat=True))
@@ -94,7 +94,7 @@ def test_full_path_to_acceptance_notifies_after_commit(
 
 def test_withdrawing_a_draft_does_not_tell_staff(editor_a, moderator, make_proposal):
     proposal = make_proposal()
-    services.withdraw_proposal(actor=editor_a, proposal=proposal)
+    services.transition_proposal(actor=editor_a, proposal=proposal, action="withdraw")
     assert not Notification.objects.filter(recipient=moderator).exists()
 
 
@@ -110,24 +110,30 @@ def test_changes_requested_goes_back_to_authors_and_resubmission_to_moderators(
     editor_a, moderator, make_proposal
 ):
     proposal = make_proposal(S.SUBMITTED)
-    services.request_changes(actor=moderator, proposal=proposal, reason="Manca il budget")
+    services.transition_proposal(
+        actor=moderator, proposal=proposal, reason="Manca il budget", action="request_changes"
+    )
     proposal = services.update_proposal(actor=editor_a, proposal=proposal, budget_estimate=5000)
-    proposal = services.resubmit_proposal(actor=editor_a, proposal=proposal)
+    proposal = services.transition_proposal(actor=editor_a, proposal=proposal, action="resubmit")
     assert proposal.state == S.SUBMITTED
 
 
 def test_rejected_before_publication_stays_private(moderator, make_proposal, citizen, member_a):
     proposal = make_proposal(S.SUBMITTED)
-    services.reject_proposal(actor=moderator, proposal=proposal, reason="Fuori ambito")
-    assert not selectors.can_view(citizen, proposal)
-    assert not selectors.can_view(moderator, proposal)
-    assert selectors.can_view(member_a, proposal)
+    services.transition_proposal(
+        actor=moderator, proposal=proposal, reason="Fuori ambito", action="reject"
+    )
+    assert not perms.can_view(citizen, proposal)
+    assert not perms.can_view(moderator, proposal)
+    assert perms.can_view(member_a, proposal)
 
 
 def test_rejected_after_publication_stays_public(carta_editor, make_proposal, citizen):
     proposal = make_proposal(S.UNDER_EVALUATION)
-    services.reject_proposal(actor=carta_editor, proposal=proposal, reason="Non sostenibile")
-    assert selectors.can_view(citizen, proposal)
+    services.transition_proposal(
+        actor=carta_editor, proposal=proposal, reason="Non sostenibile", action="reject"
+    )
+    assert perms.can_view(citizen, proposal)
 
 
 def test_editing_is_refused_under_evaluation_with_the_state_named(editor_a, make_proposal):

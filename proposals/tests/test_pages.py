@@ -58,8 +58,10 @@ def test_transition_from_the_wrong_state_says_which_state(client_as, moderator, 
 
 def test_detail_shows_history_and_version_diff(client_as, editor_a, moderator, make_proposal):
     proposal = make_proposal(S.DRAFT, body="Tre laboratori")
-    services.submit_proposal(actor=editor_a, proposal=proposal)
-    services.request_changes(actor=moderator, proposal=proposal, reason="Dettagliare")
+    services.transition_proposal(actor=editor_a, proposal=proposal, action="submit")
+    services.transition_proposal(
+        actor=moderator, proposal=proposal, reason="Dettagliare", action="request_changes"
+    )
     services.update_proposal(actor=editor_a, proposal=proposal, body="Quattro laboratori")
     page = client_as(editor_a).get(f"/proposte/{proposal.pk}/?da=1&a=2").content.decode()
     assert "Dettagliare" in page
@@ -107,3 +109,21 @@ def test_evaluation_page_lists_published_for_evaluators(client_as, carta_editor,
     make_proposal(S.DRAFT, title="Bozza interna")
     page = client_as(carta_editor).get("/proposte/valutazione/").content.decode()
     assert "In esame" in page and "Bozza interna" not in page
+
+
+def test_partner_form_with_an_unknown_organization_says_so(client_as, editor_a, make_proposal):
+    proposal = make_proposal(S.DRAFT)
+    response = client_as(editor_a).post(
+        f"/proposte/{proposal.pk}/partner/invita/", {"organization": "999999"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/proposte/{proposal.pk}/"
+    assert "Organizzazione sconosciuta." in response.content.decode()
+    assert not proposal.partnerships.exists()
+
+
+def test_partner_form_invites_the_organization_named(client_as, editor_a, org_b, make_proposal):
+    proposal = make_proposal(S.DRAFT)
+    client_as(editor_a).post(f"/proposte/{proposal.pk}/partner/invita/", {"organization": org_b.pk})
+    assert list(proposal.partnerships.values_list("organization", "status")) == [
+        (org_b.pk, "invited")
+    ]

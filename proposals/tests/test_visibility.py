@@ -90,9 +90,11 @@ def test_notifications_reach_only_people_who_may_see(
     make_proposal, editor_a, member_a, member_b, moderator, carta_editor, citizen
 ):
     proposal = make_proposal()
-    services.submit_proposal(actor=editor_a, proposal=proposal)
-    services.request_changes(actor=moderator, proposal=proposal, reason="Completare")
-    services.withdraw_proposal(actor=editor_a, proposal=proposal)
+    services.transition_proposal(actor=editor_a, proposal=proposal, action="submit")
+    services.transition_proposal(
+        actor=moderator, proposal=proposal, reason="Completare", action="request_changes"
+    )
+    services.transition_proposal(actor=editor_a, proposal=proposal, action="withdraw")
     notified = set(Notification.objects.values_list("recipient__username", flat=True))
     assert notified == {editor_a.username, member_a.username, moderator.username}
     assert not Notification.objects.filter(recipient__in=[member_b, carta_editor, citizen]).exists()
