@@ -1,10 +1,30 @@
-"""Admin for staff: browsing and object permissions. State changes (decisions, roles,
-members) go through the pages and API, which call the services; here they are read-only."""
+"""Admin for staff: browsing, and the Ufficio di Piano's decisions as actions that call the
+same services as the pages and the API (audited, notified). Nothing here saves an
+organization, a membership, an invitation or a resource directly, and no object
+permission is granted here: roles are given by the members' pages through the services."""
 
-from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
 
+from carta.errors import CartaError
+from stakeholders import permissions as perms
+from stakeholders import services
 from stakeholders.models import Invitation, Membership, Organization, Resource
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Browse only: changes go through the services (pages, API, admin actions)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,23 +32,69 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     fields = ["user", "role", "can_vote"]
     readonly_fields = fields
-    can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DecisionActionForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Motivazione"),
+        required=False,
+        help_text=_("Obbligatoria per respingere e sospendere."),
+    )
+
+
+def _decision_action(name: str, description):
+    def action(modeladmin, request, queryset):
+        reason = request.POST.get("reason", "")
+        done = 0
+        for organization in queryset:
+            try:
+                services.DECISION_SERVICES[name](
+                    actor=request.user, organization=organization, reason=reason
+                )
+            except CartaError as error:
+                modeladmin.message_user(
+                    request, f"{organization}: {error.message}", level=messages.ERROR
+                )
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(
+                request, _("Decisione registrata per %(count)d organizzazioni.") % {"count": done}
+            )
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["decide"])(action)
+
 
 @admin.register(Organization)
-class OrganizationAdmin(GuardedModelAdmin):
+class OrganizationAdmin(ReadOnlyAdmin):
     list_display = ["legal_name", "kind", "tax_code", "status", "created_at"]
     list_filter = ["status", "kind"]
     search_fields = ["legal_name", "tax_code"]
-    readonly_fields = ["status", "status_reason", "decided_by", "decided_at"]
     inlines = [MembershipInline]
+    action_form = DecisionActionForm
+    actions = [
+        _decision_action("verify", _("Verifica le organizzazioni selezionate")),
+        _decision_action("reject", _("Respingi le domande selezionate")),
+        _decision_action("suspend", _("Sospendi le organizzazioni selezionate")),
+        _decision_action("reinstate", _("Riammetti le organizzazioni selezionate")),
+    ]
+
+    def has_decide_permission(self, request):
+        return perms.can_decide(request.user)
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(ReadOnlyAdmin):
     list_display = ["title", "organization", "kind", "visibility"]
     list_filter = ["kind", "visibility"]
     search_fields = ["title", "organization__legal_name"]
@@ -36,7 +102,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = ["email", "organization", "role", "expires_at", "accepted_at", "declined_at"]
-    readonly_fields = ["token_hash"]
+    exclude = ["token_hash"]
     list_select_related = ["organization"]

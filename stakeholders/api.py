@@ -1,8 +1,9 @@
 """API of the stakeholders app: organizations (with members), invitations, resources.
 
 Views parse with an input serializer, fetch-and-authorize with a selector (404 for what
-the caller may not see, 403 for what it may see but not do), call a service, and answer
-with an output serializer. Errors take the common shape of ``carta.api.errors``.
+the caller may not see, 403 for what it may see but not do, 401 instead of 403 for a caller
+not signed in, since signing in is what would help), call a service, and answer with an
+output serializer. Errors take the common shape of ``carta.api.errors``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carta.errors import NotAllowed, NotFound
 from carta.models import Area
+from carta.permissions import is_signed_in
 from stakeholders import permissions as perms
 from stakeholders import selectors, services
 from stakeholders import serializers as s
@@ -52,6 +54,16 @@ def _int_or_none(value):
         return None
 
 
+class SignInFirst:
+    """A refusal to a caller who is not signed in answers 401 (with ``WWW-Authenticate``):
+    nothing in this app is refused to everyone who signs in. What is hidden stays 404."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NotAllowed) and not is_signed_in(self.request.user):
+            exc = exceptions.NotAuthenticated(exc.message)
+        return super().handle_exception(exc)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Elenco delle organizzazioni",
@@ -60,7 +72,7 @@ def _int_or_none(value):
     ),
     retrieve=extend_schema(summary="Un'organizzazione", responses=s.OrganizationSerializer),
 )
-class OrganizationViewSet(viewsets.GenericViewSet):
+class OrganizationViewSet(SignInFirst, viewsets.GenericViewSet):
     """Organizations of the network: verified ones are public; pending, rejected and
     suspended ones are seen only by their members and by staff."""
 
@@ -89,7 +101,7 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         responses={201: s.OrganizationSerializer},
     )
     def create(self, request):
-        if not request.user.is_authenticated:
+        if not perms.can_apply(request.user):
             raise NotAllowed(_("Accedi per presentare la domanda di adesione."))
         data = s.OrganizationApplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -113,7 +125,9 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         return Response(s.OrganizationSerializer(organization).data)
 
     def _decide(self, request, pk, name):
-        organization = selectors.get_organization_for(request.user, pk)
+        organization = selectors.get_organization_for(
+            request.user, pk, check=lambda user, _organization: perms.can_decide(user)
+        )
         data = s.DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = services.DECISION_SERVICES[name](
@@ -160,14 +174,12 @@ class OrganizationViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Lascia l'organizzazione", request=None, responses={204: None})
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
-        organization = selectors.get_organization_for(request.user, pk)
-        if not request.user.is_authenticated:
-            raise NotAllowed()
+        organization = selectors.get_organization_for(request.user, pk, check=perms.is_member)
         services.leave_organization(actor=request.user, organization=organization)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MemberViewSet(viewsets.GenericViewSet):
+class MemberViewSet(SignInFirst, viewsets.GenericViewSet):
     """Members of one organization, identified by their user id."""
 
     serializer_class = s.MembershipSerializer
@@ -252,7 +264,7 @@ class MemberViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InvitationViewSet(viewsets.GenericViewSet):
+class InvitationViewSet(SignInFirst, viewsets.GenericViewSet):
     """An invitation, addressed by the token of its link."""
 
     serializer_class = s.InvitationSerializer
@@ -262,23 +274,35 @@ class InvitationViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Un invito (dal collegamento ricevuto)")
     def retrieve(self, request, token=None):
-        return Response(s.InvitationSerializer(services.invitation_for_token(token)).data)
+        return Response(s.InvitationSerializer(selectors.invitation_for_token(token)).data)
 
     @extend_schema(summary="Accetta l'invito", request=None, responses=s.MembershipSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, token=None):
-        if not request.user.is_authenticated:
-            raise NotAllowed(_("Accedi o registrati per accettare l'invito."))
         membership = services.accept_invitation(actor=request.user, token=token)
         return Response(s.MembershipSerializer(membership).data)
 
     @extend_schema(summary="Rifiuta l'invito", request=None, responses=s.InvitationSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, token=None):
-        if not request.user.is_authenticated:
-            raise NotAllowed(_("Accedi per rifiutare l'invito."))
         invitation = services.decline_invitation(actor=request.user, token=token)
         return Response(s.InvitationSerializer(invitation).data)
+
+
+class OrganizationInvitationViewSet(SignInFirst, viewsets.GenericViewSet):
+    """The pending invitations of one organization, by id, for those who manage its members."""
+
+    serializer_class = s.InvitationSerializer
+    filter_backends: list = []
+
+    @extend_schema(summary="Revoca un invito non ancora usato", responses={204: None})
+    def destroy(self, request, organization_pk=None, pk=None):
+        organization = selectors.get_organization_for(
+            request.user, organization_pk, check=perms.can_manage_members
+        )
+        invitation = selectors.get_pending_invitation(organization, pk)
+        services.revoke_invitation(actor=request.user, invitation=invitation)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(
@@ -289,7 +313,7 @@ class InvitationViewSet(viewsets.GenericViewSet):
     ),
     retrieve=extend_schema(summary="Una risorsa", responses=s.ResourceSerializer),
 )
-class ResourceViewSet(viewsets.GenericViewSet):
+class ResourceViewSet(SignInFirst, viewsets.GenericViewSet):
     """Resources of the network: public ones of verified organizations for everyone,
     network-only ones for members of verified organizations and staff."""
 
@@ -318,7 +342,7 @@ class ResourceViewSet(viewsets.GenericViewSet):
         responses={201: s.ResourceSerializer},
     )
     def create(self, request):
-        if not request.user.is_authenticated:
+        if not is_signed_in(request.user):
             raise NotAllowed(_("Accedi per registrare una risorsa."))
         data = s.ResourceWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -353,6 +377,7 @@ class ResourceViewSet(viewsets.GenericViewSet):
 __all__ = [
     "InvitationViewSet",
     "MemberViewSet",
+    "OrganizationInvitationViewSet",
     "OrganizationViewSet",
     "ResourceViewSet",
 ]

@@ -12,6 +12,7 @@ router.register("resources", api.ResourceViewSet, basename="resource")
 
 members_list = api.MemberViewSet.as_view({"get": "list", "post": "create"})
 members_detail = api.MemberViewSet.as_view({"patch": "partial_update", "delete": "destroy"})
+invitations_detail = api.OrganizationInvitationViewSet.as_view({"delete": "destroy"})
 
 urlpatterns = [
     *router.urls,
@@ -24,5 +25,10 @@ urlpatterns = [
         "organizations/<int:organization_pk>/members/<int:user_id>/",
         members_detail,
         name="organization-members-detail",
+    ),
+    path(
+        "organizations/<int:organization_pk>/invitations/<int:pk>/",
+        invitations_detail,
+        name="organization-invitations-detail",
     ),
 ]

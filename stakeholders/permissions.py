@@ -13,7 +13,7 @@ test checks these predicates against it.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
 
 from carta.permissions import is_administrator, is_signed_in, is_staff_member
@@ -97,16 +97,7 @@ def can_decide(user) -> bool:
 
 
 def is_member(user, organization: Organization) -> bool:
-    if not is_signed_in(user):
-        return False
-    return Membership.objects.filter(user=user, organization=organization).exists()
-
-
-def can_view_organization(user, organization: Organization) -> bool:
-    """Verified organizations are public; others are seen by their members and staff."""
-    if organization.status == OrganizationStatus.VERIFIED:
-        return True
-    return is_staff_member(user) or is_member(user, organization)
+    return _memberships_of(user).filter(organization=organization).exists()
 
 
 def can_view_members(user, organization: Organization) -> bool:
@@ -142,34 +133,59 @@ def can_comment_for(user, organization: Organization) -> bool:
     )
 
 
-def can_vote_for(user, organization: Organization) -> bool:
-    return organization.status == OrganizationStatus.VERIFIED and has_org_perm(
-        user, VOTE, organization
-    )
-
-
 def can_apply(user) -> bool:
     return is_signed_in(user)
 
 
-def can_view_resource(user, resource: Resource) -> bool:
-    organization = resource.organization
-    if is_staff_member(user) or is_member(user, organization):
-        return True
-    if organization.status != OrganizationStatus.VERIFIED:
-        return False
-    if resource.visibility == Visibility.PUBLIC:
-        return True
-    return is_network_member(user)
-
-
 def is_network_member(user) -> bool:
     """Member of at least one verified organization (sees network-only resources)."""
+    return _memberships_of(user).filter(organization__status=OrganizationStatus.VERIFIED).exists()
+
+
+# --- Visibility: the WHERE of what a person may see -----------------------------------
+# Single objects are fetched through these querysets (``selectors.get_organization_for``,
+# ``get_resource_for``), so that a list and a detail never disagree.
+
+
+def _memberships_of(user) -> QuerySet[Membership]:
     if not is_signed_in(user):
-        return False
-    return Membership.objects.filter(
-        user=user, organization__status=OrganizationStatus.VERIFIED
-    ).exists()
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user)
+
+
+def organizations_visible_to(user) -> QuerySet[Organization]:
+    """Verified organizations for everyone; also one's own for members, all for staff.
+
+    One query for the staff check (cached on the user), none for the queryset itself.
+    """
+    queryset = Organization.objects.all()
+    if is_staff_member(user):
+        return queryset
+    visible = Q(status=OrganizationStatus.VERIFIED)
+    if is_signed_in(user):
+        visible |= Exists(_memberships_of(user).filter(organization=OuterRef("pk")))
+    return queryset.filter(visible)
+
+
+def resources_visible_to(user) -> QuerySet[Resource]:
+    """Public resources of verified organizations for everyone; network-only ones also for
+    members of any verified organization; every resource of one's own organizations; all
+    for staff. A suspended organization's resources leave public view.
+
+    One query for the staff check (cached on the user), none for the queryset itself.
+    """
+    queryset = Resource.objects.all()
+    if is_staff_member(user):
+        return queryset
+    verified = Q(organization__status=OrganizationStatus.VERIFIED)
+    visible = verified & Q(visibility=Visibility.PUBLIC)
+    if is_signed_in(user):
+        in_network = Exists(
+            _memberships_of(user).filter(organization__status=OrganizationStatus.VERIFIED)
+        )
+        own = Exists(_memberships_of(user).filter(organization=OuterRef("organization")))
+        visible |= (verified & Q(visibility=Visibility.NETWORK) & in_network) | own
+    return queryset.filter(visible)
 
 
 # --- Lists ----------------------------------------------------------------------------

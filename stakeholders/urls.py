@@ -28,6 +28,11 @@ urlpatterns = [
         views.member_remove,
         name="organization_member_remove",
     ),
+    path(
+        "organizzazioni/<int:pk>/inviti/<int:invitation_id>/revoca/",
+        views.invitation_revoke,
+        name="organization_invitation_revoke",
+    ),
     path("organizzazioni/<int:pk>/lascia/", views.organization_leave, name="organization_leave"),
     path("inviti/<str:token>/", views.invitation, name="invitation"),
     path("risorse/", views.resource_list, name="resources"),

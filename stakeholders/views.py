@@ -295,6 +295,24 @@ def member_remove(request, pk, user_id):
 
 @login_required
 @require_POST
+def invitation_revoke(request, pk, invitation_id):
+    organization = _fetch(
+        selectors.get_organization_for, request.user, pk, check=perms.can_manage_members
+    )
+    invitation = _fetch(selectors.get_pending_invitation, organization, invitation_id)
+    try:
+        services.revoke_invitation(actor=request.user, invitation=invitation)
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("L'invito a %(email)s è stato revocato.") % {"email": invitation.email}
+        )
+    return redirect("organization_members", pk=organization.pk)
+
+
+@login_required
+@require_POST
 def organization_leave(request, pk):
     organization = _fetch(selectors.get_organization_for, request.user, pk)
     try:
@@ -310,7 +328,7 @@ def organization_leave(request, pk):
 
 
 def invitation(request, token):
-    invitation = _fetch(services.invitation_for_token, token)
+    invitation = _fetch(selectors.invitation_for_token, token)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

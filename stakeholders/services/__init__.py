@@ -1,0 +1,58 @@
+"""Writes of the stakeholders app, one module per subject: ``organizations`` (applications,
+the profile, decisions), ``members``, ``invitations``, ``resources``. Every function is
+keyword-only, takes the ``actor``, checks its right through ``stakeholders.permissions``,
+audits inside its transaction, and notifies (whose emails and pushes leave after the
+commit). Callers use ``from stakeholders import services``; the names below are the API.
+"""
+
+from stakeholders.services.invitations import (
+    accept_invitation,
+    decline_invitation,
+    invite_member,
+    revoke_invitation,
+)
+from stakeholders.services.members import (
+    add_member,
+    change_role,
+    leave_organization,
+    remove_member,
+)
+from stakeholders.services.organizations import (
+    DECISION_SERVICES,
+    ORGANIZATION_FIELDS,
+    apply_organization,
+    reinstate_organization,
+    reject_organization,
+    suspend_organization,
+    update_organization,
+    verify_organization,
+)
+from stakeholders.services.resources import (
+    RESOURCE_FIELDS,
+    create_resource,
+    delete_resource,
+    update_resource,
+)
+
+__all__ = [
+    "DECISION_SERVICES",
+    "ORGANIZATION_FIELDS",
+    "RESOURCE_FIELDS",
+    "accept_invitation",
+    "add_member",
+    "apply_organization",
+    "change_role",
+    "create_resource",
+    "decline_invitation",
+    "delete_resource",
+    "invite_member",
+    "leave_organization",
+    "reinstate_organization",
+    "reject_organization",
+    "remove_member",
+    "revoke_invitation",
+    "suspend_organization",
+    "update_organization",
+    "update_resource",
+    "verify_organization",
+]

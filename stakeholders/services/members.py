@@ -1,0 +1,169 @@
+"""Writes on memberships: adding a registered person, changing a role, removing a member
+and leaving. An organization always keeps at least one representative."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from carta.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from carta.services import diff_fields, notify, record_audit
+from stakeholders import permissions as perms
+from stakeholders.models import Membership, Organization, Role
+from stakeholders.services.validation import check_choice
+
+User = get_user_model()
+
+LAST_REPRESENTATIVE = _(
+    "L'organizzazione deve avere almeno un rappresentante: nomina prima un altro rappresentante."
+)
+
+
+def require_manager(actor, organization: Organization) -> None:
+    if not perms.can_manage_members(actor, organization):
+        raise NotAllowed(_("Solo chi rappresenta l'organizzazione può gestirne i membri."))
+
+
+def check_role(role: str) -> str:
+    return check_choice(role, Role, "role")
+
+
+def join(*, actor, user, organization: Organization, role: str, verb: str) -> Membership:
+    """Make ``user`` a member with ``role`` (representatives vote), grant the role's
+    permissions and audit it as ``verb``."""
+    if Membership.objects.filter(user=user, organization=organization).exists():
+        raise Conflict(_("Questa persona fa già parte dell'organizzazione."), field="username")
+    membership = Membership.objects.create(
+        user=user,
+        organization=organization,
+        role=role,
+        can_vote=role == Role.REPRESENTATIVE,
+    )
+    perms.grant_role(membership)
+    record_audit(
+        actor=actor,
+        verb=verb,
+        target=organization,
+        changes={"user": user.get_username(), "role": role},
+    )
+    return membership
+
+
+def _other_representatives(organization: Organization, user) -> bool:
+    return (
+        Membership.objects.select_for_update()
+        .filter(organization=organization, role=Role.REPRESENTATIVE)
+        .exclude(user=user)
+        .exists()
+    )
+
+
+def _membership(organization: Organization, user) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("user", "organization")
+        .filter(organization=organization, user=user)
+        .first()
+    )
+    if membership is None:
+        raise NotFound(_("Questa persona non fa parte dell'organizzazione."))
+    return membership
+
+
+@transaction.atomic
+def add_member(
+    *, actor, organization: Organization, username: str, role: str = Role.MEMBER
+) -> Membership:
+    """Add a registered person by username."""
+    require_manager(actor, organization)
+    check_role(role)
+    user = User.objects.filter(username__iexact=(username or "").strip(), is_active=True).first()
+    if user is None:
+        raise InvalidInput(gettext("Nessun utente con questo nome utente."), field="username")
+    membership = join(
+        actor=actor, user=user, organization=organization, role=role, verb="member.added"
+    )
+    notify(
+        recipients=[user],
+        kind="member.added",
+        title=_("Sei stato aggiunto all'organizzazione %(name)s"),
+        body=_("Il tuo ruolo è: %(role)s."),
+        url=organization.get_absolute_url(),
+        params={"name": organization.legal_name, "role": membership.get_role_display()},
+        exclude=actor,
+    )
+    return membership
+
+
+@transaction.atomic
+def change_role(
+    *, actor, organization: Organization, user, role: str, can_vote: bool | None = None
+) -> Membership:
+    require_manager(actor, organization)
+    check_role(role)
+    membership = _membership(organization, user)
+    if (
+        membership.role == Role.REPRESENTATIVE
+        and role != Role.REPRESENTATIVE
+        and not _other_representatives(organization, user)
+    ):
+        raise Conflict(LAST_REPRESENTATIVE, field="role")
+    new = {"role": role}
+    if can_vote is not None:
+        new["can_vote"] = can_vote
+    elif role == Role.REPRESENTATIVE:
+        new["can_vote"] = True
+    changes = diff_fields(membership, new)
+    if not changes:
+        return membership
+    for name, value in new.items():
+        setattr(membership, name, value)
+    membership.save(update_fields=[*changes, "updated_at"])
+    perms.grant_role(membership)
+    record_audit(
+        actor=actor,
+        verb="member.role_changed",
+        target=organization,
+        changes={"user": user.get_username(), **changes},
+    )
+    notify(
+        recipients=[user],
+        kind="member.role_changed",
+        title=_("Il tuo ruolo in %(name)s è ora: %(role)s"),
+        url=organization.get_absolute_url(),
+        params={"name": organization.legal_name, "role": membership.get_role_display()},
+        exclude=actor,
+    )
+    return membership
+
+
+def _leave(*, actor, organization: Organization, user, verb: str) -> None:
+    membership = _membership(organization, user)
+    if membership.role == Role.REPRESENTATIVE and not _other_representatives(organization, user):
+        raise Conflict(LAST_REPRESENTATIVE)
+    membership.delete()
+    perms.revoke_role(user, organization)
+    record_audit(actor=actor, verb=verb, target=organization, changes={"user": user.get_username()})
+
+
+@transaction.atomic
+def remove_member(*, actor, organization: Organization, user) -> None:
+    if actor.pk == user.pk:
+        return leave_organization(actor=actor, organization=organization)
+    require_manager(actor, organization)
+    _leave(actor=actor, organization=organization, user=user, verb="member.removed")
+    notify(
+        recipients=[user],
+        kind="member.removed",
+        title=_("Non fai più parte dell'organizzazione %(name)s"),
+        params={"name": organization.legal_name},
+    )
+
+
+@transaction.atomic
+def leave_organization(*, actor, organization: Organization) -> None:
+    if not perms.is_member(actor, organization):
+        raise NotFound(_("Non fai parte di questa organizzazione."))
+    _leave(actor=actor, organization=organization, user=actor, verb="member.left")
