@@ -3,8 +3,11 @@
 import datetime
 
 import pytest
+from django.core.handlers.asgi import ASGIHandler
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
+from carta.asgi import application
 from consultations.voting.models import Ballot, QuestionKind, TallyCounter, VoterRecord
 from tests.factories import ConsultationFactory, MembershipFactory, OrganizationFactory
 
@@ -293,3 +296,32 @@ def test_a_secret_ballot_returns_a_receipt_and_leaves_no_answers_on_the_register
     assert ballot.receipt_hash == Ballot.hash_receipt(receipt) and receipt not in str(
         ballot.__dict__
     )
+
+
+# --- One front door -------------------------------------------------------------------
+
+
+def test_the_served_application_hands_every_http_request_to_django():
+    assert isinstance(application.application_mapping["http"], ASGIHandler)
+
+
+def test_a_ballot_sent_with_an_api_token_is_stored_by_the_api_view(
+    client, citizen, consultation, answers_for
+):
+    token = Token.objects.create(user=citizen)
+    answers = answers_for(consultation)
+    response = client.post(
+        url(consultation),
+        {"answers": answers},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
+    assert response.status_code == 201, response.json()
+    assert VoterRecord.objects.get().answers == answers
+    again = client.post(
+        url(consultation),
+        {"answers": answers},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
+    assert again.status_code == 409 and again.json()["code"] == "already_voted"
