@@ -244,13 +244,12 @@ class EvaluationViewSet(viewsets.GenericViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        queryset = selectors.evaluations_visible_to(self.request.user)
         params = self.request.query_params
-        if params.get("service_key"):
-            queryset = queryset.filter(service_key=params["service_key"])
-        if params.get("period"):
-            queryset = queryset.filter(period=params["period"])
-        return queryset
+        return selectors.evaluation_list(
+            self.request.user,
+            service_key=params.get("service_key", ""),
+            period=params.get("period", ""),
+        )
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -292,6 +291,10 @@ class MeasurementViewSet(viewsets.GenericViewSet):
         return selectors.measurements_list(
             service_key=params.get("service_key", ""), period=params.get("period", "")
         )
+
+    def get_permissions(self):
+        # Recording needs an account (401 for anonymous callers); reading is public.
+        return [IsAuthenticated()] if self.action == "create" else super().get_permissions()
 
     def _context(self):
         return {"staff": perms.can_view_staff_dashboard(self.request.user)}

@@ -6,24 +6,25 @@ Staff rights are global permissions given to groups by data migrations:
 permission. Everything else (sending a complaint or an evaluation, following a complaint
 by code and email) is open to anyone and limited by rate, not by role. The table is
 ``docs/permissions-feedback.md``; ``feedback/tests/test_permission_matrix.py`` checks it.
+
+What a person may see is one queryset per model (``complaints_visible_to``,
+``evaluations_visible_to``); selectors start from them.
 """
 
 from __future__ import annotations
 
-from carta.permissions import is_administrator
+from django.db.models import QuerySet
 
-APP = "feedback"
-HANDLE_COMPLAINT = f"{APP}.handle_complaint"
-RECORD_MEASUREMENT = f"{APP}.record_measurement"
+from carta.permissions import is_administrator, is_signed_in
+from feedback.models import Complaint, Evaluation
 
-
-def _authenticated(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+HANDLE_COMPLAINT = "feedback.handle_complaint"
+RECORD_MEASUREMENT = "feedback.record_measurement"
 
 
 def can_handle_complaints(user) -> bool:
     """See every complaint with its sender's data; assign, answer, close, reopen."""
-    return _authenticated(user) and (is_administrator(user) or user.has_perm(HANDLE_COMPLAINT))
+    return is_signed_in(user) and (is_administrator(user) or user.has_perm(HANDLE_COMPLAINT))
 
 
 def can_see_personal_data(user) -> bool:
@@ -32,7 +33,7 @@ def can_see_personal_data(user) -> bool:
 
 
 def can_record_measurements(user) -> bool:
-    return _authenticated(user) and (is_administrator(user) or user.has_perm(RECORD_MEASUREMENT))
+    return is_signed_in(user) and (is_administrator(user) or user.has_perm(RECORD_MEASUREMENT))
 
 
 def can_view_staff_dashboard(user) -> bool:
@@ -40,17 +41,27 @@ def can_view_staff_dashboard(user) -> bool:
     return can_handle_complaints(user) or can_record_measurements(user)
 
 
-def can_view_complaint(user, complaint) -> bool:
-    """Officers see every complaint; a signed-in sender sees the ones they filed."""
-    if can_handle_complaints(user):
-        return True
-    return _authenticated(user) and complaint.submitted_by_id == user.pk
-
-
-def can_reopen_as_sender(user, complaint) -> bool:
-    return _authenticated(user) and complaint.submitted_by_id == user.pk
-
-
 def can_assign_to(user) -> bool:
     """Who may receive a complaint to handle."""
     return can_handle_complaints(user)
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    """Every complaint for officers; one's own (filed while signed in) for others; none
+    for anonymous visitors, who follow theirs by code and email. No query of its own
+    beyond the permission check (one, cached on the user)."""
+    if can_handle_complaints(user):
+        return Complaint.objects.all()
+    if is_signed_in(user):
+        return Complaint.objects.filter(submitted_by=user)
+    return Complaint.objects.none()
+
+
+def evaluations_visible_to(user) -> QuerySet[Evaluation]:
+    """All evaluations (with comments) for staff who handle feedback; one's own for a
+    signed-in person; none for anonymous visitors, who see the aggregates."""
+    if can_view_staff_dashboard(user):
+        return Evaluation.objects.all()
+    if is_signed_in(user):
+        return Evaluation.objects.filter(user=user)
+    return Evaluation.objects.none()

@@ -1,4 +1,5 @@
-"""Reads of the feedback app, already filtered by who is asking.
+"""Reads of the feedback app, already filtered by who is asking: complaints and
+evaluations start from the visibility querysets of ``feedback.permissions``.
 
 Lists cost a fixed number of queries whatever their length; the personal data of a
 complaint's sender leaves this module only for officers (``feedback.permissions``).
@@ -8,24 +9,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from carta.errors import NotAllowed, NotFound
+from carta.errors import NotFound
+from carta.permissions import StaffGroup, is_signed_in
 from feedback import permissions as perms
 from feedback.models import OPEN_STATUSES, CommitmentMeasurement, Complaint, Evaluation
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
-    """Every complaint for officers; one's own (filed while signed in) for others; none
-    for anonymous visitors, who follow theirs by code and email. No query of its own
-    beyond the permission check (one, cached on the user)."""
-    queryset = Complaint.objects.select_related("assigned_to")
-    if perms.can_handle_complaints(user):
-        return queryset
-    if getattr(user, "is_authenticated", False):
-        return queryset.filter(submitted_by=user)
-    return queryset.none()
+    """The complaints ``user`` may see, with the officer each is assigned to."""
+    return perms.complaints_visible_to(user).select_related("assigned_to")
 
 
 def overdue(queryset: QuerySet[Complaint], now: datetime.datetime | None = None):
@@ -48,30 +44,22 @@ def complaint_queue(
         queryset = queryset.filter(category=category)
     if overdue_only:
         queryset = overdue(queryset).order_by("deadline_at", "id")
-    if assigned_to_me and getattr(user, "is_authenticated", False):
+    if assigned_to_me and is_signed_in(user):
         queryset = queryset.filter(assigned_to=user)
     return queryset
 
 
-def get_complaint_for(user, pk, *, check=None) -> Complaint:
-    """The complaint ``pk`` if ``user`` may see it (else ``NotFound``), and may do what
-    ``check(user, complaint)`` asks (else ``NotAllowed``). One query."""
+def get_complaint_for(user, pk) -> Complaint:
+    """The complaint ``pk`` if ``user`` may see it, else ``NotFound`` (404). One query;
+    what the user may do with it is the services' question (403)."""
     try:
-        complaint = complaints_visible_to(user).get(pk=int(pk))
+        return complaints_visible_to(user).get(pk=int(pk))
     except (Complaint.DoesNotExist, TypeError, ValueError):
         raise NotFound() from None
-    if check is not None and not check(user, complaint):
-        raise NotAllowed()
-    return complaint
 
 
 def complaint_officers():
     """People a complaint may be assigned to."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    from carta.permissions import StaffGroup
-
     return (
         get_user_model()
         .objects.filter(is_active=True)
@@ -81,14 +69,15 @@ def complaint_officers():
     )
 
 
-def evaluations_visible_to(user) -> QuerySet[Evaluation]:
-    """All evaluations (with comments) for staff who handle feedback; one's own for a
-    signed-in person; none for anonymous visitors, who see the aggregates."""
-    if perms.can_view_staff_dashboard(user):
-        return Evaluation.objects.all()
-    if getattr(user, "is_authenticated", False):
-        return Evaluation.objects.filter(user=user)
-    return Evaluation.objects.none()
+def evaluation_list(user, *, service_key: str = "", period: str = "") -> QuerySet[Evaluation]:
+    """The evaluations ``user`` may see (``feedback.permissions.evaluations_visible_to``),
+    narrowed by service and quarter. One query."""
+    queryset = perms.evaluations_visible_to(user)
+    if service_key:
+        queryset = queryset.filter(service_key=service_key)
+    if period:
+        queryset = queryset.filter(period=period)
+    return queryset
 
 
 def measurements_list(*, service_key: str = "", period: str = "") -> QuerySet:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
-from carta.permissions import StaffGroup
+from carta.permissions import StaffGroup, is_signed_in
 from carta.services import notify, record_audit
 from consultations.charter.models import QualityCommitment, Service
 from feedback import charter, codes, limits, periods
@@ -139,7 +139,7 @@ def submit_complaint(
         )
     if not isinstance(service, Service):
         service = charter.service_in_force(service, required=False)
-    if not getattr(actor, "is_authenticated", False):
+    if not is_signed_in(actor):
         limits.hit_scope("anonymous_form", client_address, suffix=":complaint")
 
     now = timezone.now()
@@ -153,7 +153,7 @@ def submit_complaint(
         contact_name=contact_name,
         contact_email=contact_email,
         privacy_consent_at=now,
-        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submitted_by=actor if is_signed_in(actor) else None,
         received_at=now,
         period=periods.quarter_of(now),
         deadline_at=periods.response_deadline(now),
@@ -396,7 +396,7 @@ def reopen_complaint(
     )
     notify(
         recipients=[complaint.assigned_to] if complaint.assigned_to else _officers(),
-        exclude=actor if getattr(actor, "is_authenticated", False) else None,
+        exclude=actor if is_signed_in(actor) else None,
         kind="complaint.reopened",
         title=_("La segnalazione n. %(ref)s è stata riaperta"),
         body=_("Motivo: %(reason)s\nNuovo termine per la risposta: %(deadline)s."),
@@ -557,7 +557,7 @@ def submit_evaluation(
     }
     comment = _text(comment, field="comment", maximum=COMMENT_MAX, required=False)
     now = timezone.now()
-    signed_in = getattr(actor, "is_authenticated", False)
+    signed_in = is_signed_in(actor)
     if signed_in:
         since = now - datetime.timedelta(days=limits.EVALUATION_DAYS)
         if Evaluation.objects.filter(

@@ -6,21 +6,22 @@ from __future__ import annotations
 
 import csv
 import json
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from carta.errors import CartaError, RateLimited
-from carta.pages import fetch as _fetch
+from carta.pages import fetch, page_context, querystring
 from carta.ratelimit import client_ip
 from carta.views import apply_service_error
 from feedback import charter, periods, selectors, services
@@ -43,6 +44,23 @@ from feedback.privacy import personal_data_of
 
 PAGE_SIZE = 25
 RECEIPT_SESSION_KEY = "feedback_receipt"
+
+
+def _staff_page(allowed, refusal):
+    """A page for staff: the login page for anonymous visitors, 403 for people for whom
+    ``allowed(user)`` does not hold."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def page(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        return page
+
+    return decorate
 
 
 def _rate_limited(request, template, context, error: RateLimited):
@@ -142,7 +160,7 @@ def track(request):
 
 @login_required
 def my_complaint(request, pk):
-    complaint = _fetch(selectors.get_complaint_for, request.user, pk)
+    complaint = fetch(selectors.get_complaint_for, request.user, pk)
     if perms.can_handle_complaints(request.user):
         return redirect("feedback_complaint_staff", pk=complaint.pk)
     form = ReopenForm(request.POST or None)
@@ -176,20 +194,13 @@ def my_complaints(request):
     return render(request, "feedback/my_complaints.html", {"complaints": complaints})
 
 
-def _require_officer(request):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    if not perms.can_handle_complaints(request.user):
-        raise PermissionDenied(_("Pagina riservata all'ufficio reclami."))
-    return None
+officers_only = _staff_page(
+    perms.can_handle_complaints, gettext_lazy("Pagina riservata all'ufficio reclami.")
+)
 
 
+@officers_only
 def complaint_queue(request):
-    refused = _require_officer(request)
-    if refused:
-        return refused
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.complaint_queue(
@@ -198,22 +209,17 @@ def complaint_queue(request):
         category=filters.get("category", ""),
         assigned_to_me=filters.get("mine", False),
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     late = selectors.overdue(selectors.complaints_visible_to(request.user)).order_by(
         "deadline_at", "id"
     )
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "feedback/queue.html",
         {
             "form": form,
-            "page_obj": page,
-            "paginator": page.paginator,
-            "is_paginated": page.has_other_pages(),
-            "querystring": params.urlencode(),
+            "querystring": querystring(request),
             "overdue": list(late[:50]),
+            **page_context(request, queryset, PAGE_SIZE),
         },
     )
 
@@ -226,11 +232,9 @@ ACTIONS = {
 }
 
 
+@officers_only
 def complaint_staff(request, pk):
-    refused = _require_officer(request)
-    if refused:
-        return refused
-    complaint = _fetch(selectors.get_complaint_for, request.user, pk)
+    complaint = fetch(selectors.get_complaint_for, request.user, pk)
     officers = selectors.complaint_officers()
     forms = {
         "assign": AssignForm(officers=officers, initial={"assignee": complaint.assigned_to_id}),
@@ -351,13 +355,10 @@ def dashboard(request):
     )
 
 
+@_staff_page(
+    perms.can_view_staff_dashboard, gettext_lazy("Pagina riservata al personale dell'Ambito.")
+)
 def dashboard_staff(request):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    if not perms.can_view_staff_dashboard(request.user):
-        raise PermissionDenied(_("Pagina riservata al personale dell'Ambito."))
     catalogue = charter.catalogue()
     form = None
     status = 200

@@ -24,8 +24,3 @@ def bar_height(value, scale=5):
     if value is None:
         return 0
     return max(0, min(100, round(float(value) / float(scale) * 100)))
-
-
-@register.filter
-def bar_y(value, scale=5):
-    return 100 - bar_height(value, scale)
