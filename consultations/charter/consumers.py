@@ -7,7 +7,6 @@ from channels.db import database_sync_to_async
 from carta.consumers import EventConsumer
 from consultations.charter import permissions as perms
 from consultations.charter.events import revision_group
-from consultations.charter.models import Revision
 
 
 class RevisionCommentsConsumer(EventConsumer):
@@ -16,8 +15,7 @@ class RevisionCommentsConsumer(EventConsumer):
 
     @database_sync_to_async
     def _allowed(self, pk: int) -> bool:
-        revision = Revision.objects.filter(pk=pk).first()
-        return revision is not None and perms.can_view_revision(self.scope.get("user"), revision)
+        return perms.revisions_visible_to(self.scope.get("user")).filter(pk=pk).exists()
 
     async def get_groups(self):
         pk = self.scope["url_route"]["kwargs"]["pk"]

@@ -4,27 +4,24 @@ only tells it who may see which object, who wrote it and where it is shown."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from carta import moderation
 from consultations.charter import permissions as perms
 from consultations.charter.models import Amendment, Comment
 
 
-def _visible(model) -> callable:
-    def visible_to(user) -> QuerySet:
-        return model.objects.filter(revision__in=perms.revisions_visible_to(user)).select_related(
-            "revision"
-        )
-
-    return visible_to
+def _with_revision(visible_to):
+    """``visible_to`` with the revision each object's address is built from."""
+    return lambda user: visible_to(user).select_related("revision")
 
 
 def register_models() -> None:
-    for model in (Comment, Amendment):
+    for model, visible_to in (
+        (Comment, perms.comments_visible_to),
+        (Amendment, perms.amendments_visible_to),
+    ):
         moderation.register(
             model,
-            visible_to=_visible(model),
+            visible_to=_with_revision(visible_to),
             authors_of=lambda obj: [obj.author],
             url_of=lambda obj: obj.get_absolute_url(),
             label_of=lambda obj: str(obj)[:255],

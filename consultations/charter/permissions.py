@@ -17,19 +17,30 @@ from django.db.models import Q, QuerySet
 
 from carta.moderation import can_moderate
 from carta.permissions import is_signed_in
-from consultations.charter.models import PUBLIC_STATUSES, Revision, RevisionStatus
+from consultations.charter.models import (
+    PUBLIC_STATUSES,
+    Amendment,
+    Comment,
+    Revision,
+    RevisionStatus,
+)
 from stakeholders import permissions as org_perms
 
 EDIT_CARTA = "consultations.edit_carta"
 
 __all__ = [
     "EDIT_CARTA",
+    "amendments_visible_to",
     "can_act_for",
     "can_decide",
     "can_edit_carta",
     "can_moderate",
     "can_participate",
+    "can_see_body",
     "can_view_revision",
+    "carta_editors",
+    "comments_visible_to",
+    "organizations_user_can_act_for",
     "revisions_visible_to",
 ]
 
@@ -52,17 +63,9 @@ def _network_member(user) -> bool:
     return cached
 
 
-def can_view_revision(user, revision: Revision) -> bool:
-    if revision.status in PUBLIC_STATUSES:
-        return True
-    if can_edit_carta(user):
-        return True
-    return revision.shared_with_network_at is not None and _network_member(user)
-
-
 def revisions_visible_to(user) -> QuerySet[Revision]:
-    """The revisions the user may read (one query when evaluated, plus at most one to
-    learn whether the user belongs to the network)."""
+    """The revisions the user may read (no query until evaluated, then one, plus at most
+    one to learn whether the user belongs to the network)."""
     queryset = Revision.objects.all()
     if can_edit_carta(user):
         return queryset
@@ -70,6 +73,27 @@ def revisions_visible_to(user) -> QuerySet[Revision]:
     if _network_member(user):
         visible |= Q(status=RevisionStatus.DRAFT, shared_with_network_at__isnull=False)
     return queryset.filter(visible)
+
+
+def comments_visible_to(user) -> QuerySet[Comment]:
+    """The comments of the revisions the user may read (a hidden comment is listed, its
+    body is not shown: see ``can_see_body``)."""
+    return Comment.objects.filter(revision__in=revisions_visible_to(user))
+
+
+def amendments_visible_to(user) -> QuerySet[Amendment]:
+    """The amendments of the revisions the user may read."""
+    return Amendment.objects.filter(revision__in=revisions_visible_to(user))
+
+
+def can_view_revision(user, revision: Revision) -> bool:
+    """``revisions_visible_to`` for one revision (one query)."""
+    return revisions_visible_to(user).filter(pk=revision.pk).exists()
+
+
+def can_see_body(user, item: Comment | Amendment) -> bool:
+    """The text of a hidden comment or amendment is kept for its author and moderators."""
+    return not item.is_hidden or can_moderate(user) or getattr(user, "pk", None) == item.author_id
 
 
 def can_participate(user, revision: Revision) -> bool:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from carta.errors import InvalidInput, NotFound
+from carta.permissions import is_signed_in
+from carta.search import full_text
 from consultations.charter import diff as carta_diff
 from consultations.charter import permissions as perms
 from consultations.charter.models import (
     Amendment,
     AmendmentStatus,
+    AmendmentSupport,
     Comment,
     QualityCommitment,
     Revision,
@@ -80,8 +83,8 @@ def get_revision_for(user, pk) -> Revision:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    revision = Revision.objects.select_related("based_on").filter(pk=pk).first()
-    if revision is None or not perms.can_view_revision(user, revision):
+    revision = perms.revisions_visible_to(user).select_related("based_on").filter(pk=pk).first()
+    if revision is None:
         raise NotFound(_("Revisione non trovata."))
     return revision
 
@@ -97,6 +100,10 @@ def lineage_ids(revision: Revision) -> list[int]:
 
 
 # --- Sections and services ------------------------------------------------------------
+
+
+# What the catalogue's search reads, the name first.
+SERVICE_SEARCH_FIELDS = ("title", "purposes", "main_functions", "access_requirements")
 
 
 @dataclass
@@ -137,14 +144,7 @@ def services_of(revision: Revision, *, area: str = "", q: str = "") -> QuerySet[
     )
     if area:
         queryset = queryset.filter(area=area)
-    if q:
-        queryset = queryset.filter(
-            Q(title__icontains=q)
-            | Q(purposes__icontains=q)
-            | Q(main_functions__icontains=q)
-            | Q(access_requirements__icontains=q)
-        )
-    return queryset
+    return full_text(queryset, q, SERVICE_SEARCH_FIELDS)
 
 
 def services_in_force(*, area: str = "", q: str = "") -> QuerySet[Service]:
@@ -155,14 +155,7 @@ def services_in_force(*, area: str = "", q: str = "") -> QuerySet[Service]:
     )
     if area:
         queryset = queryset.filter(area=area)
-    if q:
-        queryset = queryset.filter(
-            Q(title__icontains=q)
-            | Q(purposes__icontains=q)
-            | Q(main_functions__icontains=q)
-            | Q(access_requirements__icontains=q)
-        )
-    return queryset.order_by("position", "id")
+    return full_text(queryset, q, SERVICE_SEARCH_FIELDS).order_by("position", "id")
 
 
 def get_service_for(user, key: str, *, revision: Revision | None = None) -> Service:
@@ -259,7 +252,8 @@ def comments_for(user, revision: Revision, *, section_key: str = "") -> list[Com
     lineage = lineage_ids(revision)
     texts = dict(revision.sections.values_list("key", "body"))
     queryset = (
-        Comment.objects.filter(revision_id__in=lineage)
+        perms.comments_visible_to(user)
+        .filter(revision_id__in=lineage)
         .select_related("author", "organization", "revision")
         .order_by("created_at", "id")
     )
@@ -273,11 +267,7 @@ def comments_for(user, revision: Revision, *, section_key: str = "") -> list[Com
         comment.since = (
             carta_diff.word_diff(comment.anchored_text, current) if comment.is_outdated else []
         )
-        comment.can_see_body = (
-            not comment.is_hidden
-            or perms.can_moderate(user)
-            or (getattr(user, "pk", None) == comment.author_id)
-        )
+        comment.can_see_body = perms.can_see_body(user, comment)
     return comments
 
 
@@ -293,7 +283,8 @@ def threads(comments: list[Comment]) -> list[Comment]:
 
 def get_comment_for(user, revision: Revision, pk) -> Comment:
     comment = (
-        Comment.objects.select_related("author", "organization", "revision")
+        perms.comments_visible_to(user)
+        .select_related("author", "organization", "revision")
         .filter(pk=pk, revision_id__in=lineage_ids(revision))
         .first()
     )
@@ -302,14 +293,17 @@ def get_comment_for(user, revision: Revision, pk) -> Comment:
     return comment
 
 
-def amendments_for(user, revision: Revision) -> QuerySet[Amendment]:
-    """Amendments to the revision with their support count (one query)."""
+def _with_supports(amendments: QuerySet[Amendment]) -> QuerySet[Amendment]:
     return (
-        Amendment.objects.filter(revision=revision)
-        .select_related("author", "organization", "applied_to")
+        amendments.select_related("author", "organization", "applied_to")
         .annotate(support_count=Count("supports"))
         .order_by("created_at", "id")
     )
+
+
+def amendments_for(user, revision: Revision) -> QuerySet[Amendment]:
+    """Amendments to the revision with their support count (one query)."""
+    return _with_supports(perms.amendments_visible_to(user).filter(revision=revision))
 
 
 def get_amendment_for(user, revision: Revision, pk) -> Amendment:
@@ -321,10 +315,8 @@ def get_amendment_for(user, revision: Revision, pk) -> Amendment:
 
 def supported_by(user, amendments) -> set[tuple[int, int | None]]:
     """``(amendment_id, organization_id or None)`` the user has given (one query)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return set()
-    from consultations.charter.models import AmendmentSupport
-
     return set(
         AmendmentSupport.objects.filter(
             user=user, amendment__in=[a.pk for a in amendments]
@@ -346,7 +338,7 @@ def report(revision: Revision) -> dict:
         .annotate(reply_count=Count("replies"))
         .order_by("section_key", "created_at", "id")
     )
-    amendments = list(amendments_for(None, revision))
+    amendments = list(_with_supports(revision.amendments.all()))
     for item in [*comments, *amendments]:
         key = getattr(item, "section_key", None) or getattr(item, "target_key", "")
         item.label = labels.get(key, key)
