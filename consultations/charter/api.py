@@ -12,13 +12,15 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from carta.errors import InvalidInput, NotAllowed, NotFound
+from carta.errors import InvalidInput, NotFound
 from carta.models import Area
+from carta.permissions import is_signed_in
 from consultations.charter import exports, selectors, services
 from consultations.charter import serializers as s
 from consultations.charter.models import Amendment, RevisionStatus, Service
@@ -28,9 +30,11 @@ from stakeholders.selectors import organization_from_input
 REVISION_ID = OpenApiParameter("revision_pk", int, OpenApiParameter.PATH)
 
 
-def _require_login(request):
-    if not request.user.is_authenticated:
-        raise NotAllowed(_("Accedi per partecipare."))
+def _require_login(request) -> None:
+    """Every write needs a signed-in caller: 401 for an anonymous one. Asked after the
+    object of the URL is fetched, so that a hidden one stays a 404."""
+    if not is_signed_in(request.user):
+        raise exceptions.NotAuthenticated()
 
 
 @extend_schema_view(
@@ -69,6 +73,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
         responses={201: s.CartaRevisionSerializer},
     )
     def create(self, request):
+        _require_login(request)
         data = s.RevisionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         source_pk = data.validated_data.pop("source")
@@ -83,6 +88,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         revision = selectors.get_revision_for(request.user, pk)
+        _require_login(request)
         data = s.RevisionUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         revision = services.update_revision(
@@ -92,6 +98,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
 
     def _transition(self, request, pk, service):
         revision = selectors.get_revision_for(request.user, pk)
+        _require_login(request)
         return Response(
             s.CartaRevisionSerializer(service(actor=request.user, revision=revision)).data
         )
@@ -123,6 +130,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_markdown(self, request):
+        _require_login(request)
         data = s.ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -173,13 +181,16 @@ class RevisionViewSet(viewsets.GenericViewSet):
 
 
 class NestedMixin:
-    """Fetches the revision of the URL once, with the caller's right to read it."""
+    """Fetches the revision of the URL once, with the caller's right to read it; writes
+    then need a signed-in caller."""
 
     filter_backends: list = []
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.revision = selectors.get_revision_for(request.user, kwargs["revision_pk"])
+        if request.method not in SAFE_METHODS:
+            _require_login(request)
 
 
 @extend_schema_view(
@@ -276,7 +287,6 @@ class CommentViewSet(NestedMixin, viewsets.GenericViewSet):
         responses={201: s.CartaCommentSerializer},
     )
     def create(self, request, revision_pk=None):
-        _require_login(request)
         data = s.CartaCommentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -343,7 +353,6 @@ class AmendmentViewSet(NestedMixin, viewsets.GenericViewSet):
         responses={201: s.CartaAmendmentSerializer},
     )
     def create(self, request, revision_pk=None):
-        _require_login(request)
         data = s.CartaAmendmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -366,7 +375,6 @@ class AmendmentViewSet(NestedMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def support(self, request, revision_pk=None, pk=None):
-        _require_login(request)
         amendment = self._amendment(pk)
         data = s.SupportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -491,6 +499,7 @@ class ServiceViewSet(viewsets.GenericViewSet):
         if not data.validated_data.get("key"):
             raise InvalidInput(_("Indica la chiave del servizio."), field="key")
         revision = selectors.get_revision_for(request.user, data.validated_data["revision"])
+        _require_login(request)
         if revision.services.filter(key=data.validated_data["key"]).exists():
             raise InvalidInput(_("Esiste già un servizio con questa chiave."), field="key")
         service = self._save(request, revision, data.validated_data["key"], data.validated_data)
@@ -504,6 +513,7 @@ class ServiceViewSet(viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         service = self._service(pk)
+        _require_login(request)
         data = s.ServiceWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         current = {

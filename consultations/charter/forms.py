@@ -84,17 +84,8 @@ class CommentForm(forms.Form):
         max_length=2000,
         help_text=_("Copia qui le parole esatte della sezione a cui ti riferisci."),
     )
-    organization = forms.TypedChoiceField(
-        label=_("Scrivi a nome di"), coerce=int, required=False, empty_value=None
-    )
-
-    def __init__(self, *args, organizations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = [("", _("Me stessa o me stesso"))] + [
-            (o.pk, o.legal_name) for o in organizations
-        ]
-        if not organizations:
-            self.fields["organization"].widget = forms.HiddenInput()
+    # The organization's id, read by ``stakeholders.selectors.organization_from_input``.
+    organization = forms.CharField(required=False)
 
 
 class OutcomeForm(forms.Form):
@@ -125,15 +116,8 @@ class AmendmentForm(forms.Form):
     rationale = forms.CharField(
         label=_("Motivazione"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    organization = forms.TypedChoiceField(
-        label=_("Proponi a nome di"), coerce=int, required=False, empty_value=None
-    )
-
-    def __init__(self, *args, organizations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = [("", _("Me stessa o me stesso"))] + [
-            (o.pk, o.legal_name) for o in organizations
-        ]
+    # The organization's id, read by ``stakeholders.selectors.organization_from_input``.
+    organization = forms.CharField(required=False)
 
 
 class DecisionForm(forms.Form):

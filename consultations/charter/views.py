@@ -34,6 +34,7 @@ from consultations.charter.forms import (
     ServiceForm,
 )
 from consultations.charter.models import Amendment, AmendmentKind, Service
+from stakeholders.selectors import organization_from_input
 
 PAGE_SIZE = 20  # revisions and services per page
 
@@ -463,24 +464,11 @@ def revision_action(request, pk, action):
 # --- Comments and amendments ----------------------------------------------------------
 
 
-def _organization(request, organizations_pk):
-    if organizations_pk is None:
-        return None
-    organization = (
-        perms.organizations_user_can_act_for(request.user).filter(pk=organizations_pk).first()
-    )
-    if organization is None:
-        raise PermissionDenied
-    return organization
-
-
 @require_POST
 @login_required
 def comment_create(request, pk):
     revision = _fetch(selectors.get_revision_for, request.user, pk)
-    form = CommentForm(
-        request.POST, organizations=perms.organizations_user_can_act_for(request.user)
-    )
+    form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Il commento non è stato inviato: scrivi il testo."))
         return redirect(revision)
@@ -495,7 +483,7 @@ def comment_create(request, pk):
             section_key=data["section_key"],
             body=data["body"],
             parent=parent,
-            organization=_organization(request, data["organization"]),
+            organization=organization_from_input(data["organization"]),
             quote=data["quote"],
         )
     except NotAllowed:
@@ -531,9 +519,7 @@ def outcome_record(request, pk, comment_pk):
 @login_required
 def amendment_create(request, pk):
     revision = _fetch(selectors.get_revision_for, request.user, pk)
-    form = AmendmentForm(
-        request.POST, organizations=perms.organizations_user_can_act_for(request.user)
-    )
+    form = AmendmentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("L'emendamento non è stato inviato: controlla i campi."))
         return redirect(revision)
@@ -548,7 +534,7 @@ def amendment_create(request, pk):
             new_text=data["new_text"],
             service_changes=changes,
             rationale=data["rationale"],
-            organization=_organization(request, data["organization"]),
+            organization=organization_from_input(data["organization"]),
         )
     except NotAllowed:
         raise PermissionDenied from None
@@ -568,14 +554,12 @@ def _amendment(request, pk, amendment_pk) -> Amendment:
 @login_required
 def amendment_support(request, pk, amendment_pk):
     amendment = _amendment(request, pk, amendment_pk)
-    organization_pk = request.POST.get("organization") or None
     try:
-        organization = _organization(request, int(organization_pk) if organization_pk else None)
         services.support_amendment(
-            actor=request.user, amendment=amendment, organization=organization
+            actor=request.user,
+            amendment=amendment,
+            organization=organization_from_input(request.POST.get("organization")),
         )
-    except (TypeError, ValueError):
-        raise Http404 from None
     except NotAllowed:
         raise PermissionDenied from None
     except CartaError as error:
