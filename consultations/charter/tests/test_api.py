@@ -245,3 +245,33 @@ def test_editors_write_services_of_drafts_through_the_api(api_as, carta_editor, 
         .status_code
         == 404
     )
+
+
+def test_an_anonymous_comment_answers_401_with_the_challenge(api_as, in_consultation):
+    response = api_as(None).post(
+        f"{API}{in_consultation.pk}/comments/",
+        {"section_key": "sezione-1", "body": "Anonimo."},
+        format="json",
+    )
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Token")
+    assert not in_consultation.comments.exists()
+
+
+def test_an_anonymous_write_to_a_hidden_draft_answers_404(api_as, carta_editor, in_force):
+    draft = services.create_draft(actor=carta_editor, title="Bozza riservata")
+    response = api_as(None).patch(f"{API}{draft.pk}/", {"title": "Mio"}, format="json")
+    assert response.status_code == 404
+    draft.refresh_from_db()
+    assert draft.title == "Bozza riservata"
+
+
+def test_an_unknown_organization_answers_400_naming_the_field(api_as, citizen, in_consultation):
+    response = api_as(citizen).post(
+        f"{API}{in_consultation.pk}/comments/",
+        {"section_key": "sezione-1", "body": "Per chi?", "organization": 999999},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["organization"]

@@ -212,3 +212,18 @@ def test_any_passage_of_the_section_can_be_quoted_by_offsets(data):
 
 def test_pact_records_the_revision_in_force(in_force, in_consultation):
     assert selectors.pact_revision_number() == in_force.number
+
+
+def test_comments_on_an_unshared_ancestor_draft_stay_with_its_readers(
+    carta_editor, citizen, in_force
+):
+    private = services.create_draft(actor=carta_editor, title="Bozza interna")
+    _post(carta_editor, private, body="Nota della redazione.")
+    public = services.open_consultation(
+        actor=carta_editor,
+        revision=services.create_draft(actor=carta_editor, title="Pubblica", source=private),
+    )
+    assert [c.body for c in selectors.comments_for(citizen, public)] == []
+    assert [c.body for c in selectors.comments_for(carta_editor, public)] == [
+        "Nota della redazione."
+    ]

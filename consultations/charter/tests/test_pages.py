@@ -116,6 +116,61 @@ def test_commenting_from_the_page(client_as, citizen, history):
     assert comment.quote == "Segretariato Sociale"
 
 
+def test_commenting_from_the_page_in_an_organizations_name(client_as, member_a, org_a, history):
+    _old, _in_force, draft = history(1)
+    client_as(member_a).post(
+        f"/carta/revisioni/{draft.pk}/commenti/",
+        {"section_key": "sezione-1", "body": "A nome dell'ente.", "organization": str(org_a.pk)},
+    )
+    assert Comment.objects.get(body="A nome dell'ente.").organization == org_a
+
+
+def test_a_page_comment_for_someone_elses_organization_is_refused(
+    client_as, member_b, org_a, history
+):
+    _old, _in_force, draft = history(1)
+    response = client_as(member_b).post(
+        f"/carta/revisioni/{draft.pk}/commenti/",
+        {"section_key": "sezione-1", "body": "Non mio.", "organization": str(org_a.pk)},
+    )
+    assert response.status_code == 403
+    assert not Comment.objects.filter(body="Non mio.").exists()
+
+
+def test_a_page_comment_for_an_unknown_organization_says_so(client_as, citizen, history):
+    _old, _in_force, draft = history(1)
+    client = client_as(citizen)
+    response = client.post(
+        f"/carta/revisioni/{draft.pk}/commenti/",
+        {"section_key": "sezione-1", "body": "Chi?", "organization": "999999"},
+        follow=True,
+    )
+    assert not Comment.objects.filter(body="Chi?").exists()
+    assert "Organizzazione sconosciuta." in [str(m) for m in response.context["messages"]]
+
+
+def test_supporting_from_the_page_in_an_organizations_name(client_as, rep_a, org_a, history):
+    _old, _in_force, draft = history(1)
+    amendment = draft.amendments.first()
+    client_as(rep_a).post(
+        f"/carta/revisioni/{draft.pk}/emendamenti/{amendment.pk}/sostegno/",
+        {"organization": str(org_a.pk)},
+    )
+    assert list(amendment.supports.values_list("user", "organization")) == [(rep_a.pk, org_a.pk)]
+
+
+def test_the_catalogue_search_reads_names_and_descriptions(client, history):
+    _old, in_force, _draft = history(2)
+    in_force.services.filter(key="servizio-2").update(
+        title="Assistenza domiciliare", purposes="Pasti caldi per chi vive solo."
+    )
+    by_title = client.get("/carta/servizi/", {"q": "domiciliare"}).context["page_obj"]
+    by_purpose = client.get("/carta/servizi/", {"q": "pasti"}).context["page_obj"]
+    nothing = client.get("/carta/servizi/", {"q": "biblioteca"}).context["page_obj"]
+    assert [s.key for s in by_title] == [s.key for s in by_purpose] == ["servizio-2"]
+    assert list(nothing) == []
+
+
 def test_the_revision_lifecycle_from_the_pages(client_as, carta_editor, citizen, history):
     _old, in_force, _draft = history(1)
     editor = client_as(carta_editor)
