@@ -69,8 +69,10 @@ class ProposalViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
 
     def handle_exception(self, exc):
+        # A caller who is not signed in is told that signing in is what would help (401,
+        # with the service's message); what it may not see was already a 404.
         if isinstance(exc, NotAllowed) and not is_signed_in(self.request.user):
-            exc = exceptions.NotAuthenticated()
+            exc = exceptions.NotAuthenticated(exc.message)
         return super().handle_exception(exc)
 
     def get_queryset(self):

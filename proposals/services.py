@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import Area
-from carta.permissions import StaffGroup
+from carta.permissions import StaffGroup, is_signed_in
 from carta.services import diff_fields, notify, record_audit
 from proposals import permissions as perms
 from proposals.models import (
@@ -118,7 +118,7 @@ def _snapshot(proposal: Proposal, actor) -> ProposalVersion:
     return ProposalVersion.objects.create(
         proposal=proposal,
         number=(last or 0) + 1,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if is_signed_in(actor) else None,
         **{name: getattr(proposal, name) for name in TEXT_FIELDS},
     )
 
@@ -557,7 +557,7 @@ def withdraw_endorsement(
 
 def member_organizations(user):
     """Verified organizations the user belongs to, for "in the name of" choices."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return Organization.objects.none()
     return Organization.objects.filter(
         pk__in=Membership.objects.filter(user=user).values("organization"),
