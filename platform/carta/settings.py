@@ -329,7 +329,6 @@ SPECTACULAR_SETTINGS = {
         "CommentOutcomeEnum": "consultations.charter.models.Outcome",
         "AmendmentKindEnum": "consultations.charter.models.AmendmentKind",
         "AmendmentStatusEnum": "consultations.charter.models.AmendmentStatus",
-        "SubjectKindEnum": "consultations.voting.models.SubjectKind",
         "ElectorateEnum": "consultations.voting.models.Electorate",
         "SecrecyEnum": "consultations.voting.models.Secrecy",
         "ResultsVisibilityEnum": "consultations.voting.models.ResultsVisibility",
