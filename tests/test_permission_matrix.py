@@ -140,7 +140,7 @@ def world(db, citizen, rep_a, member_b, moderator, carta_editor, complaint_offic
     network_resource = ResourceFactory(
         organization=org_a, visibility="network", title="Furgone NET7Q"
     )
-    _invitation, invitation_token = stakeholder_services.invite_member(
+    invitation, invitation_token = stakeholder_services.invite_member(
         actor=rep_a, organization=org_a, email="nuovo.socio@example.org"
     )
     published = ProposalFactory(organization=org_a, state=ProposalState.PUBLISHED)
@@ -183,6 +183,7 @@ def world(db, citizen, rep_a, member_b, moderator, carta_editor, complaint_offic
         "org_a_api": {"organization_pk": org_a.pk},
         "member": {"organization_pk": org_a.pk, "user_id": rep_a.pk},
         "invitation": {"token": invitation_token},
+        "invitation_api": {"organization_pk": org_a.pk, "pk": invitation.pk},
         "public_resource": {"pk": public_resource.pk},
         "network_resource": {"pk": network_resource.pk},
         "published": {"pk": published.pk},
