@@ -3,7 +3,8 @@
 Pure functions over plain data (no queries): ``selectors.revision_diff`` loads the two
 revisions and calls ``compare``. A text is cut into tokens (words and single punctuation
 marks, each with the white space after it) whose concatenation is the text itself, so that a diff is
-lossless: ``apply_ops(old, word_diff(old, new)) == new``.
+lossless: the ``old`` parts of ``word_diff(old, new)`` join into ``old``, its ``new`` parts into
+``new``.
 """
 
 from __future__ import annotations
@@ -78,17 +79,6 @@ def word_diff(old: str, new: str) -> list[Op]:
         else:
             ops.append({"op": "replace", "old": old_part, "new": new_part})
     return ops
-
-
-def apply_ops(old: str, ops: Sequence[Op]) -> str:
-    """Apply ``ops`` (from ``word_diff(old, ...)``) to ``old``; ValueError if they were
-    made from another text."""
-    old = old or ""
-    if not ops:
-        return old
-    if "".join(op.get("old", "") for op in ops) != old:
-        raise ValueError("the operations were not computed from this text")
-    return "".join(op.get("new", "") for op in ops)
 
 
 def _moved_keys(old_order: list[str], new_order: list[str]) -> set[str]:
@@ -178,7 +168,3 @@ def compare(old: Mapping[str, list[dict]], new: Mapping[str, list[dict]]) -> dic
         "sections": _compare_items(old["sections"], new["sections"], SECTION_FIELDS, tree=True),
         "services": _compare_items(old["services"], new["services"], SERVICE_FIELDS, tree=False),
     }
-
-
-def is_empty(result: Mapping[str, list]) -> bool:
-    return not result["sections"] and not result["services"]

@@ -15,7 +15,6 @@ from consultations.charter.models import (
     Outcome,
     QualityCommitment,
     Revision,
-    RevisionStatus,
     Section,
     Service,
 )
@@ -319,7 +318,3 @@ class AcceptSerializer(serializers.Serializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
-
-
-STATUS_CHOICES = RevisionStatus.values
-AREA_CHOICES = Area.values
