@@ -18,7 +18,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from carta.errors import InvalidInput, NotFound
+from carta.errors import InvalidInput
 from carta.models import Area
 from carta.permissions import is_signed_in
 from consultations.charter import exports, selectors, services
@@ -460,15 +460,7 @@ class ServiceViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(s.CartaServiceSerializer(page, many=True).data)
 
     def _service(self, pk) -> Service:
-        service = (
-            Service.objects.filter(revision__in=selectors.revision_list(self.request.user), pk=pk)
-            .select_related("revision")
-            .prefetch_related("commitments", "provider_organizations")
-            .first()
-        )
-        if service is None:
-            raise NotFound(_("Servizio non trovato."))
-        return service
+        return selectors.get_catalogue_service_for(self.request.user, pk)
 
     def retrieve(self, request, pk=None):
         return Response(s.CartaServiceSerializer(self._service(pk)).data)

@@ -175,6 +175,20 @@ def get_service_for(user, key: str, *, revision: Revision | None = None) -> Serv
     return service
 
 
+def get_catalogue_service_for(user, pk) -> Service:
+    """A service, by id, of a revision the user may read; ``NotFound`` otherwise (one
+    query, plus two for commitments and providers)."""
+    service = (
+        Service.objects.filter(revision__in=perms.revisions_visible_to(user), pk=pk)
+        .select_related("revision")
+        .prefetch_related("commitments", "provider_organizations")
+        .first()
+    )
+    if service is None:
+        raise NotFound(_("Servizio non trovato."))
+    return service
+
+
 # --- Snapshots and diffs --------------------------------------------------------------
 
 
