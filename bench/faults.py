@@ -193,7 +193,7 @@ def request(method: str, path: str, body: dict | None = None, token: str | None 
         connection.request(method, path, json.dumps(body) if body else None, headers)
         response = connection.getresponse()
         response.read()
-        return response.status, time.perf_counter() - t0, dict(response.getheaders())
+        return response.status, time.perf_counter() - t0, response.headers  # looked up in any case
     except (OSError, http.client.HTTPException):
         return 0, time.perf_counter() - t0, {}
     finally:
