@@ -110,10 +110,6 @@ class Organization(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("organization", args=[self.pk])
 
-    @property
-    def has_runts(self) -> bool:
-        return self.kind not in KINDS_WITHOUT_RUNTS
-
     def area_labels(self) -> list[str]:
         return [str(Area(value).label) for value in self.areas if value in Area.values]
 
@@ -203,10 +199,6 @@ class Invitation(TimeStampedModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
-
-    @property
-    def is_open(self) -> bool:
-        return not self.is_used and not self.is_expired
 
 
 class ResourceKind(models.TextChoices):
