@@ -162,9 +162,9 @@ def test_supporting_from_the_page_in_an_organizations_name(client_as, rep_a, org
 def test_the_catalogue_search_reads_names_and_descriptions(client, history):
     _old, in_force, _draft = history(2)
     in_force.services.filter(key="servizio-2").update(
-        title="Assistenza domiciliare", purposes="Pasti caldi per chi vive solo."
+        title="Trasporto sociale", purposes="Pasti caldi per chi vive solo."
     )
-    by_title = client.get("/carta/servizi/", {"q": "domiciliare"}).context["page_obj"]
+    by_title = client.get("/carta/servizi/", {"q": "trasporto"}).context["page_obj"]
     by_purpose = client.get("/carta/servizi/", {"q": "pasti"}).context["page_obj"]
     nothing = client.get("/carta/servizi/", {"q": "biblioteca"}).context["page_obj"]
     assert [s.key for s in by_title] == [s.key for s in by_purpose] == ["servizio-2"]
