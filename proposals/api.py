@@ -17,7 +17,7 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from carta.errors import InvalidInput, NotAllowed, NotFound
+from carta.errors import InvalidInput, NotFound
 from carta.models import Area
 from carta.permissions import is_signed_in
 from proposals import diff, selectors, services
@@ -67,13 +67,6 @@ class ProposalViewSet(viewsets.GenericViewSet):
     serializer_class = s.ProposalSerializer
     filter_backends: list = []
     lookup_value_regex = r"\d+"
-
-    def handle_exception(self, exc):
-        # A caller who is not signed in is told that signing in is what would help (401,
-        # with the service's message); what it may not see was already a 404.
-        if isinstance(exc, NotAllowed) and not is_signed_in(self.request.user):
-            exc = exceptions.NotAuthenticated(exc.message)
-        return super().handle_exception(exc)
 
     def get_queryset(self):
         params = self.request.query_params

@@ -19,7 +19,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from carta.errors import CartaError, RateLimited
+from carta.errors import CartaError, NotAllowed, RateLimited
+from carta.permissions import is_signed_in
 
 
 def error_body(status_code: int, code: str, detail, errors: dict | None = None) -> dict:
@@ -48,7 +49,17 @@ def _flatten(detail) -> dict[str, list[str]]:
     return {"non_field_errors": [str(item) for item in items]}
 
 
+def _signed_in(context) -> bool:
+    request = context.get("request")
+    return request is None or is_signed_in(getattr(request, "user", None))
+
+
 def exception_handler(exc, context):
+    """The one error shape. A refusal to a caller who is not signed in answers 401 with
+    ``WWW-Authenticate`` (signing in is what would help; what is hidden was already a
+    404), the same way in every app."""
+    if isinstance(exc, NotAllowed) and not _signed_in(context):
+        exc = exceptions.NotAuthenticated(exc.message)
     if isinstance(exc, CartaError):
         errors = {exc.field: [str(exc.message)]} if exc.field else None
         response = Response(error_body(exc.status, exc.code, exc.message, errors), exc.status)
@@ -66,6 +77,11 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    view = context.get("view")
+    if isinstance(exc, exceptions.NotAuthenticated) and view is not None:
+        header = view.get_authenticate_header(context["request"])
+        if header:
+            response["WWW-Authenticate"] = header
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body(
             response.status_code,
