@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "carta.middleware.RejectNulMiddleware",
+    "carta.middleware.OutOfRangeNumbersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "carta.middleware.UserLanguageMiddleware",

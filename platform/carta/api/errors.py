@@ -98,8 +98,10 @@ def exception_handler(exc, context):
     return response
 
 
-def json_error_response(status_code: int, code: str, detail) -> JsonResponse:
-    return JsonResponse(error_body(status_code, code, detail), status=status_code)
+def json_error_response(
+    status_code: int, code: str, detail, errors: dict | None = None
+) -> JsonResponse:
+    return JsonResponse(error_body(status_code, code, detail, errors), status=status_code)
 
 
 def api_not_found(request, exception=None):
