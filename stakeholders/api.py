@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -54,16 +54,6 @@ def _int_or_none(value):
         return None
 
 
-class SignInFirst:
-    """A refusal to a caller who is not signed in answers 401 (with ``WWW-Authenticate``):
-    nothing in this app is refused to everyone who signs in. What is hidden stays 404."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, NotAllowed) and not is_signed_in(self.request.user):
-            exc = exceptions.NotAuthenticated(exc.message)
-        return super().handle_exception(exc)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Elenco delle organizzazioni",
@@ -72,7 +62,7 @@ class SignInFirst:
     ),
     retrieve=extend_schema(summary="Un'organizzazione", responses=s.OrganizationSerializer),
 )
-class OrganizationViewSet(SignInFirst, viewsets.GenericViewSet):
+class OrganizationViewSet(viewsets.GenericViewSet):
     """Organizations of the network: verified ones are public; pending, rejected and
     suspended ones are seen only by their members and by staff."""
 
@@ -179,7 +169,7 @@ class OrganizationViewSet(SignInFirst, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MemberViewSet(SignInFirst, viewsets.GenericViewSet):
+class MemberViewSet(viewsets.GenericViewSet):
     """Members of one organization, identified by their user id."""
 
     serializer_class = s.MembershipSerializer
@@ -264,7 +254,7 @@ class MemberViewSet(SignInFirst, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InvitationViewSet(SignInFirst, viewsets.GenericViewSet):
+class InvitationViewSet(viewsets.GenericViewSet):
     """An invitation, addressed by the token of its link."""
 
     serializer_class = s.InvitationSerializer
@@ -289,7 +279,7 @@ class InvitationViewSet(SignInFirst, viewsets.GenericViewSet):
         return Response(s.InvitationSerializer(invitation).data)
 
 
-class OrganizationInvitationViewSet(SignInFirst, viewsets.GenericViewSet):
+class OrganizationInvitationViewSet(viewsets.GenericViewSet):
     """The pending invitations of one organization, by id, for those who manage its members."""
 
     serializer_class = s.InvitationSerializer
@@ -313,7 +303,7 @@ class OrganizationInvitationViewSet(SignInFirst, viewsets.GenericViewSet):
     ),
     retrieve=extend_schema(summary="Una risorsa", responses=s.ResourceSerializer),
 )
-class ResourceViewSet(SignInFirst, viewsets.GenericViewSet):
+class ResourceViewSet(viewsets.GenericViewSet):
     """Resources of the network: public ones of verified organizations for everyone,
     network-only ones for members of verified organizations and staff."""
 
