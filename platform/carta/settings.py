@@ -304,7 +304,7 @@ REST_FRAMEWORK = {
         "anonymous_form": env_str("CARTA_THROTTLE_FORMS", "20/hour"),
         "tracking": env_str("CARTA_THROTTLE_TRACKING", "20/hour"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "carta.api.schema.CartaAutoSchema",
     "EXCEPTION_HANDLER": "carta.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
