@@ -30,9 +30,20 @@ class InvalidInput(CartaError):
 
 
 class NotAllowed(CartaError):
+    """Refused to this person. To a caller who is not signed in the API answers 401
+    instead: signing in is what would help."""
+
     status = 403
     code = "permission_denied"
     default_message = _("Non hai i permessi per questa operazione.")
+    sign_in_helps = True
+
+
+class RefusedToEveryone(NotAllowed):
+    """Refused whoever asks, signed in or not (a bulletin before the closing): 403 for
+    anonymous callers too."""
+
+    sign_in_helps = False
 
 
 class NotFound(CartaError):

@@ -58,7 +58,7 @@ def exception_handler(exc, context):
     """The one error shape. A refusal to a caller who is not signed in answers 401 with
     ``WWW-Authenticate`` (signing in is what would help; what is hidden was already a
     404), the same way in every app."""
-    if isinstance(exc, NotAllowed) and not _signed_in(context):
+    if isinstance(exc, NotAllowed) and exc.sign_in_helps and not _signed_in(context):
         exc = exceptions.NotAuthenticated(exc.message)
     if isinstance(exc, CartaError):
         errors = {exc.field: [str(exc.message)]} if exc.field else None
