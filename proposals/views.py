@@ -5,8 +5,6 @@ services act."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carta import moderation
+from carta import csvexport, moderation
 from carta.errors import CartaError, InvalidInput
 from carta.pages import fetch, page_context, querystring
 from carta.views import apply_service_error
@@ -70,7 +68,7 @@ def proposal_export(request):
     _form, filters = _filters(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="proposte.csv"'
-    writer = csv.writer(response)
+    writer = csvexport.writer(response)
     writer.writerow(
         [
             _("id"),
@@ -87,21 +85,16 @@ def proposal_export(request):
         writer.writerow(
             [
                 proposal.pk,
-                _csv_safe(proposal.title),
-                _csv_safe(proposal.organization.legal_name),
+                proposal.title,
+                proposal.organization.legal_name,
                 proposal.get_area_display(),
                 proposal.get_state_display(),
                 proposal.budget_estimate,
                 proposal.endorsement_count,
-                _csv_safe(proposal.summary),
+                proposal.summary,
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with these would be run as a formula by spreadsheet programs.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 # --- Detail ---------------------------------------------------------------------------
