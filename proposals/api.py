@@ -92,7 +92,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
                 Prefetch(
                     "partnerships", queryset=Partnership.objects.select_related("organization")
                 ),
-                "resources",
+                Prefetch("resources", queryset=selectors.resources_shown_to(self.request.user)),
                 Prefetch(
                     "transitions", queryset=ProposalTransition.objects.select_related("actor")
                 ),

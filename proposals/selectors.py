@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -35,6 +36,8 @@ from proposals.models import (
     ProposalVersion,
 )
 from proposals.states import ProposalState
+from stakeholders import permissions as org_perms
+from stakeholders.models import Resource
 
 S = ProposalState
 
@@ -111,6 +114,20 @@ def get_proposal_for(user, pk, *, perm=None, lock: bool = False) -> Proposal:
 
 def partnerships_of(proposal: Proposal) -> QuerySet[Partnership]:
     return proposal.partnerships.select_related("organization").order_by("created_at", "id")
+
+
+def resources_shown_to(user) -> QuerySet[Resource]:
+    """Resources, with their organization, annotated ``shown``: whether ``user`` may read
+    them (``stakeholders.permissions.resources_visible_to``). The proposal's committed
+    resources go through it, so that a network-only one read from outside the network is
+    shown only as reserved. A subquery per row, no query of its own (as a prefetch, one)."""
+    visible = org_perms.resources_visible_to(user).filter(pk=OuterRef("pk"))
+    return Resource.objects.select_related("organization").annotate(shown=Exists(visible))
+
+
+def resources_of(user, proposal: Proposal) -> QuerySet[Resource]:
+    """The resources ``proposal`` commits, as ``resources_shown_to`` (one query)."""
+    return resources_shown_to(user).filter(proposals=proposal)
 
 
 def transitions_of(proposal: Proposal) -> QuerySet[ProposalTransition]:

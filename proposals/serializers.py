@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,6 +18,8 @@ from proposals.models import (
     ProposalVersion,
 )
 from proposals.states import TRANSITIONS
+
+RESERVED_RESOURCE = _("una risorsa riservata alla rete")
 
 
 class OrganizationRefSerializer(serializers.Serializer):
@@ -80,9 +83,29 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 class ResourceRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    """A committed resource, from ``selectors.resources_shown_to``: one the reader may not
+    see (network-only, read from outside the network) is only reserved, with no id, title
+    or organization."""
+
+    id = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
-    organization = serializers.IntegerField(source="organization_id")
+    organization = serializers.IntegerField(allow_null=True)
+    reserved = serializers.BooleanField()
+
+    def to_representation(self, resource):
+        if not resource.shown:
+            return {
+                "id": None,
+                "title": str(RESERVED_RESOURCE),
+                "organization": None,
+                "reserved": True,
+            }
+        return {
+            "id": resource.pk,
+            "title": resource.title,
+            "organization": resource.organization_id,
+            "reserved": False,
+        }
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -125,8 +148,6 @@ class ProposalSerializer(serializers.ModelSerializer):
         return str(render_markdown(proposal.body))
 
     def get_available_actions(self, proposal) -> list[str]:
-        from proposals import permissions as perms
-
         user = self.context.get("user")
         return [name for name in TRANSITIONS if perms.can_transition(user, proposal, name)]
 

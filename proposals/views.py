@@ -174,7 +174,7 @@ def proposal_detail(request, pk):
     context = {
         "proposal": proposal,
         "partnerships": partnerships,
-        "resources": proposal.resources.select_related("organization"),
+        "resources": selectors.resources_of(user, proposal),
         "transitions": selectors.transitions_of(proposal),
         "versions": versions,
         "version_diff": _version_diff(request, versions),
