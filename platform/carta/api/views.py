@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
+from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
@@ -105,13 +108,29 @@ class NotificationViewSet(
         return Response({"marked": count, "unread": selectors.unread_count(request.user)})
 
 
+class InstantField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 instant that the database can hold once in UTC (years 1 to 9999)."""
+
+    def to_python(self, value):
+        instant = super().to_python(value)
+        try:
+            return instant and instant.astimezone(datetime.UTC)
+        except OverflowError:
+            # The same answer as for the year 10000, which the parser itself refuses.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    field_class = InstantField
+
+
 class AuditFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="iexact")
     verb = django_filters.CharFilter(field_name="verb", lookup_expr="startswith")
     object_type = django_filters.CharFilter(method="filter_object_type")
     object_id = django_filters.CharFilter(field_name="object_id")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    since = InstantFilter(field_name="created_at", lookup_expr="gte")
+    until = InstantFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry
@@ -218,6 +237,7 @@ class ModerationLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = s.ModerationEntrySerializer
     filterset_fields = ["action"]
+    search_fields = ["object_label", "reason"]
     ordering_fields = ["created_at"]
 
     def get_queryset(self):
