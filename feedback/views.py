@@ -4,7 +4,6 @@ one's own data. Thin: forms parse, selectors fetch and authorize, services act."
 
 from __future__ import annotations
 
-import csv
 import json
 from functools import wraps
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from carta import csvexport
 from carta.errors import CartaError, RateLimited
 from carta.pages import fetch, page_context, querystring
 from carta.ratelimit import client_ip
@@ -390,7 +390,5 @@ def dashboard_csv(request):
     data = build_dashboard(quarters=_quarters(request), staff=bool(staff))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="impegni-carta.csv"'
-    writer = csv.writer(response)
-    for row in csv_rows(data):
-        writer.writerow(row)
+    csvexport.writer(response).writerows(csv_rows(data))
     return response

