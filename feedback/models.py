@@ -179,6 +179,32 @@ class Evaluation(models.Model):
         return f"{self.service_key} {self.period}: {self.overall}/5"
 
 
+class LastEvaluation(models.Model):
+    """When a signed-in person last evaluated a service (by stable key).
+
+    The one row the limit of one evaluation per ``limits.EVALUATION_DAYS`` days is
+    enforced on: ``submit_evaluation`` moves it forward with a conditional UPDATE, or
+    inserts it under the unique constraint, inside the evaluation's transaction, so that
+    concurrent workers cannot both pass the check.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    service_key = models.CharField(_("chiave del servizio"), max_length=100)
+    evaluated_at = models.DateTimeField(_("ultima valutazione il"))
+
+    class Meta:
+        verbose_name = _("ultima valutazione")
+        verbose_name_plural = _("ultime valutazioni")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "service_key"], name="last_evaluation_one_per_service"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.service_key}: {self.evaluated_at:%Y-%m-%d}"
+
+
 class CommitmentMeasurement(models.Model):
     """The value staff measured for a quality commitment in one quarter."""
 

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -39,6 +39,7 @@ from feedback.models import (
     ComplaintStatus,
     Direction,
     Evaluation,
+    LastEvaluation,
 )
 
 logger = logging.getLogger(__name__)
@@ -528,6 +529,30 @@ def _rating(value, field: str) -> int:
     return number
 
 
+def _claim_evaluation(actor, service_key: str, now: datetime.datetime) -> None:
+    """Move the person's ``LastEvaluation`` of the service to ``now``, or ``Conflict``.
+
+    A conditional UPDATE (the row lock makes a concurrent one wait and then find the new
+    date), or the first INSERT under the unique constraint (a concurrent INSERT fails):
+    the database, not a read before the write, decides. Runs in the caller's transaction.
+    """
+    claimed = LastEvaluation.objects.filter(
+        user=actor,
+        service_key=service_key,
+        evaluated_at__lt=now - datetime.timedelta(days=limits.EVALUATION_DAYS),
+    ).update(evaluated_at=now)
+    if not claimed:
+        try:
+            with transaction.atomic():
+                LastEvaluation.objects.create(user=actor, service_key=service_key, evaluated_at=now)
+        except IntegrityError:
+            raise Conflict(
+                _("Ha già valutato questo servizio negli ultimi %(days)s giorni. Grazie!")
+                % {"days": limits.EVALUATION_DAYS},
+                field="service",
+            ) from None
+
+
 @transaction.atomic
 def submit_evaluation(
     *,
@@ -546,8 +571,8 @@ def submit_evaluation(
     ``service`` is a ``consultations.Service`` of the Carta in force (or its id, checked
     here). One per person per service (by stable key) per ``limits.EVALUATION_DAYS``
     days: signed-in people
-    are checked in the database (``Conflict``), anonymous visitors by address
-    (``RateLimited``). Ratings outside 1-5 raise ``InvalidInput`` on their field.
+    are held by the database (``LastEvaluation``; ``Conflict``), anonymous visitors by
+    address (``RateLimited``). Ratings outside 1-5 raise ``InvalidInput`` on their field.
     """
     if not isinstance(service, Service):
         service = charter.service_in_force(service)
@@ -559,15 +584,7 @@ def submit_evaluation(
     now = timezone.now()
     signed_in = is_signed_in(actor)
     if signed_in:
-        since = now - datetime.timedelta(days=limits.EVALUATION_DAYS)
-        if Evaluation.objects.filter(
-            user=actor, service_key=service.key, created_at__gte=since
-        ).exists():
-            raise Conflict(
-                _("Ha già valutato questo servizio negli ultimi %(days)s giorni. Grazie!")
-                % {"days": limits.EVALUATION_DAYS},
-                field="service",
-            )
+        _claim_evaluation(actor, service.key, now)
     else:
         limits.hit_scope("anonymous_form", client_address, suffix=":evaluation")
         limits.hit_anonymous_evaluation(client_address, service.key)
