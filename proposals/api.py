@@ -287,7 +287,8 @@ class ProposalViewSet(viewsets.GenericViewSet):
     )
     def versions(self, request, pk=None):
         proposal = self._proposal(pk)
-        return Response(s.VersionSerializer(selectors.versions_of(proposal), many=True).data)
+        versions = selectors.versions_of(request.user, proposal)
+        return Response(s.VersionSerializer(versions, many=True).data)
 
     @extend_schema(
         summary="Una versione; con ?against=<numero> il confronto parola per parola",
@@ -298,12 +299,12 @@ class ProposalViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>\d+)")
     def version(self, request, pk=None, number=None):
         proposal = self._proposal(pk)
-        version = selectors.get_version(proposal, number)
+        version = selectors.get_version(request.user, proposal, number)
         against = request.query_params.get("against")
         payload = {"version": s.VersionSerializer(version).data, "against": None, "diff": None}
         if against:
             try:
-                old = selectors.get_version(proposal, against)
+                old = selectors.get_version(request.user, proposal, against)
             except NotFound:
                 raise InvalidInput(
                     _("Versione di confronto sconosciuta."), field="against"
@@ -315,6 +316,23 @@ class ProposalViewSet(viewsets.GenericViewSet):
                 TEXT_FIELDS,
             )
         return Response(payload)
+
+    @extend_schema(
+        summary="Oscura il testo di una versione, con motivazione pubblica (moderatori)",
+        operation_id="v1_proposals_version_redact",
+        request=s.ProposalReasonSerializer,
+        responses=s.VersionSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path=r"versions/(?P<number>\d+)/redact")
+    def redact_version(self, request, pk=None, number=None):
+        proposal = self._proposal(pk)
+        version = selectors.get_version(request.user, proposal, number)
+        data = s.ProposalReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.redact_version(
+            actor=request.user, version=version, reason=data.validated_data.get("reason", "")
+        )
+        return Response(s.VersionSerializer(version).data)
 
     # --- Partners ---------------------------------------------------------------------
 

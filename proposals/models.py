@@ -144,6 +144,17 @@ class ProposalVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    # A redacted version's text is erased (not kept aside): the reason stays public.
+    redacted_at = models.DateTimeField(_("oscurata il"), null=True, blank=True)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oscurata da"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    redaction_reason = models.TextField(_("motivo dell'oscuramento"), blank=True)
 
     class Meta:
         ordering = ["proposal", "number"]
@@ -155,6 +166,10 @@ class ProposalVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} v{self.number}"
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.redacted_at is not None
 
 
 class ProposalTransition(models.Model):

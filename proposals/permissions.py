@@ -123,6 +123,26 @@ def can_read_comment(user, comment: ProposalComment) -> bool:
     return is_signed_in(user) and comment.author_id == user.pk
 
 
+def can_read_full_history(user, proposal: Proposal) -> bool:
+    """Every version of the text, also those before publication (which may hold what a
+    moderator sent back): members of the lead organization and of accepted partners, and
+    staff. Everyone else reads the versions from publication onward. One query at most
+    (none if the partnerships are prefetched and the staff check cached)."""
+    if is_staff_member(user):
+        return True
+    return (
+        is_signed_in(user)
+        and Membership.objects.filter(
+            user=user, organization_id__in=author_organization_ids(proposal)
+        ).exists()
+    )
+
+
+def can_redact_version(user) -> bool:
+    """Erase the text of a version, with a public reason: moderators."""
+    return is_moderator(user)
+
+
 # --- Roles ----------------------------------------------------------------------------
 
 

@@ -134,14 +134,29 @@ def transitions_of(proposal: Proposal) -> QuerySet[ProposalTransition]:
     return proposal.transitions.select_related("actor")
 
 
-def versions_of(proposal: Proposal) -> QuerySet[ProposalVersion]:
-    return proposal.versions.select_related("created_by").order_by("number")
+def versions_of(user, proposal: Proposal) -> QuerySet[ProposalVersion]:
+    """The versions ``user`` may read, in order: every one for
+    ``permissions.can_read_full_history``; for anyone else the version in force when the
+    proposal was first published and the later ones (none before a publication). One
+    query, plus the history check's."""
+    versions = proposal.versions.order_by("number")
+    if perms.can_read_full_history(user, proposal):
+        return versions
+    if proposal.published_at is None:
+        return versions.none()
+    in_force = (
+        proposal.versions.filter(created_at__lte=proposal.published_at)
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return versions.filter(number__gte=Coalesce(Subquery(in_force), Value(0)))
 
 
-def get_version(proposal: Proposal, number) -> ProposalVersion:
+def get_version(user, proposal: Proposal, number) -> ProposalVersion:
+    """Version ``number`` among ``versions_of(user, proposal)``, else ``NotFound``."""
     try:
-        return proposal.versions.get(number=int(number))
-    except (ProposalVersion.DoesNotExist, ValueError, TypeError):
+        return versions_of(user, proposal).get(number=int(number))
+    except (ProposalVersion.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(_("Versione non trovata.")) from None
 
 

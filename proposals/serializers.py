@@ -232,9 +232,23 @@ class EndorseSerializer(serializers.Serializer):
 
 
 class VersionSerializer(serializers.ModelSerializer):
+    """A redacted version has empty text fields and the moderators' public reason."""
+
+    redacted = serializers.BooleanField(source="is_redacted")
+
     class Meta:
         model = ProposalVersion
-        fields = ["number", "title", "summary", "body", "beneficiaries", "created_at"]
+        fields = [
+            "number",
+            "title",
+            "summary",
+            "body",
+            "beneficiaries",
+            "created_at",
+            "redacted",
+            "redacted_at",
+            "redaction_reason",
+        ]
 
 
 class DiffPartSerializer(serializers.Serializer):

@@ -217,19 +217,64 @@ def update_proposal(*, actor, proposal: Proposal, **values) -> Proposal:
         setattr(proposal, name, value)
     if changes:
         proposal.save()
+    # The audit names the text fields that changed, never their words: the versions hold
+    # the text, and a redacted version must not survive in the log.
+    audited = {name: change for name, change in changes.items() if name not in TEXT_FIELDS}
+    if text_fields := [name for name in TEXT_FIELDS if name in changes]:
+        audited["text"] = text_fields
     if resources is not None:
         found = _resources_for(proposal, resources)
         before = set(proposal.resources.values_list("pk", flat=True))
         after = {r.pk for r in found}
         if before != after:
             proposal.resources.set(found)
-            changes["resources"] = [sorted(before), sorted(after)]
-    text_changed = any(name in changes for name in TEXT_FIELDS)
-    if text_changed and proposal.versions.exists():
-        _snapshot(proposal, actor)
-    if changes:
-        record_audit(actor=actor, verb="proposal.updated", target=proposal, changes=changes)
+            audited["resources"] = [sorted(before), sorted(after)]
+    if text_fields and proposal.versions.exists():
+        audited["version"] = _snapshot(proposal, actor).number
+    if audited:
+        record_audit(actor=actor, verb="proposal.updated", target=proposal, changes=audited)
     return proposal
+
+
+@transaction.atomic
+def redact_version(*, actor, version: ProposalVersion, reason: str) -> ProposalVersion:
+    """Erase the text of a version (it held what must not be public: personal or health
+    data) for everyone, keeping its place and a public reason; moderators only. The last
+    version is the proposal's text in force and is not redacted here (409): that text is
+    sent back with ``request_changes`` or hidden by moderation."""
+    version = ProposalVersion.objects.select_for_update().get(pk=version.pk)
+    if not perms.can_redact_version(actor):
+        raise NotAllowed(_("Solo la moderazione oscura una versione."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(gettext("La motivazione è obbligatoria."), field="reason")
+    if len(reason) > 5000:
+        raise InvalidInput(gettext("La motivazione è troppo lunga."), field="reason")
+    if version.is_redacted:
+        raise Conflict(gettext("La versione è già stata oscurata."))
+    if not ProposalVersion.objects.filter(
+        proposal_id=version.proposal_id, number__gt=version.number
+    ).exists():
+        raise Conflict(
+            gettext(
+                "È il testo in vigore della proposta: per toglierlo si chiedono modifiche "
+                "o si nasconde la proposta."
+            )
+        )
+    for name in TEXT_FIELDS:
+        setattr(version, name, "")
+    version.redacted_at = timezone.now()
+    version.redacted_by = actor
+    version.redaction_reason = reason
+    version.save()
+    record_audit(
+        actor=actor,
+        verb="proposal.version_redacted",
+        target=version.proposal,
+        reason=reason,
+        changes={"version": version.number},
+    )
+    return version
 
 
 @transaction.atomic

@@ -17,6 +17,11 @@ urlpatterns = [
         views.proposal_transition,
         name="proposal_transition",
     ),
+    path(
+        "proposte/<int:pk>/versioni/<int:number>/oscura/",
+        views.version_redact,
+        name="proposal_version_redact",
+    ),
     path("proposte/<int:pk>/partner/invita/", views.partner_invite, name="proposal_partner_invite"),
     path(
         "proposte/<int:pk>/partner/richiedi/",

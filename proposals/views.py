@@ -122,6 +122,7 @@ def _version_diff(request, versions):
     return {
         "old": a,
         "new": b,
+        "redacted": [v for v in (a, b) if v.is_redacted],
         "fields": [(labels[f], parts, diff.changed(parts)) for f, parts in texts.items()],
     }
 
@@ -157,7 +158,7 @@ def proposal_detail(request, pk):
     proposal = fetch(selectors.get_proposal_for, user, pk)
     partnerships = list(selectors.partnerships_of(proposal))
     proposal._prefetched_objects_cache = {"partnerships": partnerships}
-    versions = list(selectors.versions_of(proposal))
+    versions = list(selectors.versions_of(user, proposal))
     actions = [
         (name, t) for name, t in TRANSITIONS.items() if perms.can_transition(user, proposal, name)
     ]
@@ -186,6 +187,7 @@ def proposal_detail(request, pk):
         "representing": representing,
         "can_request": can_request,
         "can_moderate": moderation.can_moderate(user),
+        "can_redact": perms.can_redact_version(user),
         "is_author": perms.is_author(user, proposal),
         **_comment_context(request, proposal),
         **_endorse_context(request, proposal),
@@ -301,6 +303,21 @@ def proposal_transition(request, pk, action):
         {"form": form, "proposal": proposal, "transition": transition, "action": action},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def version_redact(request, pk, number):
+    proposal = fetch(selectors.get_proposal_for, request.user, pk)
+    version = fetch(selectors.get_version, request.user, proposal, number)
+    _service_message(
+        request,
+        lambda: services.redact_version(
+            actor=request.user, version=version, reason=request.POST.get("reason", "")
+        ),
+        _("Il testo della versione è stato oscurato."),
+    )
+    return redirect(proposal)
 
 
 # --- Partners -------------------------------------------------------------------------

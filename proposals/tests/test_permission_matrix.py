@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from proposals.models import Proposal, ProposalVersion
 from proposals.states import ProposalState
 from tests.factories import OrganizationFactory, PartnershipFactory, ProposalFactory
 
@@ -52,6 +53,12 @@ def world(org_a, org_b, rep_a, editor_a, member_a, member_b):
 
     x_draft = ProposalFactory(organization=org_x, state=S.DRAFT)
     PartnershipFactory(proposal=x_draft, organization=org_a, status="invited")
+    # v1 was sent back before publication, v2 was published, v3 is the text in force.
+    versioned = a(S.PUBLISHED)
+    for number in (1, 2):
+        ProposalVersion.objects.create(proposal=versioned, number=number, title="T", summary="S")
+    Proposal.objects.filter(pk=versioned.pk).update(published_at=timezone.now())
+    ProposalVersion.objects.create(proposal=versioned, number=3, title="T", summary="S")
     requested = a(S.PUBLISHED)
     PartnershipFactory(proposal=requested, organization=org_b, status="requested")
     return {
@@ -65,6 +72,7 @@ def world(org_a, org_b, rep_a, editor_a, member_a, member_b):
         "rejected_unpublished": a(S.REJECTED),
         "hidden": a(S.PUBLISHED, hidden_at=timezone.now(), hidden_reason="Fuori tema"),
         "requested": requested,
+        "versioned": versioned,
         "x_draft": x_draft,
         "x_published": ProposalFactory(organization=org_x, state=S.PUBLISHED),
     }
@@ -87,6 +95,10 @@ def perform(action: str, client, w):
 
     if action == "list":
         return client.get(f"{base}?q=proposta")
+    if action == "read_early_version":
+        return client.get(url("versioned", "versions/1/"))
+    if action == "redact_version":
+        return client.post(url("versioned", "versions/2/redact/"), {"reason": "Dati sanitari"})
     if action.startswith("view_"):
         return client.get(url(action.removeprefix("view_")))
     if action == "create":
