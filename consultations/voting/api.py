@@ -145,7 +145,8 @@ class BallotsView(APIView):
         summary="Il bollettino delle schede",
         description="Voto segreto: dopo la chiusura, ogni scheda con l'hash della sua "
         "ricevuta, in ordine di hash, concatenate da una catena di hash. Voto palese: le "
-        "schede nominative, quando i risultati sono visibili.",
+        "schede nominative, quando i risultati sono visibili. Prima: 409 (codice "
+        "not_published).",
         responses=s.BulletinSerializer,
     )
     def get(self, request, pk):

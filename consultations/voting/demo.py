@@ -153,7 +153,7 @@ def load(ctx: DemoContext) -> None:
             closes_at=now + datetime.timedelta(days=9),
             electorate="citizens",
             secrecy="secret",
-            results_visibility="live",
+            results_visibility="after_close",
             questions=_questions_secret(),
         )
         for person in citizens[:5]:

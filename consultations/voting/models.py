@@ -110,9 +110,9 @@ class Consultation(TimeStampedModel):
     frozen_citizens = models.PositiveIntegerField(null=True, blank=True)
     # The head of the bulletin's hash chain, fixed at the first publication.
     bulletin_head = models.CharField(max_length=64, blank=True)
-    # Secret consultations with live results: the last released batch, per electorate:
-    # {"citizens": {"ballots": 20, "counts": {...}}}.
-    released = models.JSONField(default=dict, blank=True)
+    # Secret consultations: when the ballots and counters were rewritten after closing,
+    # so that nothing in the tables follows the order of the register (``results.seal``).
+    ballots_sealed_at = models.DateTimeField(null=True, blank=True)
     # What the notices command already sent (it runs from a scheduler, repeatedly).
     opening_notice_sent_at = models.DateTimeField(null=True, blank=True)
     closing_notice_sent_at = models.DateTimeField(null=True, blank=True)

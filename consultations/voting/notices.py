@@ -2,7 +2,8 @@
 
 Run from a scheduler (``carta consultation_notices``) every few minutes: each notice is
 sent once, because the consultation remembers it (a conditional UPDATE claims it before
-sending), and the electorate of consultations closed since the last run is frozen.
+sending), the electorate of consultations closed since the last run is frozen, and the
+ballots of secret ones are sealed (``results.seal_ballots``).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from carta.services import notify
 from consultations.voting import permissions as perms
-from consultations.voting.models import Consultation, Electorate
-from consultations.voting.results import freeze_electorate
+from consultations.voting.models import Consultation, Electorate, Secrecy
+from consultations.voting.results import SEAL_DELAY, freeze_electorate, seal_ballots
 
 OPENING_TITLE = gettext_lazy("È aperta la consultazione «%(title)s»")
 OPENING_BODY = gettext_lazy("Puoi votare fino al %(closes)s.")
@@ -56,9 +58,10 @@ def _claim(consultation: Consultation, field: str, now: datetime) -> bool:
 
 def send_consultation_notices(*, now: datetime | None = None) -> dict[str, int]:
     """Tell those who may vote that a consultation opened, and a day before it closes;
-    freeze the electorate of consultations that closed. Returns how many of each."""
+    freeze the electorate of consultations that closed and seal the ballots of secret
+    ones that closed ``SEAL_DELAY`` ago. Returns how many of each."""
     now = now or timezone.now()
-    sent = {"opening": 0, "closing": 0, "frozen": 0}
+    sent = {"opening": 0, "closing": 0, "frozen": 0, "sealed": 0}
     open_now = Consultation.objects.filter(
         opens_at__lte=now, closes_at__gt=now, closed_early_at__isnull=True
     )
@@ -80,4 +83,11 @@ def send_consultation_notices(*, now: datetime | None = None) -> dict[str, int]:
         closes_at__gt=now, closed_early_at__isnull=True
     ):
         sent["frozen"] += int(freeze_electorate(consultation, now=now))
+    sealed_before = now - SEAL_DELAY
+    for consultation in Consultation.objects.filter(
+        Q(closes_at__lte=sealed_before) | Q(closed_early_at__lte=sealed_before),
+        secrecy=Secrecy.SECRET,
+        ballots_sealed_at__isnull=True,
+    ):
+        sent["sealed"] += int(seal_ballots(consultation, now=now))
     return sent

@@ -1,24 +1,26 @@
-"""Results of a consultation: the tally, its release in batches, the electorate frozen at
-closing, and the hash-chained bulletin.
+"""Results of a consultation: the tally, the electorate frozen at closing, the sealing of
+secret ballots after closing, and the hash-chained bulletin.
 
 These are reads with a lazy write each, kept apart from the pure reads in ``selectors``:
-the first read of a closed consultation stores its electorate, a secret live tally stores
-each batch it releases, and the first bulletin of a closed consultation stores its head.
-Every write is conditional, so that simultaneous first reads store the same thing once.
+the first read of a closed consultation stores its electorate, the first read of a secret
+one ``SEAL_DELAY`` after closing seals its ballots, and the first bulletin of a closed
+consultation stores its head. Every write is conditional, so that simultaneous first reads
+store the same thing once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carta.errors import NotAllowed
+from carta.errors import Conflict
 from consultations.voting.models import (
     Ballot,
     Consultation,
@@ -26,14 +28,17 @@ from consultations.voting.models import (
     ResultsVisibility,
     Secrecy,
     Status,
+    TallyCounter,
     VoterRecord,
 )
 from consultations.voting.selectors import eligible_counts, summed_counts
 from consultations.voting.tally import BALLOTS, percent, question_results
 
-# A secret consultation with live results shows its tally only in steps of at least this
-# many new ballots, so that no single vote can be read off a change.
-RELEASE_BATCH = 10
+# Until sealed, a secret ballot lies in its table in arrival order and was written in the
+# same transaction as its voter's register row. Sealing waits this long after closing, so
+# that a ballot accepted just before the close has committed before the rewrite.
+SEAL_DELAY = timedelta(minutes=5)
+SEAL_CHUNK = 2000
 
 
 def freeze_electorate(consultation: Consultation, *, now: datetime | None = None) -> bool:
@@ -62,28 +67,59 @@ def freeze_electorate(consultation: Consultation, *, now: datetime | None = None
 
 
 def tally_visible(consultation: Consultation, now: datetime | None = None) -> bool:
+    """Closed: always. Open: only a public consultation with live results. A secret tally
+    is never shown while open, whatever ``results_visibility`` says: any figure released
+    during the vote can be differenced by a voter who controls several accounts (see
+    docs/voting.md); turnout stays live."""
     status = consultation.status_at(now)
     return status == Status.CLOSED or (
-        status == Status.OPEN and consultation.results_visibility == ResultsVisibility.LIVE
+        status == Status.OPEN
+        and consultation.results_visibility == ResultsVisibility.LIVE
+        and consultation.secrecy != Secrecy.SECRET
     )
 
 
-def _released(consultation: Consultation, electorate: str, counts: dict[str, int]) -> dict:
-    """The batch of a secret live tally that may be shown; releases a new batch when at
-    least ``RELEASE_BATCH`` ballots arrived since the last (then: one locked UPDATE)."""
-    shown = consultation.released.get(electorate) or {"ballots": 0, "counts": {}}
-    if counts.get(BALLOTS, 0) - shown["ballots"] < RELEASE_BATCH:
-        return shown
+def seal_ballots(consultation: Consultation, *, now: datetime | None = None) -> bool:
+    """Rewrite a closed secret consultation's ballots, in receipt-hash order under new
+    keys, and its counters, one row per key, once and not before ``SEAL_DELAY`` after
+    closing (idempotent).
+
+    Afterwards neither table follows the register's order nor shares a transaction with
+    it: SQLite's rowids, PostgreSQL's ctids and xmins are those of this rewrite. Receipts,
+    the bulletin (ordered by receipt hash, without keys) and the tally are unchanged.
+    Nothing when not due; else a locked SELECT, per ``SEAL_CHUNK`` ballots a SELECT, a
+    DELETE and an INSERT, then the counters' SUM, DELETE and INSERT, and one UPDATE.
+    """
+    now = now or timezone.now()
+    if (
+        consultation.secrecy != Secrecy.SECRET
+        or consultation.ballots_sealed_at
+        or now < consultation.effective_closes_at + SEAL_DELAY
+    ):
+        return False
     with transaction.atomic():
-        locked = Consultation.objects.select_for_update().only("released").get(pk=consultation.pk)
-        released = dict(locked.released or {})
-        shown = released.get(electorate) or {"ballots": 0, "counts": {}}
-        if counts.get(BALLOTS, 0) - shown["ballots"] >= RELEASE_BATCH:
-            shown = {"ballots": counts.get(BALLOTS, 0), "counts": counts}
-            released[electorate] = shown
-            Consultation.objects.filter(pk=consultation.pk).update(released=released)
-        consultation.released = released
-    return shown
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if locked.ballots_sealed_at:
+            consultation.ballots_sealed_at = locked.ballots_sealed_at
+            return False
+        ballots = Ballot.objects.filter(consultation=consultation).order_by("receipt_hash")
+        last = ""
+        while chunk := list(ballots.filter(receipt_hash__gt=last)[:SEAL_CHUNK]):
+            Ballot.objects.filter(pk__in=[ballot.pk for ballot in chunk]).delete()
+            for ballot in chunk:
+                ballot.id = uuid.uuid4()
+            Ballot.objects.bulk_create(chunk)
+            last = chunk[-1].receipt_hash
+        counts = summed_counts(consultation.pk)
+        TallyCounter.objects.filter(consultation=consultation).delete()
+        TallyCounter.objects.bulk_create(
+            TallyCounter(consultation=consultation, electorate=electorate, key=key, count=n)
+            for electorate, keys in counts.items()
+            for key, n in sorted(keys.items())
+        )
+        Consultation.objects.filter(pk=consultation.pk).update(ballots_sealed_at=now)
+        consultation.ballots_sealed_at = now
+    return True
 
 
 def consultation_results(consultation: Consultation, *, now: datetime | None = None) -> dict:
@@ -91,13 +127,14 @@ def consultation_results(consultation: Consultation, *, now: datetime | None = N
 
     Costs one aggregate query over the counters (whatever the number of ballots), plus
     two COUNTs for the live electorate while open (none once frozen), plus the freeze
-    the first time after closing and a release of a secret live batch when one is due.
+    the first time after closing and the seal of secret ballots once it is due.
     Questions must be prefetched (``selectors.get_consultation_for``).
     """
     now = now or timezone.now()
     status = consultation.status_at(now)
     if status == Status.CLOSED:
         freeze_electorate(consultation, now=now)
+        seal_ballots(consultation, now=now)
     counts = summed_counts(consultation.pk)
     if consultation.electorate_frozen_at:
         eligible = {
@@ -107,7 +144,6 @@ def consultation_results(consultation: Consultation, *, now: datetime | None = N
     else:
         eligible = eligible_counts()
     visible = tally_visible(consultation, now)
-    batched = visible and status == Status.OPEN and consultation.secrecy == Secrecy.SECRET
     questions = list(consultation.questions.all())
     electorates = []
     for electorate in consultation.voter_kinds:
@@ -127,19 +163,10 @@ def consultation_results(consultation: Consultation, *, now: datetime | None = N
             "questions": None,
         }
         if visible:
-            shown = (
-                _released(consultation, electorate, live)
-                if batched
-                else {"ballots": ballots, "counts": live}
-            )
-            entry["counted"] = shown["ballots"]
+            entry["counted"] = ballots
             entry["questions"] = [
                 question_results(
-                    q,
-                    list(q.options.all()),
-                    shown["counts"],
-                    shown["ballots"],
-                    consultation.threshold_percent,
+                    q, list(q.options.all()), live, ballots, consultation.threshold_percent
                 )
                 for q in questions
             ]
@@ -156,8 +183,6 @@ def consultation_results(consultation: Consultation, *, now: datetime | None = N
         "secrecy": consultation.secrecy,
         "results_visibility": consultation.results_visibility,
         "tally_visible": visible,
-        "batched": batched,
-        "batch_size": RELEASE_BATCH if batched else None,
         "threshold_percent": consultation.threshold_percent,
         "electorates": electorates,
     }
@@ -209,15 +234,19 @@ def _entries(consultation: Consultation) -> list[dict[str, Any]]:
 
 
 def bulletin(consultation: Consultation, *, now: datetime | None = None) -> dict[str, Any]:
-    """Every ballot's content, hash-chained. Secret: ordered by receipt hash (which says
-    nothing about when a ballot arrived); named: by electorate and voter. One query, and
+    """Every ballot's content, hash-chained, or 409 ``not_published`` before it is due
+    (the same for every caller: it is a matter of time, not of rights). Secret: ordered by
+    receipt hash (which says nothing about when a ballot arrived); named: by electorate
+    and voter. One query, and
     one conditional UPDATE storing the head the first time after closing.
 
     Each entry's ``chain`` is SHA-256 of the previous ``chain`` and the entry's canonical
     JSON, so changing, adding or removing any ballot changes the ``head``.
     """
     if not bulletin_available(consultation, now):
-        raise NotAllowed(_("Il bollettino delle schede è pubblicato alla chiusura."))
+        raise Conflict(
+            _("Il bollettino delle schede è pubblicato alla chiusura."), code="not_published"
+        )
     entries = _entries(consultation)
     previous = chain_start(consultation)
     for entry in entries:

@@ -150,8 +150,6 @@ class ResultsSerializer(serializers.Serializer):
     secrecy = serializers.CharField()
     results_visibility = serializers.CharField()
     tally_visible = serializers.BooleanField()
-    batched = serializers.BooleanField()
-    batch_size = serializers.IntegerField(allow_null=True)
     threshold_percent = serializers.IntegerField()
     electorates = serializers.ListField(child=serializers.DictField())
 

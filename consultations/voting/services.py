@@ -58,6 +58,14 @@ def _check_rules(data: Mapping[str, Any]) -> None:
         raise InvalidInput(
             _("Un voto segreto non può essere modificato dopo l'invio."), field="changeable"
         )
+    if data["secrecy"] == Secrecy.SECRET and data["results_visibility"] == ResultsVisibility.LIVE:
+        raise InvalidInput(
+            _(
+                "Un voto segreto pubblica i risultati alla chiusura: in tempo reale solo "
+                "l'affluenza."
+            ),
+            field="results_visibility",
+        )
     for name, choices in (
         ("electorate", Electorate.values),
         ("secrecy", Secrecy.values),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from carta import csvexport
 from carta.errors import CartaError, InvalidInput, NotAllowed, NotFound, RateLimited
 from carta.pages import fetch
 from carta.permissions import is_signed_in
@@ -166,7 +165,7 @@ def consultation_results_csv(request, pk):
     figures = results.consultation_results(consultation)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="consultazione-{pk}-risultati.csv"'
-    writer = csv.writer(response)
+    writer = csvexport.writer(response)
     writer.writerow(
         [
             "elettorato",

@@ -1,13 +1,14 @@
 """Results: counts, percentages, turnout, quorum, threshold, methods, batching, exports."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
 
-from consultations.voting import ballots, selectors
+from consultations.voting import ballots, live, selectors
 from consultations.voting.models import Consultation, QuestionKind
-from consultations.voting.results import RELEASE_BATCH
 from consultations.voting.tally import schulze
 from tests.factories import ConsultationFactory, UserFactory
 
@@ -135,31 +136,57 @@ def test_the_electorate_is_frozen_at_closing(api, answers_for):
     assert Consultation.objects.get(pk=consultation.pk).frozen_citizens == first["eligible"]
 
 
-def test_secret_live_results_are_released_in_batches_of_at_least_ten(api, answers_for):
+def test_a_secret_tally_withstands_the_differencing_attack(api, client, answers_for):
+    """The victim votes; the attacker sees turnout move, casts the other nine ballots of a
+    batch from throwaway accounts and reads every surface (API, page, CSV, websocket):
+    before closing there is nothing to subtract from, only turnout."""
     consultation = ConsultationFactory(secrecy="secret", results_visibility="live")
     yes_no = consultation.questions.get(kind=QuestionKind.YES_NO)
-    seen = []
-    for index in range(2 * RELEASE_BATCH + 5):
-        cast(
-            consultation,
-            {**answers_for(consultation), str(yes_no.pk): "yes" if index % 2 else "no"},
-        )
-        body = results(api, consultation)
-        electorate = body["electorates"][0]
-        assert body["batched"] is True and electorate["ballots"] == index + 1
-        seen.append(
-            (electorate["counted"], sum(o["count"] for o in figures(body, yes_no)["options"]))
-        )
-    counted = sorted({c for c, _total in seen})
-    assert counted == [0, RELEASE_BATCH, 2 * RELEASE_BATCH]
-    # the tally shown always matches the released count, never a single new ballot
-    assert all(total == c for c, total in seen)
-    # one more ballot after closing: everything is shown
+    cast(consultation, {**answers_for(consultation), str(yes_no.pk): "yes"})  # the victim
+    assert results(api, consultation)["electorates"][0]["ballots"] == 1
+    for _ in range(9):  # the attacker's throwaway accounts
+        cast(consultation, {**answers_for(consultation), str(yes_no.pk): "no"})
+
+    body = results(api, consultation)
+    electorate = body["electorates"][0]
+    assert body["tally_visible"] is False
+    assert electorate["ballots"] == 10  # turnout stays live
+    assert electorate["questions"] is None and electorate["counted"] is None
+    rows = list(csv.reader(io.StringIO(_csv(client, consultation))))
+    assert len(rows) == 2 and rows[1][1] == "10" and rows[1][5:] == [""] * 6
+    page = client.get(f"/consultazioni/{consultation.pk}/risultati/")
+    assert page.context["results"] == body
+    assert yes_no.text not in page.content.decode()
+    event = live.payload(consultation.pk)
+    assert event["results"] is None and event["turnout"][0]["ballots"] == 10
+
+    # At closing everything is shown.
     Consultation.objects.filter(pk=consultation.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     final = results(api, consultation)
-    assert final["batched"] is False and final["electorates"][0]["counted"] == 2 * RELEASE_BATCH + 5
+    assert final["tally_visible"] is True and final["electorates"][0]["counted"] == 10
+    counts = {o["key"]: o["count"] for o in figures(final, yes_no)["options"]}
+    assert counts == {"yes": 1, "no": 9, "abstain": 0}
+
+
+def test_a_secret_consultation_cannot_promise_live_results(api_as, carta_editor):
+    now = timezone.now()
+    response = api_as(carta_editor).post(
+        "/api/v1/consultations/",
+        {
+            "title": "Voto segreto",
+            "opens_at": (now + datetime.timedelta(days=1)).isoformat(),
+            "closes_at": (now + datetime.timedelta(days=8)).isoformat(),
+            "questions": [{"kind": "yes_no", "text": "Approvi?"}],
+            "secrecy": "secret",
+            "results_visibility": "live",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["results_visibility"]
+    assert not Consultation.objects.exists()
 
 
 def test_separate_tallies_per_electorate(api, rep_a, org_a, answers_for):
@@ -179,15 +206,41 @@ def test_separate_tallies_per_electorate(api, rep_a, org_a, answers_for):
     ]
 
 
+def _csv(client, consultation) -> str:
+    return client.get(f"/consultazioni/{consultation.pk}/risultati.csv").content.decode()
+
+
 def test_csv_and_json_exports(client, answers_for):
     consultation = ConsultationFactory()
     cast(consultation, answers_for(consultation))
-    csv_text = client.get(f"/consultazioni/{consultation.pk}/risultati.csv").content.decode()
+    csv_text = _csv(client, consultation)
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("elettorato,votanti") and len(lines) == 1 + 3 + 4 + 3 + 3 + 5
     assert "Quale servizio rafforzare?" in csv_text
     data = client.get(f"/consultazioni/{consultation.pk}/risultati.json").json()
     assert data["electorates"][0]["ballots"] == 1
+
+
+def test_the_results_csv_neutralises_cells_a_spreadsheet_would_run(client):
+    consultation = ConsultationFactory(
+        questions=[
+            {
+                "kind": QuestionKind.SINGLE,
+                "text": "=1+1",
+                "options": ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "-2+3"],
+            }
+        ]
+    )
+    question = consultation.questions.get()
+    cast(consultation, {str(question.pk): question.options.first().pk})
+    rows = list(csv.reader(io.StringIO(_csv(client, consultation))))[1:]
+    assert [row[5] for row in rows] == ["'=1+1"] * 3
+    assert [row[7] for row in rows] == [
+        '\'=HYPERLINK("http://evil.example","x")',
+        "'@SUM(A1)",
+        "'-2+3",
+    ]
+    assert [row[8] for row in rows] == ["1", "0", "0"]  # numbers stay numbers
 
 
 def test_results_cost_a_fixed_number_of_queries(api, answers_for, django_assert_num_queries):
