@@ -6,7 +6,11 @@ PostgreSQL and Redis.
 """
 
 from carta.settings import *  # noqa: F403
-from carta.settings import REDIS_URL, REST_FRAMEWORK
+from carta.settings import ALLOWED_HOSTS, REDIS_URL, REST_FRAMEWORK
+
+# The site of Django's test client, which no deployment serves.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+CARTA_SITE_URL = "http://testserver"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
