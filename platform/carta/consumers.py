@@ -4,7 +4,7 @@ import logging
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from carta.events import notifications_group
+from carta.events import notifications_group, sockets_group
 from carta.resilience import is_connection_error
 
 logger = logging.getLogger(__name__)
@@ -13,13 +13,18 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = 4503
 # Close code for a websocket path that serves nothing.
 NO_SUCH_CHANNEL = 4404
+# Close code for "your rights changed": the pages reconnect, and the handshake checks the
+# rights afresh (refusing with 4403 what may no longer be read).
+RIGHTS_CHANGED = 4401
 
 
 class EventConsumer(AsyncJsonWebsocketConsumer):
     """Base: forwards every ``event.message`` sent to the socket's groups as JSON.
 
     Subclasses decide in ``get_groups`` which groups the connecting user may join, with
-    the same permission functions the API uses, and return None to refuse.
+    the same permission functions the API uses, and return None to refuse. The socket of
+    a signed-in person also joins their ``sockets_group``, through which
+    ``carta.events.close_sockets_of`` closes it when their rights change.
     """
 
     groups_joined: list[str]
@@ -32,6 +37,9 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         if not groups:
             await self.close(code=4403)
             return
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            groups = [*groups, sockets_group(user.pk)]
         try:
             for group in groups:
                 await self.channel_layer.group_add(group, self.channel_name)
@@ -59,6 +67,9 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
 
     async def event_message(self, message):
         await self.send_json(message["payload"])
+
+    async def sockets_close(self, message):
+        await self.close(code=RIGHTS_CHANGED)
 
 
 class NotificationConsumer(EventConsumer):
