@@ -7,7 +7,6 @@ can be used, and pages then offer the print-ready page instead of the PDF.
 
 from __future__ import annotations
 
-import csv
 import io
 from functools import lru_cache
 
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from carta import csvexport
 from consultations.charter import selectors
 from consultations.charter.models import Revision
 
@@ -101,9 +101,10 @@ REPORT_COLUMNS = (
 
 
 def report_csv(report: dict) -> str:
-    """The consultation report, one row per top-level comment and per amendment."""
+    """The consultation report, one row per top-level comment and per amendment. Cells a
+    spreadsheet would run as formulas are neutralised; hidden items' texts are left out."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvexport.writer(out)
     writer.writerow(REPORT_COLUMNS)
     for c in report["comments"]:
         writer.writerow(
@@ -115,9 +116,9 @@ def report_csv(report: dict) -> str:
                 c.author.display_name,
                 c.organization.legal_name if c.organization_id else "",
                 c.created_at.date().isoformat(),
-                "" if c.is_hidden else c.body,
+                c.body if c.can_read_texts else "",
                 c.get_outcome_display() if c.outcome else _("in attesa"),
-                c.outcome_reason,
+                c.outcome_reason if c.can_read_texts else "",
                 "",
             ]
         )
@@ -131,11 +132,11 @@ def report_csv(report: dict) -> str:
                 a.author.display_name,
                 a.organization.legal_name if a.organization_id else "",
                 a.created_at.date().isoformat(),
-                ""
-                if a.is_hidden
-                else (a.new_text or "; ".join(f"{k}: {v}" for k, v in a.service_changes.items())),
+                (a.new_text or "; ".join(f"{k}: {v}" for k, v in a.service_changes.items()))
+                if a.can_read_texts
+                else "",
                 a.get_status_display(),
-                a.decision_reason,
+                a.decision_reason if a.can_read_texts else "",
                 a.support_count,
             ]
         )
