@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta.models import Area, Moderatable, TimeStampedModel
@@ -262,7 +263,7 @@ class Comment(Moderatable, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author} · {self.section_key}: {self.body[:40]}"
+        return self.public_label()
 
     def get_absolute_url(self) -> str:
         return f"{self.revision.get_absolute_url()}#commento-{self.pk}"
@@ -270,6 +271,14 @@ class Comment(Moderatable, TimeStampedModel):
     @property
     def signed_as(self) -> str:
         return str(self.organization) if self.organization_id else str(self.author)
+
+    def public_label(self, section: str = "") -> str:
+        """The comment's name in logs: its number and where it is, never its author or
+        text (hiding it must not republish it). ``section`` defaults to the key."""
+        return gettext("Commento n. %(id)s alla sezione «%(section)s»") % {
+            "id": self.pk,
+            "section": section or self.section_key,
+        }
 
 
 class AmendmentKind(models.TextChoices):
@@ -328,7 +337,7 @@ class Amendment(Moderatable, TimeStampedModel):
         indexes = [models.Index(fields=["revision", "target_key"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.target_key} ({self.signed_as})"
+        return self.public_label()
 
     def get_absolute_url(self) -> str:
         return f"{self.revision.get_absolute_url()}#emendamento-{self.pk}"
@@ -336,6 +345,15 @@ class Amendment(Moderatable, TimeStampedModel):
     @property
     def signed_as(self) -> str:
         return str(self.organization) if self.organization_id else str(self.author)
+
+    def public_label(self, target: str = "") -> str:
+        """As ``Comment.public_label``: ``target`` (the section's heading or the service's title)
+        defaults to the key."""
+        if self.kind == AmendmentKind.SERVICE:
+            text = gettext("Proposta di modifica n. %(id)s al servizio «%(target)s»")
+        else:
+            text = gettext("Proposta di modifica n. %(id)s alla sezione «%(target)s»")
+        return text % {"id": self.pk, "target": target or self.target_key}
 
 
 class AmendmentSupport(models.Model):

@@ -13,7 +13,7 @@ app checks these predicates against it.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 
 from carta.moderation import can_moderate
 from carta.permissions import is_signed_in
@@ -36,12 +36,12 @@ __all__ = [
     "can_edit_carta",
     "can_moderate",
     "can_participate",
-    "can_see_body",
     "can_view_revision",
     "carta_editors",
     "comments_visible_to",
     "organizations_user_can_act_for",
     "revisions_visible_to",
+    "with_texts_readable_by",
 ]
 
 
@@ -77,7 +77,7 @@ def revisions_visible_to(user) -> QuerySet[Revision]:
 
 def comments_visible_to(user) -> QuerySet[Comment]:
     """The comments of the revisions the user may read (a hidden comment is listed, its
-    body is not shown: see ``can_see_body``)."""
+    texts are not shown: see ``with_texts_readable_by``)."""
     return Comment.objects.filter(revision__in=revisions_visible_to(user))
 
 
@@ -91,9 +91,20 @@ def can_view_revision(user, revision: Revision) -> bool:
     return revisions_visible_to(user).filter(pk=revision.pk).exists()
 
 
-def can_see_body(user, item: Comment | Amendment) -> bool:
-    """The text of a hidden comment or amendment is kept for its author and moderators."""
-    return not item.is_hidden or can_moderate(user) or getattr(user, "pk", None) == item.author_id
+def with_texts_readable_by(user, queryset: QuerySet) -> QuerySet:
+    """Comments or amendments annotated with ``can_read_texts``: whether ``user`` may read
+    what their author wrote and what the editors answered (body, quote, proposed text and
+    values, rationale, outcome or decision reason). A hidden one's texts are kept for its
+    author and the moderators; ``user=None`` is the public (the consultation report).
+    Computed in the query: no query of its own."""
+    if can_moderate(user):
+        return queryset.annotate(can_read_texts=Value(True))
+    readable = Q(hidden_at__isnull=True)
+    if is_signed_in(user):
+        readable |= Q(author=user)
+    return queryset.annotate(
+        can_read_texts=ExpressionWrapper(readable, output_field=BooleanField())
+    )
 
 
 def can_participate(user, revision: Revision) -> bool:

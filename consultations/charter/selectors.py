@@ -266,7 +266,7 @@ def comments_for(user, revision: Revision, *, section_key: str = "") -> list[Com
     lineage = lineage_ids(revision)
     texts = dict(revision.sections.values_list("key", "body"))
     queryset = (
-        perms.comments_visible_to(user)
+        perms.with_texts_readable_by(user, perms.comments_visible_to(user))
         .filter(revision_id__in=lineage)
         .select_related("author", "organization", "revision")
         .order_by("created_at", "id")
@@ -281,7 +281,6 @@ def comments_for(user, revision: Revision, *, section_key: str = "") -> list[Com
         comment.since = (
             carta_diff.word_diff(comment.anchored_text, current) if comment.is_outdated else []
         )
-        comment.can_see_body = perms.can_see_body(user, comment)
     return comments
 
 
@@ -297,7 +296,7 @@ def threads(comments: list[Comment]) -> list[Comment]:
 
 def get_comment_for(user, revision: Revision, pk) -> Comment:
     comment = (
-        perms.comments_visible_to(user)
+        perms.with_texts_readable_by(user, perms.comments_visible_to(user))
         .select_related("author", "organization", "revision")
         .filter(pk=pk, revision_id__in=lineage_ids(revision))
         .first()
@@ -316,8 +315,10 @@ def _with_supports(amendments: QuerySet[Amendment]) -> QuerySet[Amendment]:
 
 
 def amendments_for(user, revision: Revision) -> QuerySet[Amendment]:
-    """Amendments to the revision with their support count (one query)."""
-    return _with_supports(perms.amendments_visible_to(user).filter(revision=revision))
+    """Amendments to the revision with their support count and ``can_read_texts`` (one
+    query)."""
+    amendments = perms.amendments_visible_to(user).filter(revision=revision)
+    return _with_supports(perms.with_texts_readable_by(user, amendments))
 
 
 def get_amendment_for(user, revision: Revision, pk) -> Amendment:
@@ -343,16 +344,17 @@ def supported_by(user, amendments) -> set[tuple[int, int | None]]:
 
 def report(revision: Revision) -> dict:
     """Comments (top level) and amendments of the revision with their outcomes, and counts
-    by section or service (each item gets ``label``, the heading or title): five queries."""
+    by section or service (each item gets ``label``, the heading or title): five queries.
+    The report is public: the texts of hidden items are withheld from every reader."""
     sections = {s.key: s.heading for s in revision.sections.order_by("position", "id")}
     labels = {**dict(revision.services.values_list("key", "title")), **sections}
     comments = list(
-        Comment.objects.filter(revision=revision, parent__isnull=True)
+        perms.with_texts_readable_by(None, revision.comments.filter(parent__isnull=True))
         .select_related("author", "organization")
         .annotate(reply_count=Count("replies"))
         .order_by("section_key", "created_at", "id")
     )
-    amendments = list(_with_supports(revision.amendments.all()))
+    amendments = list(_with_supports(perms.with_texts_readable_by(None, revision.amendments)))
     for item in [*comments, *amendments]:
         key = getattr(item, "section_key", None) or getattr(item, "target_key", "")
         item.label = labels.get(key, key)

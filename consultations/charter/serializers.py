@@ -169,16 +169,31 @@ class DiffSerializer(serializers.Serializer):
     services = DiffItemSerializer(many=True)
 
 
-class CartaCommentSerializer(serializers.ModelSerializer):
+class WithheldTextsMixin:
+    """Empties the ``withheld`` fields of a hidden comment or amendment unless the
+    selector marked it ``can_read_texts`` (see ``permissions.with_texts_readable_by``);
+    without the mark, a hidden object's texts are read by nobody."""
+
+    withheld: tuple[str, ...] = ()
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        if not getattr(obj, "can_read_texts", not obj.is_hidden):
+            for name in self.withheld:
+                data[name] = {} if isinstance(data[name], dict) else ""
+        return data
+
+
+class CartaCommentSerializer(WithheldTextsMixin, serializers.ModelSerializer):
     revision = serializers.IntegerField(source="revision_id", read_only=True)
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
     author = serializers.CharField(source="author.display_name", read_only=True)
     organization = serializers.SerializerMethodField()
-    body = serializers.SerializerMethodField()
-    quote = serializers.SerializerMethodField()
     is_hidden = serializers.BooleanField(read_only=True)
     is_outdated = serializers.SerializerMethodField()
     since = serializers.SerializerMethodField()
+
+    withheld = ("body", "quote", "outcome_reason")
 
     class Meta:
         model = Comment
@@ -208,15 +223,6 @@ class CartaCommentSerializer(serializers.ModelSerializer):
             return None
         return {"id": obj.organization_id, "legal_name": obj.organization.legal_name}
 
-    def _visible(self, obj) -> bool:
-        return getattr(obj, "can_see_body", not obj.is_hidden)
-
-    def get_body(self, obj) -> str:
-        return obj.body if self._visible(obj) else ""
-
-    def get_quote(self, obj) -> str:
-        return obj.quote if self._visible(obj) else ""
-
     def get_is_outdated(self, obj) -> bool:
         return bool(getattr(obj, "is_outdated", False))
 
@@ -242,14 +248,15 @@ class OutcomeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class CartaAmendmentSerializer(serializers.ModelSerializer):
+class CartaAmendmentSerializer(WithheldTextsMixin, serializers.ModelSerializer):
     revision = serializers.IntegerField(source="revision_id", read_only=True)
     author = serializers.CharField(source="author.display_name", read_only=True)
     organization = serializers.SerializerMethodField()
     support_count = serializers.IntegerField(read_only=True)
     applied_to = serializers.IntegerField(source="applied_to_id", read_only=True, allow_null=True)
-    new_text = serializers.SerializerMethodField()
-    service_changes = serializers.SerializerMethodField()
+    service_changes = serializers.DictField(read_only=True)
+
+    withheld = ("new_text", "service_changes", "rationale", "decision_reason")
 
     class Meta:
         model = Amendment
@@ -278,12 +285,6 @@ class CartaAmendmentSerializer(serializers.ModelSerializer):
         if not obj.organization_id:
             return None
         return {"id": obj.organization_id, "legal_name": obj.organization.legal_name}
-
-    def get_new_text(self, obj) -> str:
-        return "" if obj.is_hidden else obj.new_text
-
-    def get_service_changes(self, obj) -> dict:
-        return {} if obj.is_hidden else obj.service_changes
 
 
 class CartaAmendmentCreateSerializer(serializers.Serializer):

@@ -128,7 +128,7 @@ def test_moderators_hide_a_comment_with_a_public_reason(in_consultation, citizen
     moderation.flag_content(actor=citizen, target=target, reason="Offensivo")
     moderation.hide_content(actor=moderator, target=target, reason="Linguaggio offensivo")
     shown = next(c for c in selectors.comments_for(None, in_consultation) if c.pk == comment.pk)
-    assert shown.is_hidden and not shown.can_see_body
+    assert shown.is_hidden and not shown.can_read_texts
     assert shown.hidden_reason == "Linguaggio offensivo"
 
 
