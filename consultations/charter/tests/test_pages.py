@@ -223,6 +223,26 @@ def test_report_page_and_csv_list_outcomes_and_counts(client, carta_editor, hist
     assert "Già previsto." in csv
 
 
+def test_report_csv_neutralises_cells_a_spreadsheet_would_run(client, carta_editor, db):
+    import csv
+    import io
+
+    revision = carta_revision(1, RevisionStatus.IN_CONSULTATION, sections=1, services=0)
+    comment = CommentFactory(
+        revision=revision, section_key="sezione-1", body='=HYPERLINK("http://x.test","ok")'
+    )
+    services.record_outcome(
+        actor=carta_editor, comment=comment, outcome="accepted", reason="+39 3331234567"
+    )
+    AmendmentFactory(revision=revision, target_key="sezione-1", new_text="@SUM(A1:A9)")
+    response = client.get(f"/carta/revisioni/{revision.pk}/resoconto.csv")
+    rows = {row["tipo"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert rows["commento"]["testo"] == '\'=HYPERLINK("http://x.test","ok")'
+    assert rows["commento"]["motivazione"] == "'+39 3331234567"
+    assert rows["emendamento"]["testo"] == "'@SUM(A1:A9)"
+    assert rows["emendamento"]["sostegni"] == "0"
+
+
 def test_open_data_download(client, history):
     _old, in_force, _draft = history(2)
     data = client.get("/carta/dati-aperti.json").json()
