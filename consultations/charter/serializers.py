@@ -9,6 +9,7 @@ from rest_framework import serializers
 from carta.markdown import render_markdown
 from carta.models import Area
 from consultations.charter.models import (
+    KEY_MAX,
     Amendment,
     AmendmentKind,
     Comment,
@@ -62,7 +63,15 @@ class ImportSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+# A parent section's key, or "" at the top level: a SlugField's pattern would refuse "".
+PARENT_KEY = r"^[-a-zA-Z0-9_]*$"
+PARENT_KEY_HELP = "Chiave della sezione madre; vuota per una sezione di primo livello"
+
+
 class CartaSectionSerializer(serializers.ModelSerializer):
+    parent_key = serializers.RegexField(
+        PARENT_KEY, max_length=KEY_MAX, read_only=True, help_text=PARENT_KEY_HELP
+    )
     body_html = serializers.SerializerMethodField()
 
     class Meta:
@@ -77,7 +86,14 @@ class SectionWriteSerializer(serializers.Serializer):
     key = serializers.SlugField(max_length=100, required=False)
     heading = serializers.CharField(max_length=255)
     body = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
-    parent_key = serializers.SlugField(required=False, allow_blank=True, default="")
+    parent_key = serializers.RegexField(
+        PARENT_KEY,
+        max_length=KEY_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=PARENT_KEY_HELP,
+    )
     position = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
 
 

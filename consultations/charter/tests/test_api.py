@@ -275,3 +275,31 @@ def test_an_unknown_organization_answers_400_naming_the_field(api_as, citizen, i
     )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["organization"]
+
+
+def test_a_blank_parent_key_is_what_the_schema_declares(api, api_as, carta_editor, db):
+    import jsonschema
+
+    revision = carta_revision(1, RevisionStatus.DRAFT, sections=1, services=0)
+    editor = api_as(carta_editor)
+    top = editor.get(f"{API}{revision.pk}/sections/sezione-1/").json()
+    child = editor.post(
+        f"{API}{revision.pk}/sections/",
+        {"key": "figlia", "heading": "Figlia", "parent_key": "sezione-1"},
+        format="json",
+    ).json()
+    moved_up = editor.patch(
+        f"{API}{revision.pk}/sections/figlia/", {"parent_key": ""}, format="json"
+    ).json()
+    assert (top["parent_key"], child["parent_key"], moved_up["parent_key"]) == (
+        "",
+        "sezione-1",
+        "",
+    )
+    schemas = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    for component in ("CartaSection", "SectionWriteRequest", "PatchedSectionWriteRequest"):
+        parent_key = schemas[component]["properties"]["parent_key"]
+        for value in ("", "sezione-1"):
+            jsonschema.validate(value, parent_key)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate("non è una chiave", parent_key)
