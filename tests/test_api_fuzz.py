@@ -1,8 +1,10 @@
 """API fuzzing: schemathesis generates requests for every operation of /api/schema/.
 
 Run as an anonymous visitor and as a signed-in citizen (token authentication), bounded to
-a few examples per operation so that the whole run takes minutes. Checks: no 5xx, every
-response's body matches the schema of its operation, and declared content types.
+a few examples per operation so that the whole run stays short. Checks: no 5xx, every
+status is one the operation documents (its error responses included, see
+carta.api.schema), every response's body matches its schema (the error shape for errors),
+and declared content types.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.fuzz
 
 CHECKS = [
     checks.not_a_server_error,
+    checks.status_code_conformance,
     checks.response_schema_conformance,
     checks.content_type_conformance,
 ]

@@ -10,8 +10,9 @@ it, all in the one error shape of ``carta.api.errors`` (the ``Error`` component)
 - 403 on every write of a view that authenticates (the services' refusals, and the CSRF
   check of session authentication), and on the reads that refuse: the view's own
   permission classes, or the reads listed in ``READS_THAT_REFUSE``;
-- 404 for operations on an object (path parameters) and for paginated lists (a page past
-  the end);
+- 404 for operations on an object (path parameters), for paginated lists (a page past
+  the end) and for request bodies, which may name an object that does not exist or that the
+  caller may not see;
 - 409 on every write, except those of ``WRITES_WITHOUT_CONFLICT``: the services behind the
   writes raise ``carta.errors.Conflict`` when the object's state does not allow the change;
 - 429 everywhere: the anonymous and user throttles apply to every view, and the token
@@ -108,6 +109,7 @@ class CartaAutoSchema(AutoSchema):
         write = self.method not in permissions.SAFE_METHODS
         authenticates = bool(self.view.get_authenticators())
         where = {parameter["in"] for parameter in self._get_parameters()}
+        body = bool(self._get_request_body())
         paginated = self._is_list_view() and self._get_paginator() is not None
         refuses = authenticates and (
             write
@@ -118,10 +120,10 @@ class CartaAutoSchema(AutoSchema):
             )
         )
         applies = {
-            "400": "query" in where or bool(self._get_request_body()),
+            "400": body or "query" in where,
             "401": authenticates,
             "403": refuses,
-            "404": "path" in where or paginated,
+            "404": body or paginated or "path" in where,
             "409": write and operation_id not in WRITES_WITHOUT_CONFLICT,
             "429": True,
         }
