@@ -100,3 +100,15 @@ def test_reads_document_refusals_only_where_they_happen(schema):
 def test_token_exchange_has_no_authentication_to_fail(schema):
     token = schema["paths"]["/api/v1/auth/token/"]["post"]
     assert _errors(token) == {"400", "404", "429"}
+
+
+def test_request_bodies_are_json_but_the_upload(schema):
+    for path, method, operation in _operations(schema):
+        if "requestBody" not in operation:
+            continue
+        expected = (
+            ["multipart/form-data"]
+            if path == "/api/v1/carta/revisions/import/"
+            else ["application/json"]
+        )
+        assert list(operation["requestBody"]["content"]) == expected, (method, path)
