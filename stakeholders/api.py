@@ -191,7 +191,11 @@ class MemberViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(s.MembershipSerializer(page, many=True).data)
 
     @extend_schema(
-        summary="Aggiunge un utente registrato (username) o invita per email (email)",
+        summary="Invita una persona registrata (username) o un indirizzo email (email)",
+        description=(
+            "Nessuno diventa membro senza accettare: la risposta 201 porta l'invito, che la "
+            "persona accetta o rifiuta dal collegamento ricevuto (notifica o email)."
+        ),
         request=s.MemberCreateSerializer,
         responses={201: s.MemberCreatedSerializer},
     )
@@ -199,24 +203,13 @@ class MemberViewSet(viewsets.GenericViewSet):
         organization = self.organization(perms.can_manage_members)
         data = s.MemberCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        if values.get("username"):
-            membership = services.add_member(
-                actor=request.user,
-                organization=organization,
-                username=values["username"],
-                role=values["role"],
-            )
-            body = {"membership": s.MembershipSerializer(membership).data}
-        else:
-            invitation, _token = services.invite_member(
-                actor=request.user,
-                organization=organization,
-                email=values["email"],
-                role=values["role"],
-            )
-            body = {"invitation": s.InvitationSerializer(invitation).data}
-        return Response(body, status=status.HTTP_201_CREATED)
+        values = dict(data.validated_data)
+        invite = services.invite_user if values.get("username") else services.invite_member
+        invitation, _token = invite(actor=request.user, organization=organization, **values)
+        return Response(
+            {"invitation": s.InvitationSerializer(invitation).data},
+            status=status.HTTP_201_CREATED,
+        )
 
     def _user(self, user_id):
         user = User.objects.filter(pk=user_id).first()

@@ -158,12 +158,23 @@ class Membership(TimeStampedModel):
 
 
 class Invitation(TimeStampedModel):
-    """An invitation by email to join an organization; only the token's hash is stored."""
+    """An invitation to join an organization, addressed to one person: only that person
+    answers it (the link is not enough). Only the token's hash is stored."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField(_("email"))
+    # The account invited, when the address belonged to one: the invitation stays that
+    # person's even if the address later moves to another account.
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona invitata"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     role = models.CharField(_("ruolo"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(_("scade il"))
@@ -199,6 +210,13 @@ class Invitation(TimeStampedModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    def is_addressed_to(self, user) -> bool:
+        """Whether ``user`` is the person invited: the account itself when known, else the
+        holder of the invited address (compared without regard to case)."""
+        if self.invitee_id is not None:
+            return self.invitee_id == user.pk
+        return user.email.lower() == self.email.lower()
 
 
 class ResourceKind(models.TextChoices):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from carta.models import Area, Municipality
@@ -22,11 +23,28 @@ class AreaListField(serializers.ListField):
     child = serializers.ChoiceField(choices=Area.choices)
 
 
+# An organization's contacts are optional and stored blank when not given: the schema
+# admits the empty string beside the format, since that is what the API returns.
+@extend_schema_field({"anyOf": [{"type": "string", "format": "email"}, {"enum": [""]}]})
+class OptionalEmailField(serializers.EmailField):
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, **kwargs)
+
+
+@extend_schema_field({"anyOf": [{"type": "string", "format": "uri"}, {"enum": [""]}]})
+class OptionalURLField(serializers.URLField):
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, **kwargs)
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     municipalities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     areas = serializers.ListField(child=serializers.CharField(), read_only=True)
+    email = OptionalEmailField(read_only=True)
+    pec = OptionalEmailField(read_only=True)
+    website = OptionalURLField(read_only=True)
 
     class Meta:
         model = Organization
@@ -65,9 +83,9 @@ class OrganizationApplySerializer(serializers.Serializer):
         many=True, queryset=Municipality.objects.all(), required=False
     )
     areas = AreaListField(required=False)
-    email = serializers.EmailField(required=False, allow_blank=True)
-    pec = serializers.EmailField(required=False, allow_blank=True)
-    website = serializers.URLField(required=False, allow_blank=True)
+    email = OptionalEmailField(required=False)
+    pec = OptionalEmailField(required=False)
+    website = OptionalURLField(required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     accept_pact = serializers.BooleanField(required=False, default=False)
 
@@ -95,7 +113,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MemberCreateSerializer(serializers.Serializer):
-    """Either ``username`` (adds a registered person now) or ``email`` (sends an invitation)."""
+    """Either ``username`` (invites a registered person) or ``email`` (invites an address)."""
 
     username = serializers.CharField(required=False, allow_blank=False)
     email = serializers.EmailField(required=False)
@@ -110,7 +128,9 @@ class MemberCreateSerializer(serializers.Serializer):
 
 
 class MemberUpdateSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices)
+    """What is not given stays as it is."""
+
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
     can_vote = serializers.BooleanField(required=False)
 
 
@@ -136,8 +156,9 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class MemberCreatedSerializer(serializers.Serializer):
-    membership = MembershipSerializer(required=False)
-    invitation = InvitationSerializer(required=False)
+    """The invitation sent: nobody becomes a member before accepting it."""
+
+    invitation = InvitationSerializer()
 
 
 class ResourceSerializer(serializers.ModelSerializer):

@@ -193,10 +193,17 @@ def organization_members(request, pk):
             if "add-username" in request.POST:
                 add_form = AddMemberForm(request.POST, prefix="add")
                 if add_form.is_valid():
-                    services.add_member(
+                    invitation, _token = services.invite_user(
                         actor=request.user, organization=organization, **add_form.cleaned_data
                     )
-                    messages.success(request, _("La persona è stata aggiunta all'organizzazione."))
+                    messages.success(
+                        request,
+                        _(
+                            "L'invito è stato inviato a %(name)s: farà parte dell'organizzazione "
+                            "quando lo accetterà."
+                        )
+                        % {"name": invitation.invitee.display_name},
+                    )
                     return redirect("organization_members", pk=organization.pk)
             else:
                 invite_form = InviteForm(request.POST, prefix="invite")
@@ -347,7 +354,15 @@ def invitation(request, token):
         except CartaError as error:
             messages.error(request, str(error.message))
             invitation.refresh_from_db()
-    return render(request, "stakeholders/invitation.html", {"invitation": invitation})
+    return render(
+        request,
+        "stakeholders/invitation.html",
+        {
+            "invitation": invitation,
+            "addressed_to_you": request.user.is_authenticated
+            and invitation.is_addressed_to(request.user),
+        },
+    )
 
 
 # --- Resources ------------------------------------------------------------------------

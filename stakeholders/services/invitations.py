@@ -1,5 +1,6 @@
-"""Writes on invitations: inviting someone by email, accepting or declining through the
-token of the link, and revoking an invitation not yet used."""
+"""Writes on invitations: inviting someone by email or a registered person by username,
+accepting or declining (only the person invited, through the token of the link), and
+revoking an invitation not yet used. Nobody becomes a member without accepting."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from carta.errors import Conflict, NotAllowed
+from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.permissions import is_signed_in
 from carta.services import notify, record_audit
 from stakeholders import permissions as perms
@@ -35,7 +36,8 @@ INVITATION_DAYS = 7
 def invite_member(
     *, actor, organization: Organization, email: str, role: str = Role.MEMBER
 ) -> tuple[Invitation, str]:
-    """Invite someone by email; returns the invitation and its token (shown only once)."""
+    """Invite someone by email; returns the invitation and its token (shown only once).
+    When the address belongs to an account the invitation is bound to that account."""
     require_manager(actor, organization)
     check_role(role)
     email = User.objects.normalize_email((email or "").strip())
@@ -45,10 +47,34 @@ def invite_member(
         raise field_error(error, "email") from None
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise Conflict(_("Questa persona fa già parte dell'organizzazione."), field="email")
+    invitee = User.objects.filter(email__iexact=email, is_active=True).first()
+    return _invite(actor=actor, organization=organization, email=email, invitee=invitee, role=role)
+
+
+@transaction.atomic
+def invite_user(
+    *, actor, organization: Organization, username: str, role: str = Role.MEMBER
+) -> tuple[Invitation, str]:
+    """Invite a registered person by username: the person becomes a member only by
+    accepting. Returns the invitation, bound to the account, and its token."""
+    require_manager(actor, organization)
+    check_role(role)
+    invitee = User.objects.filter(username__iexact=(username or "").strip(), is_active=True).first()
+    if invitee is None:
+        raise InvalidInput(gettext("Nessun utente con questo nome utente."), field="username")
+    if Membership.objects.filter(organization=organization, user=invitee).exists():
+        raise Conflict(_("Questa persona fa già parte dell'organizzazione."), field="username")
+    return _invite(
+        actor=actor, organization=organization, email=invitee.email, invitee=invitee, role=role
+    )
+
+
+def _invite(*, actor, organization: Organization, email: str, invitee, role: str):
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organization=organization,
         email=email,
+        invitee=invitee,
         role=role,
         token_hash=Invitation.hash_token(token),
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
@@ -61,10 +87,9 @@ def invite_member(
         changes={"email": email, "role": role},
     )
     link = reverse("invitation", args=[token])
-    existing = User.objects.filter(email__iexact=email, is_active=True).first()
-    if existing is not None:
+    if invitee is not None:
         notify(
-            recipients=[existing],
+            recipients=[invitee],
             kind="member.invited",
             title=_("Invito a far parte di %(name)s"),
             body=_("Sei invitato a far parte dell'organizzazione %(name)s come %(role)s."),
@@ -114,11 +139,28 @@ def _check_open(invitation: Invitation) -> None:
         raise Conflict(_("L'organizzazione non accetta nuovi membri in questo momento."))
 
 
+def _check_addressee(invitation: Invitation, actor) -> None:
+    # The link may have been forwarded or seen by others: it identifies the invitation,
+    # the account says who answers. Addresses are not verified yet (issue 13): until then
+    # whoever registers first with an address no account holds can answer for it.
+    if not invitation.is_addressed_to(actor):
+        raise NotAllowed(
+            gettext(
+                "Questo invito è indirizzato a %(email)s: per rispondere accedi con "
+                "l'account di quella persona."
+            )
+            % {"email": invitation.email}
+        )
+
+
 @transaction.atomic
 def accept_invitation(*, actor, token: str):
+    """Make the invited person a member with the invitation's role. Only that person may:
+    anyone else holding the link is refused (``NotAllowed``) and nothing changes."""
     if not is_signed_in(actor):
         raise NotAllowed(_("Accedi o registrati per accettare l'invito."))
     invitation = invitation_for_token(token, lock=True)
+    _check_addressee(invitation, actor)
     _check_open(invitation)
     membership = join(
         actor=actor,
@@ -146,6 +188,7 @@ def decline_invitation(*, actor, token: str) -> Invitation:
     if not is_signed_in(actor):
         raise NotAllowed(_("Accedi per rifiutare l'invito."))
     invitation = invitation_for_token(token, lock=True)
+    _check_addressee(invitation, actor)
     _check_open(invitation)
     invitation.declined_at = timezone.now()
     invitation.save(update_fields=["declined_at", "updated_at"])

@@ -1,20 +1,17 @@
-"""Writes on memberships: adding a registered person, changing a role, removing a member
-and leaving. An organization always keeps at least one representative."""
+"""Writes on memberships: joining (through an accepted invitation or an application),
+changing a role, removing a member and leaving. An organization always keeps at least one
+representative."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from carta.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from carta.errors import Conflict, NotAllowed, NotFound
 from carta.services import diff_fields, notify, record_audit
 from stakeholders import permissions as perms
 from stakeholders.models import Membership, Organization, Role
 from stakeholders.services.validation import check_choice
-
-User = get_user_model()
 
 LAST_REPRESENTATIVE = _(
     "L'organizzazione deve avere almeno un rappresentante: nomina prima un altro rappresentante."
@@ -34,7 +31,7 @@ def join(*, actor, user, organization: Organization, role: str, verb: str) -> Me
     """Make ``user`` a member with ``role`` (representatives vote), grant the role's
     permissions and audit it as ``verb``."""
     if Membership.objects.filter(user=user, organization=organization).exists():
-        raise Conflict(_("Questa persona fa già parte dell'organizzazione."), field="username")
+        raise Conflict(_("Fai già parte di questa organizzazione."))
     membership = Membership.objects.create(
         user=user,
         organization=organization,
@@ -73,37 +70,21 @@ def _membership(organization: Organization, user) -> Membership:
 
 
 @transaction.atomic
-def add_member(
-    *, actor, organization: Organization, username: str, role: str = Role.MEMBER
-) -> Membership:
-    """Add a registered person by username."""
-    require_manager(actor, organization)
-    check_role(role)
-    user = User.objects.filter(username__iexact=(username or "").strip(), is_active=True).first()
-    if user is None:
-        raise InvalidInput(gettext("Nessun utente con questo nome utente."), field="username")
-    membership = join(
-        actor=actor, user=user, organization=organization, role=role, verb="member.added"
-    )
-    notify(
-        recipients=[user],
-        kind="member.added",
-        title=_("Sei stato aggiunto all'organizzazione %(name)s"),
-        body=_("Il tuo ruolo è: %(role)s."),
-        url=organization.get_absolute_url(),
-        params={"name": organization.legal_name, "role": membership.get_role_display()},
-        exclude=actor,
-    )
-    return membership
-
-
-@transaction.atomic
 def change_role(
-    *, actor, organization: Organization, user, role: str, can_vote: bool | None = None
+    *,
+    actor,
+    organization: Organization,
+    user,
+    role: str | None = None,
+    can_vote: bool | None = None,
 ) -> Membership:
+    """Change a member's role, vote or both; what is not given stays as it is. A member
+    made representative votes unless ``can_vote`` says otherwise."""
     require_manager(actor, organization)
-    check_role(role)
+    if role is not None:
+        check_role(role)
     membership = _membership(organization, user)
+    role = membership.role if role is None else role
     if (
         membership.role == Role.REPRESENTATIVE
         and role != Role.REPRESENTATIVE

@@ -151,7 +151,7 @@ def test_add_by_username_and_either_or_validation(api_as, rep_a, org_a, citizen)
     assert response.status_code == 400
     response = api_as(rep_a).post(url, {"username": citizen.username})
     assert response.status_code == 201
-    assert response.json()["membership"]["role"] == "member"
+    assert response.json()["invitation"]["role"] == "member"
 
 
 def test_members_list_of_a_visible_organization_is_403_to_outsiders(api_as, member_b, org_a):
@@ -223,3 +223,36 @@ def test_schema_lists_every_stakeholders_path(api):
     ):
         assert path in paths, path
     assert "requestBody" in paths["/api/v1/organizations/"]["post"]
+
+
+def test_the_schema_admits_the_blank_contacts_the_api_returns(api, org_a):
+    import jsonschema_rs
+
+    org_a.email = org_a.pec = org_a.website = ""
+    org_a.save()
+    body = api.get(f"{ORGS}{org_a.pk}/").json()
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    properties = schema["components"]["schemas"]["Organization"]["properties"]
+    for name, good in (
+        ("email", "info@example.org"),
+        ("pec", "info@pec.example.org"),
+        ("website", "https://example.org"),
+    ):
+        assert body[name] == ""
+        validator = jsonschema_rs.validator_for(properties[name], validate_formats=True)
+        assert validator.is_valid(""), name
+        assert validator.is_valid(good), name
+        assert not validator.is_valid("non è un indirizzo"), name
+
+
+def test_patch_of_a_member_with_only_can_vote_keeps_the_role(api_as, rep_a, org_a, member_a):
+    url = f"{ORGS}{org_a.pk}/members/{member_a.pk}/"
+    response = api_as(rep_a).patch(url, {"can_vote": True}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["role"], response.json()["can_vote"]) == ("member", True)
+    membership = Membership.objects.get(user=member_a, organization=org_a)
+    assert (membership.role, membership.can_vote) == (Role.MEMBER, True)
+    assert member_a.has_perm("stakeholders.vote_for_organization", org_a)
+    entry = AuditEntry.objects.get(verb="member.role_changed")
+    assert entry.changes["can_vote"] == [False, True]
+    assert "role" not in entry.changes

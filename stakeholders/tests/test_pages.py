@@ -124,7 +124,7 @@ def test_members_page_is_403_for_another_organization(client_as, org_a, member_b
 
 def test_invitation_page_accepts(client, client_as, org_a, rep_a, citizen):
     _invitation, token = services.invite_member(
-        actor=rep_a, organization=org_a, email="c@example.org", role="member"
+        actor=rep_a, organization=org_a, email=citizen.email, role="member"
     )
     html = client.get(f"/inviti/{token}/").content.decode()
     assert "Invito a far parte di Cooperativa Sociale Il Melograno" in html

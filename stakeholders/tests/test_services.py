@@ -163,7 +163,7 @@ def test_invitation_to_an_unknown_address_is_emailed_with_its_link(
 
 def test_expired_invitation_cannot_be_accepted(org_a, rep_a, citizen):
     _invitation, token = services.invite_member(
-        actor=rep_a, organization=org_a, email="x@example.org"
+        actor=rep_a, organization=org_a, email=citizen.email
     )
     later = timezone.now() + datetime.timedelta(days=8)
     with time_machine.travel(later), pytest.raises(Conflict) as error:
@@ -179,25 +179,27 @@ def test_unknown_token_is_not_found(citizen):
 
 def test_declined_invitation_is_closed(org_a, rep_a, citizen):
     _invitation, token = services.invite_member(
-        actor=rep_a, organization=org_a, email="y@example.org"
+        actor=rep_a, organization=org_a, email=citizen.email
     )
     services.decline_invitation(actor=citizen, token=token)
     with pytest.raises(Conflict):
         services.accept_invitation(actor=citizen, token=token)
 
 
-def test_add_member_by_username_and_unknown_role(org_a, rep_a, citizen):
+def test_invite_by_username_and_unknown_role(org_a, rep_a, citizen):
     with pytest.raises(InvalidInput) as error:
-        services.add_member(actor=rep_a, organization=org_a, username=citizen.username, role="boss")
+        services.invite_user(
+            actor=rep_a, organization=org_a, username=citizen.username, role="boss"
+        )
     assert error.value.field == "role"
-    with pytest.raises(InvalidInput) as error:
-        services.add_member(actor=rep_a, organization=org_a, username="nessuno")
-    assert error.value.field == "username"
-    services.add_member(actor=rep_a, organization=org_a, username=citizen.username)
+    _invitation, token = services.invite_user(
+        actor=rep_a, organization=org_a, username=citizen.username
+    )
+    services.accept_invitation(actor=citizen, token=token)
     assert perms.can_view_members(citizen, org_a)
     assert not perms.can_write_for(citizen, org_a)
     with pytest.raises(Conflict):
-        services.add_member(actor=rep_a, organization=org_a, username=citizen.username)
+        services.invite_user(actor=rep_a, organization=org_a, username=citizen.username)
 
 
 def test_change_role_moves_permissions(org_a, rep_a, member_a):
@@ -231,7 +233,10 @@ def test_a_person_may_hold_different_roles_in_two_organizations(org_a, org_b, re
     from tests.factories import MembershipFactory
 
     MembershipFactory(user=rep_b, organization=org_b, role=Role.REPRESENTATIVE)
-    services.add_member(actor=rep_b, organization=org_b, username=rep_a.username, role="editor")
+    _invitation, token = services.invite_user(
+        actor=rep_b, organization=org_b, username=rep_a.username, role="editor"
+    )
+    services.accept_invitation(actor=rep_a, token=token)
     assert perms.can_manage_members(rep_a, org_a)
     assert not perms.can_manage_members(rep_a, org_b)
     assert perms.can_write_for(rep_a, org_b)
