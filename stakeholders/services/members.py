@@ -1,6 +1,8 @@
 """Writes on memberships: joining (through an accepted invitation or an application),
 changing a role, removing a member and leaving. An organization always keeps at least one
-representative."""
+representative. A person whose role changes or who leaves has every open socket closed
+once the change is committed (``carta.events.close_sockets_of``): a socket's rights are
+checked at its handshake only."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, NotAllowed, NotFound
+from carta.events import close_sockets_of
 from carta.services import diff_fields, notify, record_audit
 from stakeholders import permissions as perms
 from stakeholders.models import Membership, Organization, Role
@@ -103,6 +106,8 @@ def change_role(
         setattr(membership, name, value)
     membership.save(update_fields=[*changes, "updated_at"])
     perms.grant_role(membership)
+    # Sockets are authorized at their handshake: reconnecting checks the new role.
+    close_sockets_of([user.pk])
     record_audit(
         actor=actor,
         verb="member.role_changed",
@@ -126,6 +131,7 @@ def _leave(*, actor, organization: Organization, user, verb: str) -> None:
         raise Conflict(LAST_REPRESENTATIVE)
     membership.delete()
     perms.revoke_role(user, organization)
+    close_sockets_of([user.pk])
     record_audit(actor=actor, verb=verb, target=organization, changes={"user": user.get_username()})
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
+from carta.events import close_sockets_of
 from carta.services import diff_fields, notify, record_audit
 from stakeholders import pact
 from stakeholders import permissions as perms
@@ -231,6 +232,9 @@ def _decide(action: str, *, actor, organization: Organization, reason: str) -> O
         reason=reason,
         changes={"status": [old_status, new_status]},
     )
+    if new_status not in perms.ACTIVE_STATUSES:
+        # Rejected or suspended: its members lose what they followed in its name.
+        close_sockets_of(organization.memberships.values_list("user_id", flat=True))
     representatives = organization.memberships.filter(role=Role.REPRESENTATIVE)
     notify(
         recipients=[m.user for m in representatives.select_related("user")],
