@@ -1,20 +1,9 @@
 /* Carta: small behaviour shared by every page. base.html loads it at the end of the
- * body, after the Bootstrap Italia bundle, so `window.bootstrap` exists when this runs. */
+ * body, after the Bootstrap Italia bundle, so `window.bootstrap` exists when this runs.
+ * (The fonts are declared in carta.css, not by bootstrap.loadFonts(), whose inline
+ * <style> the Content-Security-Policy refuses.) */
 (function () {
   "use strict";
-
-  // Bootstrap Italia 2.x declares its fonts from JavaScript: loadFonts() injects the
-  // @font-face rules, with window.__PUBLIC_PATH__ as the base of the font URLs. The base
-  // comes from the script tag (base.html writes it from STATIC_URL), so every font is
-  // read from this site's /static/ and never from a CDN.
-  var script = document.currentScript;
-  var fonts = script && script.getAttribute("data-fonts");
-  if (fonts) {
-    window.__PUBLIC_PATH__ = fonts.replace(/\/+$/, "");
-    if (window.bootstrap && typeof window.bootstrap.loadFonts === "function") {
-      window.bootstrap.loadFonts(window.__PUBLIC_PATH__);
-    }
-  }
 
   // A form that comes back with errors: move the focus to its error summary, so that
   // keyboard and screen reader users hear what went wrong first.
