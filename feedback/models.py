@@ -40,13 +40,16 @@ class ComplaintStatus(models.TextChoices):
 
 OPEN_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED)
 
+HANDLE_COMPLAINT = "feedback.handle_complaint"
+
 
 class Complaint(TimeStampedModel):
     """A complaint or report sent by anyone, followed by its sender with the tracking code.
 
     Only a hash of the tracking code is stored: the code itself is shown once on screen
-    and sent by email. ``contact_name`` and ``contact_email`` are personal data, read only
-    by complaint officers and administrators and cleared by ``anonymize_complaints``.
+    and sent by email. ``contact_name``, ``contact_email`` and the sender's
+    ``reopen_reason`` are personal data, read only by complaint officers and
+    administrators and cleared by ``anonymize_complaints``.
     """
 
     tracking_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -106,7 +109,11 @@ class Complaint(TimeStampedModel):
     reopened_at = models.DateTimeField(_("riaperta il"), null=True, blank=True)
     reminded_before_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reopen_reason = models.TextField(_("motivo della riapertura"), blank=True)
     anonymized_at = models.DateTimeField(_("dati anonimizzati il"), null=True, blank=True)
+
+    # Its audit rows are read by complaint officers and administrators only.
+    audit_permission = HANDLE_COMPLAINT
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -151,6 +158,10 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(_("inviata il"), db_index=True)
     period = models.CharField(_("trimestre"), max_length=7, db_index=True)
+
+    # Its audit rows name who judged a social service: complaint officers and
+    # administrators only.
+    audit_permission = HANDLE_COMPLAINT
 
     class Meta:
         ordering = ["-created_at", "-id"]

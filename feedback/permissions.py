@@ -16,9 +16,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from carta.permissions import is_administrator, is_signed_in
-from feedback.models import Complaint, Evaluation
+from feedback.models import HANDLE_COMPLAINT, Complaint, Evaluation
 
-HANDLE_COMPLAINT = "feedback.handle_complaint"
+__all__ = ["HANDLE_COMPLAINT"]  # also read by the audit log (``Complaint.audit_permission``)
 RECORD_MEASUREMENT = "feedback.record_measurement"
 
 

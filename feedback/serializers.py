@@ -107,6 +107,7 @@ class ComplaintStaffSerializer(ComplaintSerializer):
             *ComplaintSerializer.Meta.fields,
             "contact_name",
             "contact_email",
+            "reopen_reason",
             "submitted_by_account",
             "assigned_to",
             "assigned_at",

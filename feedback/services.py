@@ -16,18 +16,22 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
+from carta.models import AuditEntry
 from carta.permissions import StaffGroup, is_signed_in
-from carta.services import notify, record_audit
+from carta.services import erase_audit_personal_data, notify, record_audit
 from consultations.charter.models import QualityCommitment, Service
 from feedback import charter, codes, limits, periods
 from feedback import permissions as perms
@@ -53,6 +57,8 @@ REOPEN_DAYS = 30
 COMMENT_MAX = 1000
 NOTE_MAX = 2000
 RATINGS = ("access", "timeliness", "courtesy", "clarity", "overall")
+# How the audit log names a complaint's sender, whose identity it must not hold.
+SENDER = "mittente"
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,7 @@ def submit_complaint(
     )
     record_audit(
         actor=actor,
+        actor_label=SENDER,
         verb="complaint.received",
         target=complaint,
         changes={"category": category, "service": complaint.service_key},
@@ -387,12 +394,15 @@ def reopen_complaint(
     complaint.deadline_at = periods.response_deadline(now)
     complaint.reminded_before_at = None
     complaint.reminded_overdue_at = None
+    complaint.reopen_reason = reason
     complaint.save()
+    # The reason is the sender's (or an officer's) free text: it stays on the complaint,
+    # where anonymization clears it, and out of the audit log.
     record_audit(
         actor=actor,
+        actor_label=SENDER if as_sender else "",
         verb="complaint.reopened",
         target=complaint,
-        reason=reason,
         changes={"by_sender": as_sender},
     )
     notify(
@@ -499,16 +509,31 @@ def anonymize_after_days() -> int:
 
 @transaction.atomic
 def anonymize_complaints(*, days: int | None = None, now: datetime.datetime | None = None) -> int:
-    """Clear the sender's name, email and account link from complaints closed more than
-    ``days`` (``CARTA_ANONYMIZE_AFTER_DAYS``, default 365) ago. One UPDATE; the text of the
-    complaint and its answer stay for the statistics. Returns how many were anonymized."""
+    """Clear the sender's name, email, reopen reason and account link from complaints
+    closed more than ``days`` (``CARTA_ANONYMIZE_AFTER_DAYS``, default 365) ago, and the
+    personal data of every anonymized complaint's audit rows (the free text, and the
+    sender named as actor by earlier versions). Three UPDATEs; the text of the complaint
+    and its answer stay for the statistics. Returns how many were anonymized."""
     days = anonymize_after_days() if days is None else days
     now = now or timezone.now()
     count = Complaint.objects.filter(
         status=ComplaintStatus.CLOSED,
         closed_at__lte=now - datetime.timedelta(days=days),
         anonymized_at__isnull=True,
-    ).update(contact_name="", contact_email="", submitted_by=None, anonymized_at=now)
+    ).update(
+        contact_name="", contact_email="", reopen_reason="", submitted_by=None, anonymized_at=now
+    )
+    anonymized = Complaint.objects.filter(anonymized_at__isnull=False).values(
+        key=Cast("pk", output_field=CharField())
+    )
+    erase_audit_personal_data(
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Complaint), object_id__in=anonymized
+        ),
+        actor_label=SENDER,
+        of_actor=Q(verb="complaint.received")
+        | Q(verb="complaint.reopened", changes__by_sender=True),
+    )
     if count:
         record_audit(
             actor=None, verb="complaint.anonymized", changes={"count": count, "after_days": days}

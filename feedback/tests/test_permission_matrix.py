@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from carta.services import record_audit
 from feedback.models import ComplaintStatus
 from tests.factories import ComplaintFactory
 
@@ -122,11 +123,17 @@ def perform(action, client, page_client, w) -> str:
         return ok(page_client.get("/valuta-e-segnala/ufficio-reclami/"))
     if action == "download_own_data":
         return ok(client.get("/api/v1/me/data/"))
+    if action == "read_complaint_audit":
+        record_audit(actor=w["officer"], verb="complaint.assigned", target=w["other"])
+        return ok(
+            client.get("/api/v1/audit/", {"object_type": "feedback.complaint"}),
+            lambda r: r.json()["count"] >= 1,
+        )
     raise AssertionError(f"unknown action {action}")
 
 
 def test_every_action_of_the_table_is_tested():
-    assert len(MATRIX) == 17
+    assert len(MATRIX) == 18
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -76,10 +76,13 @@ class Municipality(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One state change, written by a service; never updated nor deleted.
+    """One state change, written by a service; never updated nor deleted, except for the
+    erasure of personal data that retention rules require
+    (``carta.services.erase_audit_personal_data``).
 
     ``object_repr`` and ``actor_label`` keep what the row meant even after the object or
-    the person is gone.
+    the person is gone. A model may restrict who reads the rows about it with an
+    ``audit_permission`` (``carta.selectors.audit_entries_for``).
     """
 
     created_at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)

@@ -14,10 +14,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
@@ -41,15 +42,18 @@ def record_audit(
     target: models.Model | None = None,
     reason: str = "",
     changes: Mapping[str, Any] | None = None,
+    actor_label: str = "",
 ) -> AuditEntry:
     """Append one row to the audit log (one INSERT; one SELECT for the content type the
-    first time a model is seen in the process)."""
-    from django.contrib.contenttypes.models import ContentType
+    first time a model is seen in the process).
 
-    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    ``actor_label`` names the actor by a role instead of the person (a complaint's
+    sender, whose identity the log must not hold): the row then keeps no link to them.
+    """
+    is_person = not actor_label and actor is not None and getattr(actor, "is_authenticated", False)
     entry = AuditEntry(
         actor=actor if is_person else None,
-        actor_label=(actor.get_username() if is_person else "sistema")[:150],
+        actor_label=(actor_label or (actor.get_username() if is_person else "sistema"))[:150],
         verb=verb,
         reason=reason or "",
         changes=_jsonable(changes or {}),
@@ -60,6 +64,25 @@ def record_audit(
         entry.object_repr = str(target)[:255]
     entry.save()
     return entry
+
+
+def erase_audit_personal_data(
+    entries: QuerySet[AuditEntry], *, actor_label: str, of_actor: Q | None = None
+) -> int:
+    """Blank the free text of ``entries`` and, among them, replace the person of those
+    matching ``of_actor`` with ``actor_label`` (two UPDATEs; returns the rows changed).
+
+    The one exception to the append-only log, for the erasure that retention rules
+    require (``anonymize_complaints``): what a row meant stays, whom it named goes.
+    """
+    changed = entries.exclude(reason="").update(reason="")
+    if of_actor is not None:
+        changed += (
+            entries.filter(of_actor)
+            .exclude(actor__isnull=True, actor_label=actor_label)
+            .update(actor=None, actor_label=actor_label)
+        )
+    return changed
 
 
 def _jsonable(value):
