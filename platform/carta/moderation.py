@@ -48,13 +48,19 @@ def register(
     visible_to: Callable[[object], QuerySet],
     authors_of: Callable[[Moderatable], list],
     url_of: Callable[[Moderatable], str],
-    label_of: Callable[[Moderatable], str] = str,
+    label_of: Callable[[Moderatable], str] | None = None,
 ) -> None:
     """Make ``model`` flaggable. ``visible_to(user)`` must return the objects the user may
     see, hidden ones included when the user is a moderator or their author."""
     _registry[model._meta.label_lower] = Registration(
-        model, visible_to, authors_of, url_of, label_of
+        model, visible_to, authors_of, url_of, label_of or neutral_label
     )
+
+
+def neutral_label(obj: Moderatable) -> str:
+    """The public log's default name of a content: its kind and number, never its text or
+    author (the label is stored when the content is hidden and stays public)."""
+    return f"{obj._meta.verbose_name.capitalize()} n. {obj.pk}"
 
 
 def can_moderate(user) -> bool:
