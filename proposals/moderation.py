@@ -26,11 +26,16 @@ def _comment_authors(comment) -> list:
     return [comment.author] if comment.author is not None else []
 
 
+# The public log names what was hidden by number, never by its text: hiding must not
+# republish it (nor the title of a proposal that may be hidden later).
+def _proposal_label(proposal) -> str:
+    return gettext("Proposta n. %(id)s") % {"id": proposal.pk}
+
+
 def _comment_label(comment) -> str:
-    # The public log names the comment, never its text: hiding it must not republish it.
-    return gettext("Commento n. %(id)s alla proposta «%(title)s»") % {
+    return gettext("Commento n. %(id)s alla proposta n. %(proposal)s") % {
         "id": comment.pk,
-        "title": comment.proposal.title,
+        "proposal": comment.proposal_id,
     }
 
 
@@ -43,6 +48,7 @@ def register_models() -> None:
         visible_to=permissions.proposals_visible_to,
         authors_of=_proposal_authors,
         url_of=lambda proposal: proposal.get_absolute_url(),
+        label_of=_proposal_label,
     )
     moderation.register(
         ProposalComment,
