@@ -18,8 +18,8 @@ class TallyEvent(TypedDict):
     status: str
     turnout: list[TurnoutEntry]
     # ``consultation_results`` as the API serves it, or None while the tally is hidden
-    # (results after closing): the same for every subscriber, and never more than the
-    # API shows an anonymous visitor.
+    # (results after closing, and every secret consultation until it closes): the same
+    # for every subscriber, and never more than the API shows an anonymous visitor.
     results: dict[str, Any] | None
 
 
