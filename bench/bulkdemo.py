@@ -224,7 +224,7 @@ def load(scale: int) -> dict[str, int]:
                 closes_at=now + datetime.timedelta(days=30),
                 electorate=Electorate.CITIZENS,
                 secrecy=Secrecy.SECRET,
-                results_visibility=ResultsVisibility.LIVE,
+                results_visibility=ResultsVisibility.AFTER_CLOSE,
             )
             single = Question.objects.create(
                 consultation=consultation,
