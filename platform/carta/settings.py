@@ -371,7 +371,8 @@ if PRODUCTION:
 # script, and the one inline block left (the API documentation's) runs by nonce, which is
 # sent only with the pages that use it. Style *attributes* stay allowed: app templates
 # size bars and indent replies with them, and no script runs from a style attribute.
-# 'self' in connect-src also covers the site's own ws: and wss: (CSP Level 3).
+# Bootstrap Italia's stylesheet embeds the video player's icon font as a data: URL (a font
+# runs nothing). 'self' in connect-src also covers the site's own ws: and wss: (CSP 3).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -379,7 +380,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, NONCE],
         "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -12,6 +12,23 @@ from pathlib import Path
 
 import pytest
 
+from carta import moderation
+from consultations.charter.models import RevisionStatus
+from consultations.voting.models import Secrecy
+from feedback import services as feedback_services
+from proposals.states import ProposalState
+from tests.factories import (
+    CommentFactory,
+    ComplaintFactory,
+    ConsultationFactory,
+    MunicipalityFactory,
+    NotificationFactory,
+    ProposalCommentFactory,
+    ProposalFactory,
+    ResourceFactory,
+    carta_revision,
+)
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -211,3 +228,75 @@ def _sockets_closed_while_the_database_is_open(transactional_db, django_db_seria
     deadline = time.monotonic() + 3
     while _subscribed_channels(layer) - before and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+@pytest.fixture
+def demo(org_a, rep_a, moderator, citizen):
+    """A small, demo-like platform: the Carta in force and a draft in consultation, a
+    verified organization with a resource, a published proposal with a comment, an open
+    consultation, a complaint, an evaluation, a moderation decision, notifications."""
+    adopted = carta_revision(1, RevisionStatus.ADOPTED, sections=3, services=2, commitments=2)
+    draft = carta_revision(2, RevisionStatus.IN_CONSULTATION, sections=3, services=2)
+    first_section = draft.sections.order_by("position").first()
+    CommentFactory(revision=draft, section_key=first_section.key, author=citizen)
+    org_a.municipalities.set([MunicipalityFactory(name="Bussi sul Tirino")])
+    resource = ResourceFactory(organization=org_a, title="Sala civica di Bussi")
+    proposal = ProposalFactory(
+        organization=org_a, title="Centro diurno il sabato", state=ProposalState.PUBLISHED
+    )
+    ProposalCommentFactory(proposal=proposal, author=citizen, body="Ottima idea.")
+    hidden = ProposalCommentFactory(proposal=proposal, body="Pubblicità di un negozio.")
+    moderation.hide_content(actor=moderator, target=hidden, reason="Contenuto promozionale.")
+    consultation = ConsultationFactory(title="Priorità 2026", secrecy=Secrecy.PUBLIC)
+    ComplaintFactory()
+    service = adopted.services.order_by("position").first()
+    feedback_services.submit_evaluation(
+        actor=citizen,
+        service=service.pk,
+        access=4,
+        timeliness=3,
+        courtesy=5,
+        clarity=4,
+        overall=4,
+        comment="Personale gentile.",
+    )
+    NotificationFactory(recipient=citizen, title="La proposta che segui è stata pubblicata")
+    return {
+        "organization": org_a,
+        "resource": resource,
+        "proposal": proposal,
+        "consultation": consultation,
+        "service": service,
+        "draft": draft,
+    }
+
+
+def public_pages(demo) -> list[str]:
+    """The main pages an anonymous visitor reaches, filled by ``demo``."""
+    return [
+        "/",
+        "/accedi/",
+        "/registrati/",
+        "/organizzazioni/",
+        f"/organizzazioni/{demo['organization'].pk}/",
+        "/risorse/",
+        f"/risorse/{demo['resource'].pk}/",
+        "/proposte/",
+        f"/proposte/{demo['proposal'].pk}/",
+        "/carta/",
+        "/carta/servizi/",
+        f"/carta/servizi/{demo['service'].key}/",
+        "/carta/revisioni/",
+        f"/carta/revisioni/{demo['draft'].pk}/",
+        "/consultazioni/",
+        f"/consultazioni/{demo['consultation'].pk}/",
+        f"/consultazioni/{demo['consultation'].pk}/risultati/",
+        "/valuta-e-segnala/",
+        "/valuta-e-segnala/valuta/",
+        "/valuta-e-segnala/segnala/",
+        "/valuta-e-segnala/segui/",
+        "/valuta-e-segnala/impegni/",
+        "/accessibilita/",
+        "/privacy/",
+        "/moderazione/registro/",
+    ]

@@ -2,8 +2,9 @@
 critical violation, for an anonymous visitor and for a signed-in citizen; plus the
 language switch, which renders the home page in English.
 
-The pages are filled with demo-like data made with the factories. Each test walks a list
-of pages in one browser context and reports every violation at once.
+The pages are filled with demo-like data made with the factories (conftest's ``demo``).
+Each test walks a list of pages in one browser context and reports every violation at
+once.
 """
 
 from __future__ import annotations
@@ -11,99 +12,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from carta import moderation
-from consultations.charter.models import RevisionStatus
-from consultations.voting.models import Secrecy
-from feedback import services as feedback_services
-from proposals.states import ProposalState
-from tests.browser.conftest import axe_violations, login
-from tests.factories import (
-    CommentFactory,
-    ComplaintFactory,
-    ConsultationFactory,
-    MunicipalityFactory,
-    NotificationFactory,
-    ProposalCommentFactory,
-    ProposalFactory,
-    ResourceFactory,
-    carta_revision,
-)
+from tests.browser.conftest import axe_violations, login, public_pages
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def demo(org_a, rep_a, moderator, citizen):
-    """A small, demo-like platform: the Carta in force and a draft in consultation, a
-    verified organization with a resource, a published proposal with a comment, an open
-    consultation, a complaint, an evaluation, a moderation decision, notifications."""
-    adopted = carta_revision(1, RevisionStatus.ADOPTED, sections=3, services=2, commitments=2)
-    draft = carta_revision(2, RevisionStatus.IN_CONSULTATION, sections=3, services=2)
-    first_section = draft.sections.order_by("position").first()
-    CommentFactory(revision=draft, section_key=first_section.key, author=citizen)
-    org_a.municipalities.set([MunicipalityFactory(name="Bussi sul Tirino")])
-    resource = ResourceFactory(organization=org_a, title="Sala civica di Bussi")
-    proposal = ProposalFactory(
-        organization=org_a, title="Centro diurno il sabato", state=ProposalState.PUBLISHED
-    )
-    ProposalCommentFactory(proposal=proposal, author=citizen, body="Ottima idea.")
-    hidden = ProposalCommentFactory(proposal=proposal, body="Pubblicità di un negozio.")
-    moderation.hide_content(actor=moderator, target=hidden, reason="Contenuto promozionale.")
-    consultation = ConsultationFactory(title="Priorità 2026", secrecy=Secrecy.PUBLIC)
-    ComplaintFactory()
-    service = adopted.services.order_by("position").first()
-    feedback_services.submit_evaluation(
-        actor=citizen,
-        service=service.pk,
-        access=4,
-        timeliness=3,
-        courtesy=5,
-        clarity=4,
-        overall=4,
-        comment="Personale gentile.",
-    )
-    NotificationFactory(recipient=citizen, title="La proposta che segui è stata pubblicata")
-    return {
-        "organization": org_a,
-        "resource": resource,
-        "proposal": proposal,
-        "consultation": consultation,
-        "service": service,
-        "draft": draft,
-    }
-
-
-def _public_pages(demo) -> list[str]:
-    return [
-        "/",
-        "/accedi/",
-        "/registrati/",
-        "/organizzazioni/",
-        f"/organizzazioni/{demo['organization'].pk}/",
-        "/risorse/",
-        f"/risorse/{demo['resource'].pk}/",
-        "/proposte/",
-        f"/proposte/{demo['proposal'].pk}/",
-        "/carta/",
-        "/carta/servizi/",
-        f"/carta/servizi/{demo['service'].key}/",
-        "/carta/revisioni/",
-        f"/carta/revisioni/{demo['draft'].pk}/",
-        "/consultazioni/",
-        f"/consultazioni/{demo['consultation'].pk}/",
-        f"/consultazioni/{demo['consultation'].pk}/risultati/",
-        "/valuta-e-segnala/",
-        "/valuta-e-segnala/valuta/",
-        "/valuta-e-segnala/segnala/",
-        "/valuta-e-segnala/segui/",
-        "/valuta-e-segnala/impegni/",
-        "/accessibilita/",
-        "/privacy/",
-        "/moderazione/registro/",
-    ]
 
 
 def _audit(page, paths) -> dict[str, list[dict]]:
@@ -126,7 +40,7 @@ def _report(found) -> str:
 
 
 def test_public_pages_have_no_serious_violation(page, demo):
-    found = _audit(page, _public_pages(demo))
+    found = _audit(page, public_pages(demo))
     assert not found, _report(found)
 
 
@@ -137,7 +51,7 @@ def test_pages_of_a_signed_in_citizen_have_no_serious_violation(page, demo, citi
         "/profilo/",
         "/notifiche/",
         f"/consultazioni/{consultation.pk}/vota/",
-        *_public_pages(demo),
+        *public_pages(demo),
     ]
     paths.remove("/accedi/")
     paths.remove("/registrati/")

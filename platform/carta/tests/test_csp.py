@@ -41,6 +41,7 @@ def test_the_policy_allows_only_the_site_itself(client):
     # from a style attribute).
     assert directives["style-src-attr"] == ["'unsafe-inline'"]
     assert directives["img-src"] == ["'self'", "data:"]
+    assert directives["font-src"] == ["'self'", "data:"]
     assert directives["connect-src"] == ["'self'"]  # CSP3: also ws: and wss: of the site
     assert directives["object-src"] == ["'none'"]
     assert directives["base-uri"] == ["'self'"]
