@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from carta import views
 
+handler400 = "carta.views.bad_request"
 handler404 = "carta.views.page_not_found"
 handler500 = "carta.views.server_error"
 

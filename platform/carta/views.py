@@ -9,7 +9,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -209,6 +215,16 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def bad_request(request, exception=None):
+    """A request Django refuses before any view (too many form fields, a malformed
+    multipart body): JSON in the one error shape under /api/, a plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        from carta.api.errors import api_bad_request
+
+        return api_bad_request(request, exception)
+    return HttpResponseBadRequest(_("La richiesta non è valida."))
 
 
 def page_not_found(request, exception=None):

@@ -104,6 +104,12 @@ def json_error_response(
     return JsonResponse(error_body(status_code, code, detail, errors), status=status_code)
 
 
+def api_bad_request(request, exception=None):
+    return json_error_response(
+        status.HTTP_400_BAD_REQUEST, "invalid", _("La richiesta non è valida.")
+    )
+
+
 def api_not_found(request, exception=None):
     return json_error_response(status.HTTP_404_NOT_FOUND, "not_found", _("Non trovato."))
 
