@@ -72,11 +72,13 @@ def test_a_secret_vote_gives_a_receipt_and_turnout_updates_live(new_page, citize
     assert ballot.receipt_hash == Ballot.hash_receipt(receipt)
     assert not hasattr(ballot, "voter")
 
-    # The results page follows without reloading; a secret tally is released in batches.
+    # Turnout follows without reloading; a secret tally shows nothing until closing.
     expect(turnout).to_have_text("1")
     expect(percent).not_to_have_text(percent_before)
     assert observer.evaluate("window.__notReloaded") is True
-    expect(observer.get_by_text("Schede conteggiate finora: 0.")).to_be_visible()
+    expect(
+        observer.get_by_text("I risultati saranno pubblicati alla chiusura della consultazione.")
+    ).to_be_visible()
 
     # The receipt checks out.
     voter.get_by_role("link", name="Verifica una ricevuta").click()
