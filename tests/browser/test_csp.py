@@ -50,23 +50,9 @@ def _visit(page, found, paths):
         found.extend(f"{path}: {v}" for v in page.evaluate("window.__cspViolations"))
 
 
-# Its template still holds an inline <style> (feedback/templates/feedback/dashboard.html):
-# the fix, a nonce="{{ request.csp_nonce }}" on it or the rules in a stylesheet, belongs
-# to that app. Strict: this fails as soon as the page complies, to drop the mark.
-DASHBOARD = "/valuta-e-segnala/impegni/"
-
-
 def test_the_main_pages_report_no_violation(page, demo):
     found = _recorder(page)
-    paths = [path for path in public_pages(demo) if path != DASHBOARD]
-    _visit(page, found, [*paths, "/api/docs/"])
-    assert found == [], "\n".join(found)
-
-
-@pytest.mark.xfail(strict=True, reason="the dashboard's inline <style> has no nonce yet")
-def test_the_commitments_dashboard_reports_no_violation(page, demo):
-    found = _recorder(page)
-    _visit(page, found, [DASHBOARD])
+    _visit(page, found, [*public_pages(demo), "/api/docs/"])
     assert found == [], "\n".join(found)
 
 
