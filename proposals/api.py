@@ -13,13 +13,13 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from carta.api.errors import require_signed_in
 from carta.errors import InvalidInput, NotFound
 from carta.models import Area
-from carta.permissions import is_signed_in
 from proposals import diff, selectors, services
 from proposals import permissions as perms
 from proposals import serializers as s
@@ -115,8 +115,7 @@ class ProposalViewSet(viewsets.GenericViewSet):
         responses={201: s.ProposalSerializer},
     )
     def create(self, request):
-        if not is_signed_in(request.user):
-            raise exceptions.NotAuthenticated()
+        require_signed_in(request)
         data = s.ProposalCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

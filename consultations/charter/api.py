@@ -12,15 +12,15 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from carta.api.errors import require_signed_in
 from carta.errors import InvalidInput
 from carta.models import Area
-from carta.permissions import is_signed_in
 from consultations.charter import exports, selectors, services
 from consultations.charter import serializers as s
 from consultations.charter.models import Amendment, RevisionStatus, Service
@@ -28,13 +28,6 @@ from stakeholders.models import Organization
 from stakeholders.selectors import organization_from_input
 
 REVISION_ID = OpenApiParameter("revision_pk", int, OpenApiParameter.PATH)
-
-
-def _require_login(request) -> None:
-    """Every write needs a signed-in caller: 401 for an anonymous one. Asked after the
-    object of the URL is fetched, so that a hidden one stays a 404."""
-    if not is_signed_in(request.user):
-        raise exceptions.NotAuthenticated()
 
 
 @extend_schema_view(
@@ -73,7 +66,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
         responses={201: s.CartaRevisionSerializer},
     )
     def create(self, request):
-        _require_login(request)
+        require_signed_in(request)
         data = s.RevisionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         source_pk = data.validated_data.pop("source")
@@ -88,7 +81,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         revision = selectors.get_revision_for(request.user, pk)
-        _require_login(request)
+        require_signed_in(request)
         data = s.RevisionUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         revision = services.update_revision(
@@ -98,7 +91,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
 
     def _transition(self, request, pk, service):
         revision = selectors.get_revision_for(request.user, pk)
-        _require_login(request)
+        require_signed_in(request)
         return Response(
             s.CartaRevisionSerializer(service(actor=request.user, revision=revision)).data
         )
@@ -130,7 +123,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_markdown(self, request):
-        _require_login(request)
+        require_signed_in(request)
         data = s.ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -190,7 +183,7 @@ class NestedMixin:
         super().initial(request, *args, **kwargs)
         self.revision = selectors.get_revision_for(request.user, kwargs["revision_pk"])
         if request.method not in SAFE_METHODS:
-            _require_login(request)
+            require_signed_in(request)
 
 
 @extend_schema_view(
@@ -491,7 +484,7 @@ class ServiceViewSet(viewsets.GenericViewSet):
         if not data.validated_data.get("key"):
             raise InvalidInput(_("Indica la chiave del servizio."), field="key")
         revision = selectors.get_revision_for(request.user, data.validated_data["revision"])
-        _require_login(request)
+        require_signed_in(request)
         if revision.services.filter(key=data.validated_data["key"]).exists():
             raise InvalidInput(_("Esiste già un servizio con questa chiave."), field="key")
         service = self._save(request, revision, data.validated_data["key"], data.validated_data)
@@ -505,7 +498,7 @@ class ServiceViewSet(viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         service = self._service(pk)
-        _require_login(request)
+        require_signed_in(request)
         data = s.ServiceWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         current = {

@@ -118,3 +118,11 @@ def api_server_error(request):
     return json_error_response(
         status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", _("Errore interno del server.")
     )
+
+
+def require_signed_in(request) -> None:
+    """A write that needs a signed-in caller: 401 for an anonymous one, before its input is
+    read (so that a bad body does not answer 400 first). Views that fetch an object call
+    it after the fetch, so that a hidden object stays a 404."""
+    if not is_signed_in(request.user):
+        raise exceptions.NotAuthenticated()
