@@ -94,3 +94,27 @@ def hit_scope(scope: str, key: str, *, default: str = "20/hour") -> None:
     """``hit`` with the limit and window of a throttle scope (see ``scope_rate``)."""
     limit, window = scope_rate(scope, default)
     hit(f"{scope}:{key}", limit=limit, window=window)
+
+
+def hit_login(request, username: str) -> None:
+    """Count one sign-in attempt (page, admin or API token): per client address and
+    account, per address whatever the account, per account whatever the address."""
+    address = client_ip(request)
+    account = username.strip().lower()[:150]
+    for key, (limit, window) in (
+        (f"login:{address}:{account}", settings.CARTA_LOGIN_RATE),
+        (f"login-address:{address}", settings.CARTA_LOGIN_ADDRESS_RATE),
+        (f"login-account:{account}", settings.CARTA_LOGIN_ACCOUNT_RATE),
+    ):
+        hit(key, limit=limit, window=window)
+
+
+def hit_account_form(request, kind: str, address: str = "") -> None:
+    """Count one registration or password-reset request (``kind`` ``register`` or
+    ``reset``) per client address and, when given, per email address."""
+    limit, window = (
+        settings.CARTA_REGISTER_RATE if kind == "register" else settings.CARTA_RESET_RATE
+    )
+    hit(f"{kind}:{client_ip(request)}", limit=limit, window=window)
+    if address:
+        hit(f"{kind}-email:{address.strip().lower()[:254]}", limit=limit, window=window)

@@ -10,6 +10,7 @@ See docs/configuration in the README for the list of variables.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -216,6 +218,23 @@ CARTA_TRUSTED_PROXIES = _networks("CARTA_TRUSTED_PROXIES")
 
 # Login attempts per client address and username in a window; past it, 429.
 CARTA_LOGIN_RATE = (env_int("CARTA_LOGIN_ATTEMPTS", 10, minimum=1), 300)
+# Login attempts per client address whatever the username (one address trying many
+# accounts), per account whatever the address (many addresses trying one account),
+# registrations and password-reset requests per client address, in an hour.
+CARTA_LOGIN_ADDRESS_RATE = (env_int("CARTA_LOGIN_ADDRESS_ATTEMPTS", 30, minimum=1), 300)
+CARTA_LOGIN_ACCOUNT_RATE = (env_int("CARTA_LOGIN_ACCOUNT_ATTEMPTS", 20, minimum=1), 3600)
+CARTA_REGISTER_RATE = (env_int("CARTA_REGISTRATIONS_PER_HOUR", 10, minimum=1), 3600)
+CARTA_RESET_RATE = (env_int("CARTA_RESETS_PER_HOUR", 10, minimum=1), 3600)
+
+# API tokens (django-rest-knox): they expire after this many days and are revoked when the
+# password changes or the account is deactivated (carta.tokens).
+CARTA_TOKEN_DAYS = env_int("CARTA_TOKEN_DAYS", 30, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=CARTA_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": None,
+}
 
 # --- Internationalization -------------------------------------------------------------
 

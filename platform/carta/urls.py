@@ -1,6 +1,5 @@
 """Root URLs: pages of every app, the API under /api/v1/, schema and docs, health."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -30,16 +29,7 @@ account_patterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="carta/password_change_done.html"),
         name="password_change_done",
     ),
-    path(
-        "password/recupero/",
-        auth_views.PasswordResetView.as_view(
-            template_name="carta/password_reset.html",
-            email_template_name="carta/email/password_reset.txt",
-            subject_template_name="carta/email/password_reset_subject.txt",
-            extra_email_context={"AMBITO_NAME": settings.CARTA_AMBITO_NAME},
-        ),
-        name="password_reset",
-    ),
+    path("password/recupero/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/recupero/inviato/",
         auth_views.PasswordResetDoneView.as_view(template_name="carta/password_reset_done.html"),
@@ -74,6 +64,8 @@ urlpatterns = [
     path("lingua/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),
+    # The admin signs in through the site's own login and its limits.
+    path("admin/login/", views.AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

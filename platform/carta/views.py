@@ -48,27 +48,63 @@ def apply_service_error(form, error: CartaError) -> None:
     form.add_error(field, str(error.message))
 
 
+def _limited_form_response(view, error: RateLimited):
+    """The page's form again with the limit's message, 429 and ``Retry-After``."""
+    form = view.get_form()
+    form.errors.clear()
+    form.add_error(None, str(error.message))
+    response = view.render_to_response(view.get_context_data(form=form))
+    response.status_code = 429
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
 class LoginView(auth_views.LoginView):
-    """Django's login, limited per client address and username (429 past the limit)."""
+    """Django's login, limited per client address and account (429 past the limit)."""
 
     template_name = "carta/login.html"
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        limit, window = settings.CARTA_LOGIN_RATE
-        username = request.POST.get("username", "").strip().lower()[:150]
         try:
-            ratelimit.hit(
-                f"login:{ratelimit.client_ip(request)}:{username}", limit=limit, window=window
-            )
+            ratelimit.hit_login(request, request.POST.get("username", ""))
         except RateLimited as error:
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, str(error.message))
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            response["Retry-After"] = str(error.retry_after)
-            return response
+            return _limited_form_response(self, error)
+        return super().post(request, *args, **kwargs)
+
+
+class AdminLoginView(LoginView):
+    """``/admin/login/``: the same page, the same limits; the admin is for staff only."""
+
+    redirect_authenticated_user = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if request.user.is_active and request.user.is_staff:
+                return redirect(self.get_redirect_url() or reverse("admin:index"))
+            messages.info(request, _("L'amministrazione del sito è riservata al personale."))
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_default_redirect_url(self):
+        return reverse("admin:index")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per client address and address asked for; the
+    answer is the same whether an account has the address or not."""
+
+    template_name = "carta/password_reset.html"
+    email_template_name = "carta/email/password_reset.txt"
+    subject_template_name = "carta/email/password_reset_subject.txt"
+
+    extra_email_context = {"AMBITO_NAME": settings.CARTA_AMBITO_NAME}
+
+    def post(self, request, *args, **kwargs):
+        try:
+            ratelimit.hit_account_form(request, "reset", request.POST.get("email", ""))
+        except RateLimited as error:
+            return _limited_form_response(self, error)
         return super().post(request, *args, **kwargs)
 
 
@@ -76,6 +112,16 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("profile")
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            ratelimit.hit_account_form(request, "register")
+        except RateLimited as error:
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, str(error.message))
+            response = render(request, "carta/register.html", {"form": form}, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
