@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class StakeholdersConfig(AppConfig):
     name = "stakeholders"
     verbose_name = _("Organizzazioni e risorse")
+
+    def ready(self):
+        from stakeholders import erasure  # noqa: F401  (connects the erasure receiver)

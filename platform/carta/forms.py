@@ -48,3 +48,22 @@ class ProfileForm(forms.Form):
     last_name = forms.CharField(label=_("Cognome"), max_length=150, required=False)
     email = forms.EmailField(label=_("Indirizzo email"))
     preferred_language = forms.ChoiceField(label=_("Lingua preferita"), choices=settings.LANGUAGES)
+
+
+class EraseAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("La tua password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        required=False,
+    )
+    confirm = forms.BooleanField(
+        label=_("Ho capito: l'account sarà cancellato e non potrà essere recuperato"),
+        required=True,
+    )
+
+    def __init__(self, *args, needs_password: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_password:
+            self.fields["password"].required = True
+        else:
+            del self.fields["password"]

@@ -52,7 +52,15 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
+        if self.is_erased:
+            return str(_("utente cancellato"))
         return self.get_full_name() or self.username
+
+    @property
+    def is_erased(self) -> bool:
+        """Erased by its owner (``carta.services.erase_account``); the row stays so that
+        contributions keep an author, shown as "utente cancellato"."""
+        return not self.is_active and self.username == f"cancellato-{self.pk}"
 
     @property
     def display_name(self) -> str:

@@ -23,8 +23,9 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from carta.errors import InvalidInput
-from carta.events import NotificationEvent, broadcast, notifications_group
+from carta.events import NotificationEvent, broadcast, close_sockets_of, notifications_group
 from carta.models import AuditEntry, Notification
+from carta.signals import account_erasing
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -291,4 +292,40 @@ def update_profile(
         setattr(actor, name, value)
     actor.save(update_fields=list(changes))
     record_audit(actor=actor, verb="account.profile_changed", target=actor, changes=changes)
+    return actor
+
+
+# --- Erasure of an account ------------------------------------------------------------
+
+ERASED_USERNAME = "cancellato-{pk}"
+
+
+@transaction.atomic
+def erase_account(*, actor, password: str | None = None):
+    """Erase the actor's own account: what they wrote stays, attributed to "utente
+    cancellato"; their name, email, password, notifications and memberships go; the audit
+    log keeps the pseudonymous id with the neutral label.
+
+    Each app erases what it holds through ``carta.signals.account_erasing``; a receiver
+    may refuse with a ``CartaError`` (the last representative of an organization), and
+    then nothing changes. A password account confirms with its password.
+    """
+    if actor.has_usable_password() and not actor.check_password(password or ""):
+        raise InvalidInput(translation.gettext("La password non è corretta."), field="password")
+    account_erasing.send(sender=User, user=actor)
+    Notification.objects.filter(recipient=actor).delete()
+    label = str(translation.gettext_lazy("utente cancellato"))
+    user_type = ContentType.objects.get_for_model(User)
+    AuditEntry.objects.filter(content_type=user_type, object_id=str(actor.pk)).update(
+        object_repr=label, reason="", changes={}
+    )
+    actor.username = ERASED_USERNAME.format(pk=actor.pk)
+    actor.first_name = actor.last_name = actor.email = ""
+    actor.is_active = False
+    actor.set_unusable_password()
+    actor.save()
+    record_audit(actor=actor, verb="account.erased", target=actor)
+    # The one exception to the append-only log, as for the erasure of complaints.
+    AuditEntry.objects.filter(actor=actor).update(actor_label=label)
+    close_sockets_of([actor.pk])
     return actor

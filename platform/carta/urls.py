@@ -19,6 +19,7 @@ account_patterns = [
     path("esci/", auth_views.LogoutView.as_view(), name="logout"),
     path("registrati/", views.register, name="register"),
     path("profilo/", views.profile, name="profile"),
+    path("profilo/cancella-account/", views.erase_account, name="erase_account"),
     path(
         "profilo/password/",
         auth_views.PasswordChangeView.as_view(template_name="carta/password_change.html"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from carta import moderation, ratelimit, selectors, services
 from carta.errors import CartaError, NotFound, RateLimited
-from carta.forms import ProfileForm, RegistrationForm
+from carta.forms import EraseAccountForm, ProfileForm, RegistrationForm
 from carta.permissions import can_view_audit
 
 
@@ -169,6 +169,27 @@ def profile(request):
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
             return response
     return render(request, "carta/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def erase_account(request):
+    """The person erases their own account, after reading what that means."""
+    user = request.user
+    form = EraseAccountForm(request.POST or None, needs_password=user.has_usable_password())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erase_account(actor=user, password=form.cleaned_data.get("password"))
+        except CartaError as error:
+            apply_service_error(form, error)
+        else:
+            logout(request)
+            messages.success(
+                request, _("Il tuo account è stato cancellato. Grazie per aver partecipato.")
+            )
+            return redirect("home")
+    return render(
+        request, "carta/erase_account.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_POST
