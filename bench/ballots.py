@@ -107,7 +107,6 @@ def prepare(voters: int, fresh: bool = True) -> dict:
         run(CARTA, "migrate", "-v0", env=env(), cwd=ROOT)
     setup_django()
     import datetime
-    import secrets
 
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -119,7 +118,9 @@ def prepare(voters: int, fresh: bool = True) -> dict:
     from django.contrib.sessions.models import Session
     from django.utils import timezone
     from django.utils.crypto import get_random_string
-    from rest_framework.authtoken.models import Token
+    from knox.crypto import create_token_string, hash_token
+    from knox.models import AuthToken
+    from knox.settings import CONSTANTS, knox_settings
 
     from consultations.voting.models import Consultation, Option, Question
 
@@ -130,9 +131,22 @@ def prepare(voters: int, fresh: bool = True) -> dict:
     ]
     User.objects.bulk_create(users, batch_size=5000)
     voters_made = list(User.objects.filter(username__startswith="votante").order_by("pk"))
-    tokens = [Token(key=secrets.token_hex(20), user_id=user.pk) for user in voters_made]
-    Token.objects.bulk_create(tokens, batch_size=5000)
     now = timezone.now()
+    # What POST /api/v1/auth/token/ stores: the digest, the key's first characters, the
+    # expiry; the keys themselves go to the load generator.
+    keys = [create_token_string() for _user in voters_made]
+    AuthToken.objects.bulk_create(
+        [
+            AuthToken(
+                digest=hash_token(key),
+                token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH],
+                user_id=user.pk,
+                expiry=now + knox_settings.TOKEN_TTL,
+            )
+            for key, user in zip(keys, voters_made, strict=True)
+        ],
+        batch_size=5000,
+    )
     # What a login leaves: a session naming the user, and the CSRF cookie's secret.
     store = SessionStore()
     sessions = []
@@ -182,7 +196,7 @@ def prepare(voters: int, fresh: bool = True) -> dict:
     big, big_q = consultation("Benchmark: un milione di schede")
     live_c, live_q = consultation("Benchmark: mille iscritti al websocket")
     return {
-        "tokens": [t.key for t in tokens],
+        "tokens": keys,
         "sessions": [(session.session_key, get_random_string(32)) for session in sessions],
         "cast": (cast.pk, cast_q),
         "page": (page.pk, page_q),

@@ -58,10 +58,10 @@ def test_session_api_write_with_csrf_token_is_accepted(citizen):
 
 
 def test_token_authenticated_api_write_needs_no_csrf_token(citizen):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=citizen).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=citizen)[1]}")
     response = client.patch("/api/v1/auth/me/", {"first_name": "Bea"}, format="json")
     assert response.status_code == 200
 

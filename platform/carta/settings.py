@@ -74,7 +74,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "knox",
     "django_filters",
     "drf_spectacular",
@@ -293,7 +292,7 @@ CARTA_ANONYMIZE_AFTER_DAYS = env_int("CARTA_ANONYMIZE_AFTER_DAYS", 365, minimum=
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated call answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.handlers.asgi import ASGIHandler
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from carta.asgi import application
 from consultations.voting.models import Ballot, QuestionKind, TallyCounter, VoterRecord
@@ -308,13 +308,13 @@ def test_the_served_application_hands_every_http_request_to_django():
 def test_a_ballot_sent_with_an_api_token_is_stored_by_the_api_view(
     client, citizen, consultation, answers_for
 ):
-    token = Token.objects.create(user=citizen)
+    _instance, token = AuthToken.objects.create(user=citizen)
     answers = answers_for(consultation)
     response = client.post(
         url(consultation),
         {"answers": answers},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert response.status_code == 201, response.json()
     assert VoterRecord.objects.get().answers == answers
@@ -322,6 +322,6 @@ def test_a_ballot_sent_with_an_api_token_is_stored_by_the_api_view(
         url(consultation),
         {"answers": answers},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert again.status_code == 409 and again.json()["code"] == "already_voted"

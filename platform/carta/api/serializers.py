@@ -14,7 +14,29 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    """A token just issued: the key (shown this once), its expiry and its id."""
+
+    token = serializers.CharField(read_only=True, help_text=_("La chiave, mostrata solo ora."))
+    expiry = serializers.DateTimeField(read_only=True, help_text=_("Quando il token scade."))
+    id = serializers.CharField(
+        read_only=True, source="token_key", help_text=_("L'identificativo del token.")
+    )
+
+
+class TokenListSerializer(serializers.Serializer):
+    """One of the caller's tokens; never its key nor its digest."""
+
+    id = serializers.CharField(read_only=True, source="token_key")
+    created = serializers.DateTimeField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True)
+    current = serializers.SerializerMethodField(
+        help_text=_("Vero per il token usato in questa richiesta.")
+    )
+
+    def get_current(self, obj) -> bool:
+        request = self.context.get("request")
+        used = getattr(request, "auth", None)
+        return getattr(used, "digest", None) == obj.digest
 
 
 class RegistrationSerializer(serializers.Serializer):

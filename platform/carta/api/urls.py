@@ -11,6 +11,8 @@ router.register("moderation-log", views.ModerationLogViewSet, basename="moderati
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", views.TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<str:token_key>/", views.TokenDetailView.as_view(), name="api-token-revoke"),
     path("auth/register/", views.RegisterView.as_view(), name="api-register"),
     path("auth/me/", views.MeView.as_view(), name="api-me"),
     *router.urls,

@@ -6,46 +6,93 @@ import datetime
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
 from rest_framework import generics, mixins, permissions, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carta import moderation, ratelimit, selectors, services
+from carta import moderation, ratelimit, selectors, services, tokens
 from carta.api import serializers as s
+from carta.api.errors import require_signed_in
 from carta.errors import InvalidInput
 from carta.models import AuditEntry
 from carta.permissions import can_view_audit
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (rate-limited like the login page)."""
+    """``POST``: exchange a username and password for a new API token (one per device;
+    rate-limited like the login page). ``DELETE``: revoke the token the call was made with."""
 
-    authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes: list = []
+
+    def _posting(self) -> bool:
+        request = getattr(self, "request", None)
+        return request is not None and request.method == "POST"
+
+    def get_authenticators(self):
+        # The exchange authenticates nobody (a bad token must not stop a sign-in); the
+        # revocation needs the token itself.
+        return [] if self._posting() else [TokenAuthentication()]
+
+    def get_throttles(self):
+        # The exchange counts its own attempts (carta.ratelimit.hit_login).
+        return [] if self._posting() else super().get_throttles()
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
     def post(self, request):
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         username = data.validated_data["username"]
-        limit, window = settings.CARTA_LOGIN_RATE
-        ratelimit.hit(
-            f"login:{ratelimit.client_ip(request)}:{username.strip().lower()}",
-            limit=limit,
-            window=window,
-        )
+        ratelimit.hit_login(request, username)
         user = authenticate(request, username=username, password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise InvalidInput(_("Nome utente o password non corretti."), field="non_field_errors")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        instance, key = tokens.issue_token(user=user)
+        return Response(
+            s.TokenSerializer(
+                {"token": key, "expiry": instance.expiry, "token_key": instance.token_key}
+            ).data
+        )
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        require_signed_in(request)
+        tokens.revoke_current_token(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenListView(generics.ListAPIView):
+    """``GET``: the caller's tokens in force, newest first. ``DELETE``: revoke them all."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.TokenListSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return AuthToken.objects.none()
+        return tokens.tokens_of(self.request.user)
+
+    @extend_schema(operation_id="v1_auth_tokens_destroy_all", request=None, responses={204: None})
+    def delete(self, request):
+        tokens.revoke_all_tokens(actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenDetailView(APIView):
+    """``DELETE``: revoke one of the caller's own tokens, by its id (404 for any other)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, token_key: str):
+        tokens.revoke_token(actor=request.user, token_key=token_key)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RegisterView(APIView):
