@@ -307,6 +307,23 @@ def test_deactivation_revokes(api, citizen, password):
     assert_refused(with_token(key).get(ME_URL))
 
 
+def test_erasing_the_account_revokes(api, citizen, password):
+    from carta import services
+
+    key = get_token(api, "cittadina", password)["token"]
+    services.erase_account(actor=citizen, password=password)
+    assert not AuthToken.objects.filter(user=citizen).exists()
+    assert_refused(with_token(key).get(ME_URL))
+
+
+def test_updating_the_profile_keeps_tokens(api, citizen, password):
+    from carta import services
+
+    key = get_token(api, "cittadina", password)["token"]
+    services.update_profile(actor=citizen, first_name="Ada")
+    assert with_token(key).get(ME_URL).json()["first_name"] == "Ada"
+
+
 def test_deletion_revokes(citizen):
     AuthToken.objects.create(user=citizen)
     citizen.delete()
