@@ -69,6 +69,10 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, OverflowError):
+        # A number in a body that no column holds (SQLite's driver refuses it): the
+        # serializers bound their ids, this is the net for any that does not.
+        exc = exceptions.ValidationError(_("Il numero indicato è fuori dall'intervallo ammesso."))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

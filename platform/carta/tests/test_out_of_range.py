@@ -58,3 +58,44 @@ def test_a_huge_id_in_the_path_is_a_404(client, path):
     assert client.get(path).status_code == 404
     response = client.post(path, {}, content_type="application/json")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_huge_id_in_a_json_body_is_a_400_naming_the_field(client):
+    from knox.models import AuthToken
+
+    from tests.factories.core import UserFactory
+
+    _token, key = AuthToken.objects.create(user=UserFactory())
+    response = client.post(
+        "/api/v1/notifications/read/",
+        {"ids": [1, int(HUGE)]},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["ids.1"]
+
+
+@pytest.mark.django_db
+def test_a_huge_id_of_a_related_object_in_a_body_is_a_400(client):
+    from knox.models import AuthToken
+
+    from tests.factories.core import UserFactory
+
+    _token, key = AuthToken.objects.create(user=UserFactory())
+    response = client.post(
+        "/api/v1/evaluations/",
+        {
+            "service": int(HUGE),
+            "access": 5,
+            "timeliness": 5,
+            "courtesy": 5,
+            "clarity": 5,
+            "overall": 5,
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
