@@ -9,6 +9,7 @@ embedded default it is per process, which is the whole server.
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
@@ -96,11 +97,17 @@ def hit_scope(scope: str, key: str, *, default: str = "20/hour") -> None:
     hit(f"{scope}:{key}", limit=limit, window=window)
 
 
+def _name_key(text: str, length: int) -> str:
+    """A username or email address as a cache key: a digest, so that keys hold no
+    personal data and no character a cache refuses (spaces, control characters)."""
+    return hashlib.sha256(text.strip().lower()[:length].encode()).hexdigest()[:32]
+
+
 def hit_login(request, username: str) -> None:
     """Count one sign-in attempt (page, admin or API token): per client address and
     account, per address whatever the account, per account whatever the address."""
     address = client_ip(request)
-    account = username.strip().lower()[:150]
+    account = _name_key(username, 150)
     for key, (limit, window) in (
         (f"login:{address}:{account}", settings.CARTA_LOGIN_RATE),
         (f"login-address:{address}", settings.CARTA_LOGIN_ADDRESS_RATE),
@@ -117,4 +124,4 @@ def hit_account_form(request, kind: str, address: str = "") -> None:
     )
     hit(f"{kind}:{client_ip(request)}", limit=limit, window=window)
     if address:
-        hit(f"{kind}-email:{address.strip().lower()[:254]}", limit=limit, window=window)
+        hit(f"{kind}-email:{_name_key(address, 254)}", limit=limit, window=window)
