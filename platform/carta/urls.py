@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from carta import views
+from carta import token_views, views
 
 handler400 = "carta.views.bad_request"
 handler404 = "carta.views.page_not_found"
@@ -20,6 +20,7 @@ account_patterns = [
     path("registrati/", views.register, name="register"),
     path("profilo/", views.profile, name="profile"),
     path("profilo/cancella-account/", views.erase_account, name="erase_account"),
+    path("profilo/token/", token_views.api_tokens, name="api_tokens"),
     path(
         "profilo/password/",
         auth_views.PasswordChangeView.as_view(template_name="carta/password_change.html"),

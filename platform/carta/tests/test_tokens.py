@@ -12,14 +12,14 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from carta import token_views, tokens
+from carta import tokens
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -345,15 +345,7 @@ def test_revoke_all_tokens_returns_the_count(citizen):
 
 # --- The page -------------------------------------------------------------------------------
 
-# The site's URLs with the page's route, until carta/urls.py names it.
-urlpatterns = [
-    path("profilo/token/", token_views.api_tokens, name="api_tokens"),
-    path("", include("carta.urls")),
-]
-page_urls = pytest.mark.urls(__name__)
 
-
-@page_urls
 def test_token_page_lists_ones_own_tokens(client, citizen, django_assert_num_queries):
     other = UserFactory(username="altra")
     mine, _key = AuthToken.objects.create(user=citizen)
@@ -371,21 +363,18 @@ def test_token_page_lists_ones_own_tokens(client, citizen, django_assert_num_que
         client.get(reverse("api_tokens"))
 
 
-@page_urls
 def test_token_page_without_tokens_says_so(client, citizen):
     client.force_login(citizen)
     response = client.get(reverse("api_tokens"))
     assert "Non hai token attivi" in response.content.decode()
 
 
-@page_urls
 def test_token_page_needs_sign_in(client):
     response = client.get(reverse("api_tokens"))
     assert response.status_code == 302
     assert "/accedi/" in response["Location"]
 
 
-@page_urls
 def test_token_page_revokes_one(client, citizen):
     first, _key = AuthToken.objects.create(user=citizen)
     second, _key = AuthToken.objects.create(user=citizen)
@@ -396,7 +385,6 @@ def test_token_page_revokes_one(client, citizen):
     assert "Il token è stato revocato" in response.content.decode()
 
 
-@page_urls
 def test_token_page_does_not_revoke_someone_elses(client, citizen):
     other = UserFactory(username="altra")
     theirs, _key = AuthToken.objects.create(user=other)
@@ -406,7 +394,6 @@ def test_token_page_does_not_revoke_someone_elses(client, citizen):
     assert "non esiste più" in response.content.decode()
 
 
-@page_urls
 def test_token_page_revokes_all(client, citizen):
     other = UserFactory(username="altra")
     AuthToken.objects.create(user=other)
@@ -419,7 +406,6 @@ def test_token_page_revokes_all(client, citizen):
     assert "Tutti i tuoi token sono stati revocati" in response.content.decode()
 
 
-@page_urls
 def test_token_page_post_needs_csrf(citizen):
     AuthToken.objects.create(user=citizen)
     client = Client(enforce_csrf_checks=True)
