@@ -1,0 +1,1 @@
+"""Development and test tools for Carta. Nothing here is part of the application or deployed."""
