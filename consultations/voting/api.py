@@ -1,4 +1,5 @@
-"""API of the voting app: ``consultations`` with ``ballots``, ``results``, ``receipts``.
+"""API of the voting app: ``consultations`` with ``ballots``, ``results``, ``receipts``,
+``eligibility``.
 
 Views parse with an input serializer, fetch and authorize with a selector (404 for what
 does not exist, 403 for what the caller may see but not do), call a service, and answer
@@ -7,14 +8,18 @@ with an output serializer or a selector's result. Errors take the common shape.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consultations.voting import ballots, results, selectors, services
+from carta.api.parsers import SafeJSONParser
+from carta.errors import InvalidInput
+from consultations.voting import ballots, eligibility, results, selectors, services
 from consultations.voting import serializers as s
 from consultations.voting.models import Status
 from stakeholders.selectors import organization_from_input
@@ -200,3 +205,77 @@ class ReceiptView(APIView):
     def get(self, request, pk, token):
         consultation = selectors.get_consultation_for(request.user, pk, with_questions=False)
         return Response(selectors.check_receipt(consultation, token))
+
+
+class EligibilityView(APIView):
+    """``/consultations/{id}/eligibility/``: the eligibility list's size (GET, public, as on
+    the consultation's page), its replacement (POST) and removal (DELETE) by staff before
+    opening. The codes are never answered: only their keyed digests are stored."""
+
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
+
+    def get_permissions(self):
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return []
+        return [IsAuthenticated()]
+
+    @extend_schema(
+        summary="Quanti sono gli aventi diritto in elenco",
+        responses=s.EligibilityCountSerializer,
+    )
+    def get(self, request, pk):
+        consultation = selectors.get_consultation_for(request.user, pk, with_questions=False)
+        return Response({"count": consultation.eligible_count})
+
+    @extend_schema(
+        summary="Sostituisce l'elenco degli aventi diritto (Ufficio di Piano, prima dell'apertura)",
+        description="Un file CSV (multipart/form-data, campo file: un codice fiscale per "
+        "riga nella prima colonna, intestazione facoltativa codice_fiscale, separatore ; "
+        'o ,) oppure JSON {"fiscal_codes": [...]}. Al massimo 200.000 codici e 5 MB. Solo per le '
+        "consultazioni con SPID o CIE (altrimenti 400 su identity_required) e prima "
+        "dell'apertura (altrimenti 409, codice rules_frozen). Un codice non valido: 400 con "
+        "le righe indicate (le prime 20), e nulla viene salvato. Si conservano solo hash "
+        "con chiave dei codici.",
+        # The schema's request bodies are JSON, but the Carta's import
+        # (tests/test_api_schema.py): the CSV upload is described above and in docs/api.md.
+        request=s.EligibilityListSerializer,
+        responses=s.EligibilityCountSerializer,
+    )
+    def post(self, request, pk):
+        consultation = selectors.get_consultation_for(
+            request.user, pk, manage=True, with_questions=False
+        )
+        if "file" in request.FILES:
+            data = s.EligibilityFileSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            upload = data.validated_data["file"]
+            refusal = eligibility.too_large(upload.size)
+            if refusal is not None:
+                raise refusal
+            entries = eligibility.entries_from_csv(upload.read())
+            field = "file"
+        elif isinstance(request.data, dict) and "fiscal_codes" in request.data:
+            data = s.EligibilityListSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            entries = eligibility.entries_from_list(data.validated_data["fiscal_codes"])
+            field = "fiscal_codes"
+        else:
+            raise InvalidInput(
+                _("Invia un file CSV (campo file) o un elenco di codici fiscali (fiscal_codes)."),
+                field="file",
+            )
+        count = services.replace_eligibility_list(
+            actor=request.user, consultation=consultation, entries=entries, field=field
+        )
+        return Response({"count": count})
+
+    @extend_schema(
+        summary="Elimina l'elenco degli aventi diritto (Ufficio di Piano, prima dell'apertura)",
+        responses={204: None},
+    )
+    def delete(self, request, pk):
+        consultation = selectors.get_consultation_for(
+            request.user, pk, manage=True, with_questions=False
+        )
+        services.clear_eligibility_list(actor=request.user, consultation=consultation)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("consultations/<int:pk>/results/", api.ResultsView.as_view(), name="consultation-results"),
     path(
+        "consultations/<int:pk>/eligibility/",
+        api.EligibilityView.as_view(),
+        name="consultation-eligibility",
+    ),
+    path(
         "consultations/<int:pk>/receipts/<str:token>/",
         api.ReceiptView.as_view(),
         name="consultation-receipt",

@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 
 from carta import ratelimit
 from carta.errors import Conflict
+from carta.identity import identity_of, person_key
 from consultations.voting import live
 from consultations.voting import permissions as perms
 from consultations.voting.answers import validate_answers
 from consultations.voting.models import (
     Ballot,
     Consultation,
+    Electorate,
     Secrecy,
     Status,
     TallyCounter,
@@ -89,6 +91,14 @@ def _already_voted(organization) -> Conflict:
     return Conflict(message, code="already_voted")
 
 
+def _person_key(actor, consultation: Consultation, electorate: str) -> str:
+    """The register's person key of a citizen's ballot where SPID/CIE is required, else
+    "" (``check_may_vote`` has made sure of the identity, which it read: no query)."""
+    if electorate != Electorate.CITIZENS or not consultation.requires_identity:
+        return ""
+    return person_key(identity_of(actor).fiscal_code)
+
+
 def cast_ballot(
     *,
     actor,
@@ -103,10 +113,13 @@ def cast_ballot(
     Refusals: 403 without the right to vote (as a citizen or for ``organization``), 409
     outside the window (code ``not_open``), 400 for an answer that does not fit its
     question, 409 for a second ballot (code ``already_voted``). The register's unique
-    constraint decides between simultaneous ballots of the same voter: the INSERT is the
-    check, so there is no window between checking and inserting.
-    Queries: the right (one for organizations), questions and options (two unless
-    prefetched or cached), then the register row, the ballot (secret) and the counters.
+    constraints decide between simultaneous ballots of the same voter: per account, per
+    organization and, where SPID/CIE is required, per person (``person_key``, the keyed
+    digest of the fiscal code), so that a second account of the same person is refused
+    too. The INSERT is the check, so there is no window between checking and inserting.
+    Queries: the right (``permissions.citizen_refusal``: one to three for citizens; one for
+    organizations), questions and options (two unless prefetched or cached), then the
+    register row, the ballot (secret) and the counters.
     """
     now = now or timezone.now()
     electorate = perms.check_may_vote(actor, consultation, organization)
@@ -115,6 +128,7 @@ def cast_ballot(
     clean = validate_answers(questions, answers)
     secret = consultation.secrecy == Secrecy.SECRET
     receipt = secrets.token_urlsafe(24) if secret else None
+    key = _person_key(actor, consultation, electorate)
     try:
         with transaction.atomic():
             record = VoterRecord.objects.create(
@@ -122,6 +136,7 @@ def cast_ballot(
                 electorate=electorate,
                 voter=actor,
                 organization=organization,
+                person_key=key,
                 voted_at=now,
                 answers={} if secret else clean,
             )
@@ -157,7 +172,13 @@ def change_ballot(
         raise Conflict(_("In questa consultazione il voto non può essere modificato."))
     questions = ballot_questions(consultation, now)
     clean = validate_answers(questions, answers)
-    lookup = {"organization": organization} if organization else {"voter": actor}
+    if organization is not None:
+        lookup: dict[str, Any] = {"organization": organization}
+    elif key := _person_key(actor, consultation, electorate):
+        # The person's ballot, whichever of their accounts cast it.
+        lookup = {"person_key": key}
+    else:
+        lookup = {"voter": actor}
     with transaction.atomic():
         record = (
             VoterRecord.objects.select_for_update()

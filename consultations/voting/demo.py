@@ -105,6 +105,9 @@ def load(ctx: DemoContext) -> None:
             opens_at=now - datetime.timedelta(days=20),
             closes_at=now + datetime.timedelta(days=1),
             electorate="citizens",
+            # The demo's citizens sign in with a password and a confirmed address; a
+            # consultation requiring SPID/CIE would refuse them all.
+            identity_required="email",
             secrecy="public",
             results_visibility="after_close",
             quorum_percent=25,
@@ -152,6 +155,7 @@ def load(ctx: DemoContext) -> None:
             opens_at=now - datetime.timedelta(days=1),
             closes_at=now + datetime.timedelta(days=9),
             electorate="citizens",
+            identity_required="email",
             secrecy="secret",
             results_visibility="after_close",
             questions=_questions_secret(),

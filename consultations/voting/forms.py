@@ -196,12 +196,20 @@ class ConsultationForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "electorate",
+            "identity_required",
             "secrecy",
             "results_visibility",
             "quorum_percent",
             "threshold_percent",
             "changeable",
         ]
+        help_texts = {
+            "identity_required": _(
+                "Vale per il voto dei cittadini. Con SPID o CIE ogni persona vota una volta "
+                "sola, anche se ha più account, e si può caricare l'elenco degli aventi "
+                "diritto; con l'email verificata si vota una volta per account."
+            ),
+        }
         widgets = {
             "opens_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -225,6 +233,18 @@ class ConsultationForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["questions"] = self.cleaned_data["questions_text"]
         return data
+
+
+class EligibilityForm(forms.Form):
+    file = forms.FileField(
+        label=_("File CSV degli aventi diritto"),
+        help_text=_(
+            "Un codice fiscale per riga, nella prima colonna; la prima riga può essere "
+            "l'intestazione «codice_fiscale». Colonne separate da punto e virgola o da "
+            "virgola; al massimo 200.000 righe e 5 MB. Il nuovo elenco sostituisce quello "
+            "precedente."
+        ),
+    )
 
 
 class CloseForm(forms.Form):

@@ -44,6 +44,13 @@ class ResultsVisibility(models.TextChoices):
     AFTER_CLOSE = "after_close", _("Solo dopo la chiusura")
 
 
+class IdentityRequirement(models.TextChoices):
+    """What a citizen must have to vote (organizations' ballots are unaffected)."""
+
+    SPID_CIE = "spid_cie", _("SPID o CIE")
+    EMAIL = "email", _("Email verificata")
+
+
 class Status(models.TextChoices):
     UPCOMING = "upcoming", _("Di prossima apertura")
     OPEN = "open", _("Aperta")
@@ -75,6 +82,18 @@ class Consultation(TimeStampedModel):
     electorate = models.CharField(
         _("elettorato"), max_length=16, choices=Electorate.choices, default=Electorate.CITIZENS
     )
+    # Citizens' ballots: SPID/CIE (one ballot per person, by fiscal code, and the
+    # eligibility list can apply) or a verified email (one ballot per account).
+    identity_required = models.CharField(
+        _("identità richiesta per votare"),
+        max_length=16,
+        choices=IdentityRequirement.choices,
+        default=IdentityRequirement.SPID_CIE,
+    )
+    # How many fiscal codes the eligibility list holds (``EligibleVoter``), 0 without a
+    # list: kept by the service that replaces the list, so that casting and the public page
+    # know without a query whether one applies.
+    eligible_count = models.PositiveIntegerField(_("aventi diritto in elenco"), default=0)
     secrecy = models.CharField(
         _("segretezza"), max_length=8, choices=Secrecy.choices, default=Secrecy.PUBLIC
     )
@@ -173,6 +192,14 @@ class Consultation(TimeStampedModel):
         return self.secrecy == Secrecy.SECRET
 
     @property
+    def requires_identity(self) -> bool:
+        return self.identity_required == IdentityRequirement.SPID_CIE
+
+    @property
+    def has_eligibility_list(self) -> bool:
+        return self.eligible_count > 0
+
+    @property
     def voter_kinds(self) -> tuple[str, ...]:
         if self.electorate == Electorate.BOTH:
             return tuple(VOTER_KINDS)
@@ -253,6 +280,11 @@ class VoterRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Citizens' ballots where the consultation requires SPID/CIE: the person's keyed digest
+    # of their fiscal code (``carta.identity.person_key``), so that a second account of the
+    # same person (the first one erased, its identity linked anew) cannot vote again.
+    # Empty otherwise.
+    person_key = models.CharField(max_length=64, blank=True, default="")
     voted_at = models.DateTimeField(_("votato il"), default=timezone.now)
     answers = models.JSONField(default=dict, blank=True)
     changed_at = models.DateTimeField(null=True, blank=True)
@@ -268,6 +300,11 @@ class VoterRecord(models.Model):
                 name="register_one_ballot_per_citizen",
             ),
             models.UniqueConstraint(
+                fields=["consultation", "electorate", "person_key"],
+                condition=~Q(person_key=""),
+                name="register_one_ballot_per_person",
+            ),
+            models.UniqueConstraint(
                 fields=["consultation", "organization"],
                 condition=Q(electorate="organizations"),
                 name="register_one_ballot_per_organization",
@@ -281,6 +318,27 @@ class VoterRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation_id}: {self.organization or self.voter}"
+
+
+class EligibleVoter(models.Model):
+    """One fiscal code of a consultation's eligibility list, stored only as its keyed
+    digest (``carta.identity.eligibility_hash``): the list says who may vote without
+    holding any code in clear. Written only by ``services.replace_eligibility_list``."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="eligible_voters"
+    )
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("avente diritto")
+        verbose_name_plural = _("elenco degli aventi diritto")
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "key"], name="eligible_voter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.key[:12]}"
 
 
 class Ballot(models.Model):

@@ -6,7 +6,11 @@ editors' group (the Ufficio di Piano staff who run revisions and their consultat
 administrators hold every permission. Moderators and complaint officers do not run
 votes. Voting rights depend on state and are computed, never stored:
 
-* as a citizen: any signed-in, active person, when the electorate includes citizens;
+* as a citizen, when the electorate includes citizens: a signed-in, active person who may
+  take part (``carta.permissions.check_may_take_part``: a verified email or a SPID/CIE
+  identity); where the consultation requires SPID/CIE (``identity_required``), only with a
+  linked identity, and where it has an eligibility list, only if the identity's fiscal
+  code is on it;
 * for an organization: a member holding ``stakeholders.vote_for_organization`` on a
   *verified* organization (representatives by default, or members they allowed),
   when the electorate includes organizations. Administrators vote for an organization
@@ -23,8 +27,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from carta.errors import NotAllowed
-from carta.permissions import is_signed_in
-from consultations.voting.models import Consultation, Electorate
+from carta.identity import eligibility_hash, identity_of
+from carta.permissions import check_may_take_part, is_signed_in
+from consultations.voting.models import Consultation, Electorate, EligibleVoter
 from stakeholders import permissions as org_perms
 from stakeholders.models import (
     Organization,
@@ -59,8 +64,53 @@ def organizations_voting_for(user) -> QuerySet[Organization]:
     )
 
 
+def citizen_refusal(user, consultation: Consultation) -> NotAllowed | None:
+    """Why ``user`` may not vote here as a citizen, or ``None`` if they may.
+
+    The codes: ``permission_denied`` (no citizens' electorate, or a visitor: the API
+    answers 401 to the latter), ``verification_required`` (neither a verified email nor an
+    identity), ``identity_required`` (SPID/CIE required, none linked), ``not_eligible``
+    (the identity's fiscal code is not on the eligibility list).
+    Queries: one (``may_take_part``); for SPID/CIE one more (the identity, once per user
+    object) and one more where an eligibility list applies.
+    """
+    if Electorate.CITIZENS not in consultation.voter_kinds:
+        return NotAllowed(_("Questa consultazione non è aperta al voto dei cittadini."))
+    try:
+        check_may_take_part(user, sign_in_message=_("Accedi per votare."))
+    except NotAllowed as refusal:
+        return refusal
+    if not consultation.requires_identity:
+        return None
+    identity = identity_of(user)
+    if identity is None:
+        return NotAllowed(
+            _("Per votare in questa consultazione accedi con SPID o CIE."),
+            code="identity_required",
+        )
+    if consultation.has_eligibility_list and not is_on_eligibility_list(
+        consultation, identity.fiscal_code
+    ):
+        return NotAllowed(
+            _(
+                "Il tuo codice fiscale non risulta nell'elenco degli aventi diritto a questa "
+                "consultazione."
+            ),
+            code="not_eligible",
+        )
+    return None
+
+
+def is_on_eligibility_list(consultation: Consultation, fiscal_code: str) -> bool:
+    """Whether the list holds this code's digest (one query)."""
+    return EligibleVoter.objects.filter(
+        consultation=consultation, key=eligibility_hash(fiscal_code)
+    ).exists()
+
+
 def may_vote_as_citizen(user, consultation: Consultation) -> bool:
-    return is_signed_in(user) and Electorate.CITIZENS in consultation.voter_kinds
+    """The page's predicate: ``citizen_refusal`` is ``None`` (its queries)."""
+    return citizen_refusal(user, consultation) is None
 
 
 def may_vote_for(user, consultation: Consultation, organization: Organization) -> bool:
@@ -72,10 +122,12 @@ def may_vote_for(user, consultation: Consultation, organization: Organization) -
 
 
 def check_may_vote(user, consultation: Consultation, organization: Organization | None) -> str:
-    """The electorate the ballot counts in; ``NotAllowed`` (403) when the user has no right."""
+    """The electorate the ballot counts in; ``NotAllowed`` (403) when the user has no right
+    (as a citizen: the refusal of ``citizen_refusal``, with its code)."""
     if organization is None:
-        if not may_vote_as_citizen(user, consultation):
-            raise NotAllowed(_("Questa consultazione non è aperta al voto dei cittadini."))
+        refusal = citizen_refusal(user, consultation)
+        if refusal is not None:
+            raise refusal
         return Electorate.CITIZENS
     if Electorate.ORGANIZATIONS not in consultation.voter_kinds:
         raise NotAllowed(_("Questa consultazione non è aperta al voto delle organizzazioni."))

@@ -49,7 +49,7 @@ def freeze_electorate(consultation: Consultation, *, now: datetime | None = None
     now = now or timezone.now()
     if consultation.electorate_frozen_at or consultation.status_at(now) != Status.CLOSED:
         return False
-    counts = eligible_counts()
+    counts = eligible_counts(consultation)
     updated = Consultation.objects.filter(
         pk=consultation.pk, electorate_frozen_at__isnull=True
     ).update(
@@ -142,7 +142,7 @@ def consultation_results(consultation: Consultation, *, now: datetime | None = N
             Electorate.ORGANIZATIONS: consultation.frozen_organizations or 0,
         }
     else:
-        eligible = eligible_counts()
+        eligible = eligible_counts(consultation)
     visible = tally_visible(consultation, now)
     questions = list(consultation.questions.all())
     electorates = []

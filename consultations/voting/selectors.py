@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carta.errors import NotAllowed, NotFound
+from carta.identity import identity_of, person_key
 from carta.permissions import is_signed_in
 from consultations.voting import permissions as perms
 from consultations.voting.models import (
@@ -31,10 +32,20 @@ from consultations.voting.models import (
 from stakeholders.models import Organization, OrganizationStatus
 
 
-def eligible_counts() -> dict[str, int]:
-    """The size of each electorate now (two COUNT queries)."""
+def eligible_counts(consultation: Consultation | None = None) -> dict[str, int]:
+    """The size of each electorate now (two COUNT queries; one when a list applies).
+
+    Citizens: the eligibility list's size where ``consultation`` has one; else the active
+    people with a SPID/CIE identity where it requires one; else every active person."""
+    if consultation is not None and consultation.has_eligibility_list:
+        citizens = consultation.eligible_count
+    else:
+        people = get_user_model().objects.filter(is_active=True)
+        if consultation is not None and consultation.requires_identity:
+            people = people.filter(identity__isnull=False)
+        citizens = people.count()
     return {
-        Electorate.CITIZENS: get_user_model().objects.filter(is_active=True).count(),
+        Electorate.CITIZENS: citizens,
         Electorate.ORGANIZATIONS: Organization.objects.filter(
             status=OrganizationStatus.VERIFIED
         ).count(),
@@ -155,13 +166,17 @@ def check_receipt(consultation: Consultation, token: str, *, now: datetime | Non
 
 
 def own_records(user, consultation: Consultation) -> list[VoterRecord]:
-    """The user's register rows here: as a citizen and for organizations (one query)."""
+    """The user's register rows here: as a citizen (where SPID/CIE is required, the
+    person's, whichever of their accounts cast it) and for organizations. One query, two
+    the first time the user's identity is read."""
     if not is_signed_in(user):
         return []
+    mine = Q(voter=user)
+    identity = identity_of(user) if consultation.requires_identity else None
+    if identity is not None:
+        mine |= Q(electorate=Electorate.CITIZENS, person_key=person_key(identity.fiscal_code))
     return list(
-        VoterRecord.objects.filter(consultation=consultation, voter=user).select_related(
-            "organization"
-        )
+        VoterRecord.objects.filter(mine, consultation=consultation).select_related("organization")
     )
 
 

@@ -8,6 +8,7 @@ from consultations.charter.models import Revision
 from consultations.voting.models import (
     Consultation,
     Electorate,
+    IdentityRequirement,
     Option,
     Question,
     QuestionKind,
@@ -42,6 +43,10 @@ class ConsultationSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     questions = QuestionSerializer(many=True, read_only=True)
     revision = RevisionRefSerializer(read_only=True, allow_null=True)
+    eligible_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Quanti codici fiscali ha l'elenco degli aventi diritto (0: nessun elenco).",
+    )
 
     class Meta:
         model = Consultation
@@ -54,6 +59,8 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "opens_at",
             "closes_at",
             "electorate",
+            "identity_required",
+            "eligible_count",
             "secrecy",
             "results_visibility",
             "quorum_percent",
@@ -93,6 +100,12 @@ class ConsultationInputSerializer(serializers.Serializer):
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
     electorate = serializers.ChoiceField(choices=Electorate.choices, default=Electorate.CITIZENS)
+    identity_required = serializers.ChoiceField(
+        choices=IdentityRequirement.choices,
+        default=IdentityRequirement.SPID_CIE,
+        help_text="Per il voto dei cittadini: SPID o CIE (un voto per persona, per codice "
+        "fiscale) oppure un indirizzo email verificato (un voto per account).",
+    )
     secrecy = serializers.ChoiceField(choices=Secrecy.choices, default=Secrecy.PUBLIC)
     results_visibility = serializers.ChoiceField(
         choices=ResultsVisibility.choices, default=ResultsVisibility.AFTER_CLOSE
@@ -106,6 +119,28 @@ class ConsultationInputSerializer(serializers.Serializer):
 class ConsultationPatchSerializer(ConsultationInputSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
+
+
+class EligibilityCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField(
+        help_text="Quanti codici fiscali ha l'elenco (0: nessun elenco, vota chiunque abbia "
+        "SPID o CIE)."
+    )
+
+
+class EligibilityFileSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV: un codice fiscale per riga nella prima colonna, separatore ; o , "
+        "intestazione facoltativa codice_fiscale; al massimo 200.000 righe e 5 MB."
+    )
+
+
+class EligibilityListSerializer(serializers.Serializer):
+    fiscal_codes = serializers.ListField(
+        child=serializers.CharField(max_length=100, allow_blank=True, trim_whitespace=False),
+        max_length=200_000,
+        help_text="I codici fiscali degli aventi diritto (al massimo 200.000).",
+    )
 
 
 class CloseSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""Writes of the voting app on consultations: create, edit before opening, close early.
+"""Writes of the voting app on consultations: create, edit before opening, close early,
+and the eligibility list (replaced or cleared before opening).
 
 Every function takes keyword-only arguments and an ``actor``; it validates, writes in one
 transaction, records the audit row, and broadcasts only after the commit. Ballots are
@@ -8,7 +9,7 @@ cast in ``consultations.voting.ballots``; notices are sent by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,13 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
+from carta.identity import eligibility_hash
 from carta.services import diff_fields, record_audit
 from consultations.charter.models import Revision
-from consultations.voting import live
+from consultations.voting import eligibility, live
 from consultations.voting import permissions as perms
 from consultations.voting.models import (
     Consultation,
     Electorate,
+    EligibleVoter,
+    IdentityRequirement,
     Option,
     Question,
     QuestionKind,
@@ -40,6 +44,7 @@ RULE_FIELDS = (
     "opens_at",
     "closes_at",
     "electorate",
+    "identity_required",
     "secrecy",
     "results_visibility",
     "quorum_percent",
@@ -68,6 +73,7 @@ def _check_rules(data: Mapping[str, Any]) -> None:
         )
     for name, choices in (
         ("electorate", Electorate.values),
+        ("identity_required", IdentityRequirement.values),
         ("secrecy", Secrecy.values),
         ("results_visibility", ResultsVisibility.values),
     ):
@@ -128,6 +134,7 @@ def create_consultation(
     description: str = "",
     revision: Revision | None = None,
     electorate: str = Electorate.CITIZENS,
+    identity_required: str = IdentityRequirement.SPID_CIE,
     secrecy: str = Secrecy.PUBLIC,
     results_visibility: str = ResultsVisibility.AFTER_CLOSE,
     quorum_percent: int = 0,
@@ -145,6 +152,7 @@ def create_consultation(
         "opens_at": opens_at,
         "closes_at": closes_at,
         "electorate": electorate,
+        "identity_required": identity_required,
         "secrecy": secrecy,
         "results_visibility": results_visibility,
         "quorum_percent": int(quorum_percent),
@@ -185,6 +193,16 @@ def update_consultation(
     data = {name: getattr(consultation, name) for name in RULE_FIELDS}
     data.update(fields)
     _check_rules(data)
+    if consultation.has_eligibility_list and data["identity_required"] != (
+        IdentityRequirement.SPID_CIE
+    ):
+        raise InvalidInput(
+            _(
+                "L'elenco degli aventi diritto vale solo per il voto con SPID o CIE: "
+                "eliminalo prima di cambiare l'identità richiesta."
+            ),
+            field="identity_required",
+        )
     changes = diff_fields(consultation, fields)
     for name, value in fields.items():
         setattr(consultation, name, value)
@@ -222,3 +240,81 @@ def close_consultation_early(
     consultation_id = consultation.pk
     transaction.on_commit(lambda: live.tally_changed(consultation_id, force=True))
     return consultation
+
+
+def _editable_list(actor, consultation: Consultation, now: datetime | None) -> Consultation:
+    """The consultation, locked, if its eligibility list may change: staff only, before
+    opening (409 ``rules_frozen``), SPID/CIE required (400 naming ``identity_required``)."""
+    if not perms.can_manage(actor):
+        raise NotAllowed()
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status_at(now) != Status.UPCOMING:
+        raise Conflict(
+            _("L'elenco degli aventi diritto non si può cambiare dopo l'apertura."),
+            code="rules_frozen",
+        )
+    if not consultation.requires_identity:
+        raise InvalidInput(
+            _(
+                "L'elenco degli aventi diritto vale solo per le consultazioni in cui si vota "
+                "con SPID o CIE."
+            ),
+            field="identity_required",
+        )
+    return consultation
+
+
+@transaction.atomic
+def replace_eligibility_list(
+    *,
+    actor,
+    consultation: Consultation,
+    entries: Sequence[eligibility.Entry],
+    field: str = "file",
+    now: datetime | None = None,
+) -> int:
+    """Replace the consultation's eligibility list with the codes of ``entries`` (from
+    ``eligibility.entries_from_csv`` or ``entries_from_list``) and return how many distinct
+    codes it holds. Only their keyed digests are stored; the audit row holds the count,
+    never a code. Any invalid code: 400 naming the rows at fault (on ``field``), nothing
+    stored. Refusals of ``_editable_list`` first.
+    Queries: the lock, one DELETE, one INSERT per 2,000 codes, the count's UPDATE, audit.
+    """
+    locked = _editable_list(actor, consultation, now)
+    codes = eligibility.valid_codes(entries, field=field)
+    EligibleVoter.objects.filter(consultation=locked).delete()
+    EligibleVoter.objects.bulk_create(
+        (EligibleVoter(consultation=locked, key=eligibility_hash(code)) for code in codes),
+        batch_size=2000,
+    )
+    previous = locked.eligible_count
+    locked.eligible_count = len(codes)
+    locked.save(update_fields=["eligible_count", "updated_at"])
+    consultation.eligible_count = locked.eligible_count
+    record_audit(
+        actor=actor,
+        verb="consultation.eligibility_replaced",
+        target=locked,
+        changes={"count": [previous, len(codes)]},
+    )
+    return len(codes)
+
+
+@transaction.atomic
+def clear_eligibility_list(
+    *, actor, consultation: Consultation, now: datetime | None = None
+) -> None:
+    """Remove the eligibility list, so that every citizen with SPID/CIE may vote; the same
+    refusals as ``replace_eligibility_list``. Audited with the count removed."""
+    locked = _editable_list(actor, consultation, now)
+    previous = locked.eligible_count
+    EligibleVoter.objects.filter(consultation=locked).delete()
+    locked.eligible_count = 0
+    locked.save(update_fields=["eligible_count", "updated_at"])
+    consultation.eligible_count = 0
+    record_audit(
+        actor=actor,
+        verb="consultation.eligibility_cleared",
+        target=locked,
+        changes={"count": [previous, 0]},
+    )

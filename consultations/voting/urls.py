@@ -9,6 +9,11 @@ urlpatterns = [
     path("consultazioni/nuova/", views.consultation_create, name="consultation_create"),
     path("consultazioni/<int:pk>/", views.consultation_detail, name="consultation"),
     path("consultazioni/<int:pk>/modifica/", views.consultation_edit, name="consultation_edit"),
+    path(
+        "consultazioni/<int:pk>/aventi-diritto/",
+        views.consultation_eligibility,
+        name="consultation_eligibility",
+    ),
     path("consultazioni/<int:pk>/chiudi/", views.consultation_close, name="consultation_close"),
     path("consultazioni/<int:pk>/vota/", views.consultation_vote, name="consultation_vote"),
     path("consultazioni/<int:pk>/votato/", views.consultation_voted, name="consultation_voted"),

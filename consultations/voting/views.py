@@ -8,16 +8,25 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carta import csvexport
 from carta.errors import CartaError, InvalidInput, NotAllowed, NotFound, RateLimited
 from carta.pages import fetch
 from carta.permissions import is_signed_in
 from carta.views import apply_service_error
-from consultations.voting import ballots, results, selectors, services
+from consultations.voting import ballots, eligibility, results, selectors, services
 from consultations.voting import permissions as perms
-from consultations.voting.forms import BallotForm, CloseForm, ConsultationForm, ReceiptForm
+from consultations.voting.forms import (
+    BallotForm,
+    CloseForm,
+    ConsultationForm,
+    EligibilityForm,
+    ReceiptForm,
+)
 from consultations.voting.models import Electorate, Status
 
 RECEIPT_SESSION_KEY = "voting_receipt"
@@ -44,16 +53,55 @@ def consultation_list(request):
 
 
 def _voting_choices(user, consultation):
-    allow_citizen = perms.may_vote_as_citizen(user, consultation)
+    """Whether the user may vote as a citizen, the organizations they may vote for, and why
+    they may not vote as a citizen (``None`` if they may)."""
+    refusal = perms.citizen_refusal(user, consultation)
     organizations = []
     if Electorate.ORGANIZATIONS in consultation.voter_kinds and is_signed_in(user):
         organizations = list(perms.organizations_voting_for(user))
-    return allow_citizen, organizations
+    return refusal is None, organizations, refusal
+
+
+# Refusals that the person can overcome, and how: the page shows the way.
+HELPFUL_REFUSALS = ("identity_required", "verification_required", "not_eligible")
+
+
+def _refusal_to_show(user, consultation, refusal):
+    """The citizen's refusal worth explaining on the pages (a signed-in person in a
+    citizens' electorate), or ``None``."""
+    if refusal is None or not is_signed_in(user) or refusal.code not in HELPFUL_REFUSALS:
+        return None
+    return refusal
+
+
+def _login_url(consultation) -> str:
+    """The sign-in page (where the SPID and CIE buttons are), back to the ballot after."""
+    next_url = reverse("consultation_vote", args=[consultation.pk])
+    return f"{reverse('login')}?{urlencode({'next': next_url})}"
+
+
+def _refused(request, consultation, refusal):
+    """The voting page's refusal (403), with what would help: signing in with SPID or
+    CIE, confirming the email address, or asking the Ufficio di Piano."""
+    shown = _refusal_to_show(request.user, consultation, refusal)
+    return render(
+        request,
+        "voting/consultation_refused.html",
+        {
+            "consultation": consultation,
+            "message": str(shown.message)
+            if shown
+            else _("Non hai diritto di voto in questa consultazione."),
+            "code": shown.code if shown else "",
+            "login_url": _login_url(consultation),
+        },
+        status=403,
+    )
 
 
 def consultation_detail(request, pk):
     consultation = _fetch(request.user, pk)
-    allow_citizen, organizations = _voting_choices(request.user, consultation)
+    allow_citizen, organizations, refusal = _voting_choices(request.user, consultation)
     records = selectors.own_records(request.user, consultation)
     if not consultation.changeable:
         # Offer only the ballots still to cast: one's own, and those of organizations
@@ -71,6 +119,8 @@ def consultation_detail(request, pk):
             "consultation": consultation,
             "questions": consultation.questions.all(),
             "may_vote": allow_citizen or bool(organizations),
+            "citizen_refusal": _refusal_to_show(request.user, consultation, refusal),
+            "login_url": _login_url(consultation),
             "records": records,
             "can_manage": perms.can_manage(request.user),
         },
@@ -80,9 +130,9 @@ def consultation_detail(request, pk):
 @login_required
 def consultation_vote(request, pk):
     consultation = _fetch(request.user, pk)
-    allow_citizen, organizations = _voting_choices(request.user, consultation)
+    allow_citizen, organizations, refusal = _voting_choices(request.user, consultation)
     if not (allow_citizen or organizations):
-        raise PermissionDenied(_("Non hai diritto di voto in questa consultazione."))
+        return _refused(request, consultation, refusal)
     form = BallotForm(
         request.POST or None,
         questions=consultation.questions.all(),
@@ -107,6 +157,8 @@ def consultation_vote(request, pk):
         except RateLimited as error:
             form.add_error(None, str(error.message))
         except NotAllowed as error:
+            if organization is None:
+                return _refused(request, consultation, error)
             raise PermissionDenied(str(error.message)) from None
         except CartaError as error:
             apply_service_error(form, error)
@@ -120,7 +172,13 @@ def consultation_vote(request, pk):
     return render(
         request,
         "voting/consultation_vote.html",
-        {"consultation": consultation, "form": form},
+        {
+            "consultation": consultation,
+            "form": form,
+            # Voting for an organization only: why not personally, too.
+            "citizen_refusal": _refusal_to_show(request.user, consultation, refusal),
+            "login_url": _login_url(consultation),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -259,6 +317,64 @@ def consultation_edit(request, pk):
             return redirect("consultation", pk=pk)
     return render(
         request, "voting/consultation_form.html", {"form": form, "consultation": consultation}
+    )
+
+
+@login_required
+def consultation_eligibility(request, pk):
+    """The eligibility list of a SPID/CIE consultation before it opens: its size, the
+    upload of a CSV that replaces it, its removal. Staff only; the codes are never shown
+    (only their keyed digests are stored)."""
+    consultation = _fetch(request.user, pk, manage=True, with_questions=False)
+    if consultation.status != Status.UPCOMING:
+        messages.error(
+            request, _("L'elenco degli aventi diritto non si può cambiare dopo l'apertura.")
+        )
+        return redirect(consultation)
+    if not consultation.requires_identity:
+        messages.error(
+            request,
+            _(
+                "L'elenco degli aventi diritto vale solo per le consultazioni in cui si vota "
+                "con SPID o CIE: scegli «SPID o CIE» tra le regole della consultazione."
+            ),
+        )
+        return redirect("consultation_edit", pk=pk)
+    form = EligibilityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        try:
+            if "clear" in request.POST:
+                form = EligibilityForm()
+                services.clear_eligibility_list(actor=request.user, consultation=consultation)
+                messages.success(request, _("L'elenco degli aventi diritto è stato eliminato."))
+                return redirect("consultation_eligibility", pk=pk)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                refusal = eligibility.too_large(upload.size)
+                if refusal is not None:
+                    raise refusal
+                count = services.replace_eligibility_list(
+                    actor=request.user,
+                    consultation=consultation,
+                    entries=eligibility.entries_from_csv(upload.read()),
+                )
+                messages.success(
+                    request,
+                    ngettext(
+                        "L'elenco degli aventi diritto è stato salvato: %(n)d codice fiscale.",
+                        "L'elenco degli aventi diritto è stato salvato: %(n)d codici fiscali.",
+                        count,
+                    )
+                    % {"n": count},
+                )
+                return redirect("consultation_eligibility", pk=pk)
+        except CartaError as error:
+            apply_service_error(form, error)
+    return render(
+        request,
+        "voting/consultation_eligibility.html",
+        {"form": form, "consultation": consultation},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -1,14 +1,21 @@
 """Factories of the voting app. ``ConsultationFactory(questions=[...])`` builds questions
-from the same specs the service takes; ``open_consultation`` is the common case."""
+from the same specs the service takes; ``open_consultation`` is the common case.
+
+The factory's consultations ask citizens for a verified email (``identity_required``
+"email"), unlike the model, whose default is SPID/CIE: the people of most tests vote with
+a verified address. Tests of the SPID/CIE rule say ``identity_required="spid_cie"`` and give
+their voters an identity (``give_identity``)."""
 
 import datetime
 
 import factory
 from django.utils import timezone
 
+from carta.models import Identity
 from consultations.voting.models import (
     Consultation,
     Electorate,
+    IdentityRequirement,
     Option,
     Question,
     QuestionKind,
@@ -52,6 +59,7 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=6))
     electorate = Electorate.CITIZENS
+    identity_required = IdentityRequirement.EMAIL
     secrecy = Secrecy.PUBLIC
     results_visibility = ResultsVisibility.LIVE
     quorum_percent = 0
@@ -76,4 +84,18 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
             )
 
 
-__all__ = ["ALL_KINDS", "ConsultationFactory"]
+def give_identity(user, fiscal_code: str = "RSSMRA80A01H501U", provider: str = "spid"):
+    """Link a SPID/CIE identity to ``user``, as a sign-in through a gateway would."""
+    identity = Identity.objects.create(
+        user=user,
+        fiscal_code=fiscal_code,
+        provider=provider,
+        level=2,
+        acr="https://www.spid.gov.it/SpidL2",
+        verified_at=timezone.now(),
+    )
+    user.identity = identity  # what ``carta.identity.identity_of`` reads, kept in step
+    return identity
+
+
+__all__ = ["ALL_KINDS", "ConsultationFactory", "give_identity"]

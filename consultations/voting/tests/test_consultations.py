@@ -92,6 +92,7 @@ def test_the_staff_form_sets_the_revision(client_as, carta_editor):
             "opens_at": (now + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
             "closes_at": (now + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
             "electorate": "citizens",
+            "identity_required": "spid_cie",
             "secrecy": "public",
             "results_visibility": "after_close",
             "quorum_percent": 0,

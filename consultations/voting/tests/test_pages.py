@@ -125,6 +125,7 @@ def test_staff_create_edit_and_close_early(client_as, carta_editor):
             "opens_at": (now + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
             "closes_at": (now + datetime.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
             "electorate": "citizens",
+            "identity_required": "spid_cie",
             "secrecy": "public",
             "results_visibility": "live",
             "quorum_percent": "10",

@@ -39,20 +39,27 @@ ACTIONS = {
     "check a receipt": "receipt",
     "view a consultation that does not exist": "view_missing",
     "vote as a citizen (electorate includes citizens)": "vote_citizen",
+    "vote as a citizen where SPID/CIE is required, without an identity": "vote_spid",
     "vote for organization A (electorate includes organizations)": "vote_org",
     "vote in a consultation that does not exist": "vote_missing",
     "create a consultation": "create",
     "edit a consultation before it opens": "edit",
     "edit a consultation that does not exist": "edit_missing",
     "close a consultation early, with a reason": "close",
+    "read the size of the eligibility list": "eligibility_read",
+    "replace the eligibility list before opening": "eligibility_replace",
+    "clear the eligibility list before opening": "eligibility_clear",
 }
+FISCAL_CODES = ["RSSMRA80A01H501U", "BNCGLU85C55F205O"]
 MISSING = 999999
 
 
-def _upcoming():
+def _upcoming(**extra):
     now = timezone.now()
     return ConsultationFactory(
-        opens_at=now + datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=3)
+        opens_at=now + datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=3),
+        **extra,
     )
 
 
@@ -82,6 +89,12 @@ def attempt(action, client, org_a, answers_for) -> int | tuple[int, ...]:
         )
     if action == "vote_citizen":
         c = ConsultationFactory(electorate="both")
+        body = {"answers": answers_for(c)}
+        return client.post(
+            f"/api/v1/consultations/{c.pk}/ballots/", body, format="json"
+        ).status_code
+    if action == "vote_spid":
+        c = ConsultationFactory(electorate="both", identity_required="spid_cie")
         body = {"answers": answers_for(c)}
         return client.post(
             f"/api/v1/consultations/{c.pk}/ballots/", body, format="json"
@@ -118,6 +131,14 @@ def attempt(action, client, org_a, answers_for) -> int | tuple[int, ...]:
         return client.post(
             f"/api/v1/consultations/{c.pk}/close/", {"reason": "Errore nel quesito"}, format="json"
         ).status_code
+    if action.startswith("eligibility_"):
+        c = _upcoming(identity_required="spid_cie")
+        url = f"/api/v1/consultations/{c.pk}/eligibility/"
+        if action == "eligibility_read":
+            return client.get(url).status_code
+        if action == "eligibility_replace":
+            return client.post(url, {"fiscal_codes": FISCAL_CODES}, format="json").status_code
+        return client.delete(url).status_code
     raise AssertionError(action)
 
 
