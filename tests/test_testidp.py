@@ -16,6 +16,7 @@ import jwt
 import pytest
 import requests
 
+from carta.fiscalcode import check_character
 from devtools.testidp.fixture import IdpStartError, running_idp
 from devtools.testidp.identities import (
     DEFAULT_IDENTITIES,
@@ -23,7 +24,6 @@ from devtools.testidp.identities import (
     SPID_L2,
     SPID_L3,
     Identity,
-    check_character,
     identities_from_json,
 )
 

@@ -44,66 +44,8 @@ SPID_L3 = "https://www.spid.gov.it/SpidL3"
 
 DEFAULT_PASSWORD = "carta-demo-2026"  # noqa: S105 - a published demo password, by design
 
-# The values of the characters of a codice fiscale in odd positions (1st, 3rd, ... 15th);
-# in even positions a digit is worth itself and a letter its index in the alphabet (A=0).
-_ODD_VALUES = dict(
-    zip(
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-        [1, 0, 5, 7, 9, 13, 15, 17, 19, 21]
-        + [
-            1,
-            0,
-            5,
-            7,
-            9,
-            13,
-            15,
-            17,
-            19,
-            21,
-            2,
-            4,
-            18,
-            20,
-            11,
-            3,
-            6,
-            8,
-            12,
-            14,
-            16,
-            10,
-            22,
-            25,
-            24,
-            23,
-        ],
-        strict=True,
-    )
-)
-_EVEN_VALUES = {
-    **{str(digit): digit for digit in range(10)},
-    **{chr(ord("A") + index): index for index in range(26)},
-}
-
 # The namespace of the identities' ``sub``: uuid5(namespace, username).
 _SUB_NAMESPACE = uuid.UUID("6f1c6a56-7c1e-4f63-9a43-5b0d3c1e2a77")
-
-
-def check_character(code15: str) -> str:
-    """The check character (A-Z) of the first 15 characters of a codice fiscale.
-
-    Characters in odd positions (1st, 3rd, ...) take their value from the odd table, those in
-    even positions from the even table; the sum modulo 26 is the letter (0 = A). Raises
-    ``ValueError`` for anything but 15 digits and capital letters (omocodia letters included).
-    """
-    if len(code15) != 15 or not all(char in _EVEN_VALUES for char in code15):
-        raise ValueError(f"not the first 15 characters of a codice fiscale: {code15!r}")
-    total = sum(
-        (_ODD_VALUES if position % 2 == 0 else _EVEN_VALUES)[char]
-        for position, char in enumerate(code15)  # position 0 is the 1st: odd
-    )
-    return chr(ord("A") + total % 26)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,12 @@ import random
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
-from carta.models import Municipality, User
+from carta.models import Identity, IdentityProvider, Municipality, User
 
 DEMO_PASSWORD = "carta-demo-2026"  # noqa: S105 - printed to the operator; demo only
 
@@ -39,6 +41,9 @@ STAFF = [
     ("redattrice", "Giulia", "Ferrante", ["carta_editors"], False, "redattrice della Carta"),
     ("reclami", "Paola", "Santoro", ["complaint_officers"], False, "ufficio reclami"),
 ]
+
+# The codice fiscale of the test provider's Mario Rossi (devtools/testidp), not a real one.
+DEMO_FISCAL_CODE = "RSSMRA80A01H501U"
 
 CITIZENS = [
     ("anna.rossi", "Anna", "Rossi"),
@@ -68,8 +73,10 @@ class DemoContext:
         groups: list[str] | tuple[str, ...] = (),
         superuser: bool = False,
         describe: str | None = None,
+        verified: bool = True,
     ) -> User:
-        """The demo person ``username``, made on the first run with the demo password."""
+        """The demo person ``username``, made on the first run with the demo password;
+        their address confirmed unless ``verified=False``."""
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
@@ -84,6 +91,9 @@ class DemoContext:
             user.save()
             for name in groups:
                 user.groups.add(Group.objects.get(name=name))
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"primary": True, "verified": verified}
+        )
         if describe:
             self.accounts.append((username, describe))
         return user
@@ -114,3 +124,28 @@ def load(ctx: DemoContext) -> None:
             last_name=last,
             describe="cittadina o cittadino" if index == 0 else None,
         )
+    # A citizen whose SPID identity is linked: the test provider's "mario.rossi" (same
+    # fiscal code) signs in to this account (docs/identity.md).
+    mario = ctx.user(
+        "mario.rossi",
+        first_name="Mario",
+        last_name="Rossi",
+        describe=f"cittadino con SPID collegato (codice fiscale {DEMO_FISCAL_CODE})",
+    )
+    Identity.objects.get_or_create(
+        user=mario,
+        defaults={
+            "fiscal_code": DEMO_FISCAL_CODE,
+            "provider": IdentityProvider.SPID,
+            "level": 2,
+            "acr": "https://www.spid.gov.it/SpidL2",
+            "verified_at": timezone.now(),
+        },
+    )
+    ctx.user(
+        "paolo.conti",
+        first_name="Paolo",
+        last_name="Conti",
+        verified=False,
+        describe="account con l'indirizzo email non ancora confermato",
+    )

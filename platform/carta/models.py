@@ -47,6 +47,8 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"),
                 name="user_email_unique_ci",
+                # An erased account has no address left to collide with.
+                condition=~models.Q(email=""),
                 violation_error_message=_("Esiste già un account con questo indirizzo email."),
             ),
         ]
@@ -65,6 +67,39 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return str(self)
+
+
+class IdentityProvider(models.TextChoices):
+    SPID = "spid", "SPID"
+    CIE = "cie", "CIE"
+
+
+class Identity(models.Model):
+    """A person's identity as SPID or CIE attested it, linked to one account.
+
+    The fiscal code is unique: a person is one account, whichever provider they sign in
+    with, and a second account of the same person is linked to the first
+    (``carta.identity``). ``verified_at`` is the last sign-in that attested it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="identity",
+        verbose_name=_("account"),
+    )
+    fiscal_code = models.CharField(_("codice fiscale"), max_length=16, unique=True)
+    provider = models.CharField(_("gestore"), max_length=8, choices=IdentityProvider.choices)
+    level = models.PositiveSmallIntegerField(_("livello di sicurezza"), default=2)
+    acr = models.CharField(_("contesto di autenticazione"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("collegata il"), auto_now_add=True)
+    verified_at = models.DateTimeField(_("verificata il"))
+
+    class Meta:
+        verbose_name = _("identità digitale")
+        verbose_name_plural = _("identità digitali")
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} {self.fiscal_code[:6]}…"
 
 
 class Municipality(models.Model):

@@ -81,6 +81,12 @@ INSTALLED_APPS = [
     "guardian",
     "channels",
     "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "allauth.usersessions",
     "carta",
     "stakeholders",
     "proposals",
@@ -102,6 +108,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "carta.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "carta.second_factor.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "carta.resilience.DatabaseUnavailableMiddleware",
@@ -183,6 +192,7 @@ else:
 AUTH_USER_MODEL = "carta.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -194,6 +204,84 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# django-allauth: email addresses and their verification (a password account takes part
+# once its address is verified: carta.permissions.may_take_part), and the sign-in with
+# SPID and CIE through an OpenID Connect gateway (carta.identity, docs/identity.md).
+ACCOUNT_ADAPTER = "carta.identity.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "carta.identity.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "carta.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env_int("CARTA_EMAIL_CONFIRMATION_DAYS", 3, minimum=1)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PROFILE == "production" else "http"
+# Carta's own limits (carta.ratelimit) guard its sign-in, registration and reset; allauth's
+# stay on for what only allauth serves (confirmation emails, its own forms).
+ACCOUNT_RATE_LIMITS = {"confirm_email": "1/3m/key", "login_failed": False}
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("CARTA_IDENTITY_TIMEOUT", 10, minimum=1)
+
+
+def _identity_gateway(provider: str, name: str) -> dict | None:
+    """One SPID or CIE gateway from ``CARTA_<PROVIDER>_*``; ``None`` without an issuer."""
+    prefix = f"CARTA_{provider.upper()}_"
+    issuer = env_str(prefix + "ISSUER")
+    if not issuer:
+        return None
+    return {
+        "provider_id": provider,
+        "name": name,
+        "client_id": env_str(prefix + "CLIENT_ID"),
+        "secret": env_str(prefix + "CLIENT_SECRET"),
+        "settings": {
+            "server_url": issuer,
+            "scope": env_list(prefix + "SCOPES", ["openid", "profile", "email"]),
+            "token_auth_method": env_choice(
+                prefix + "TOKEN_AUTH_METHOD",
+                ("client_secret_basic", "client_secret_post"),
+                "client_secret_basic",
+            ),
+            "fiscal_code_claim": env_str(prefix + "FISCAL_CODE_CLAIM", "fiscalNumber"),
+            "level_claim": env_str(prefix + "LEVEL_CLAIM", "acr"),
+        },
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            app
+            for app in (_identity_gateway("spid", "SPID"), _identity_gateway("cie", "CIE"))
+            if app
+        ],
+    }
+}
+# The second factor (carta.second_factor): TOTP apps with recovery codes; staff and
+# administrators must have one when CARTA_STAFF_MFA_REQUIRED (default: on in production).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("CARTA_MFA_ISSUER", "Carta")
+CARTA_STAFF_MFA_REQUIRED = env_bool("CARTA_STAFF_MFA_REQUIRED", PRODUCTION)
+# The sessions one is signed in with, listed on the profile (allauth.usersessions).
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# The minimum SPID level (1-3) a sign-in must reach to be recorded as an identity.
+CARTA_IDENTITY_MIN_LEVEL = env_int("CARTA_IDENTITY_MIN_LEVEL", 2, minimum=1)
+# The key of the person keys and the eligibility lists' hashes (carta.identity): a copy of
+# the database alone cannot tell whose they are. Defaults to one derived from SECRET_KEY.
+CARTA_IDENTITY_HASH_KEY = env_str("CARTA_IDENTITY_HASH_KEY")
+
 ANONYMOUS_USER_NAME = None  # guardian: anonymous visitors hold no object permissions
 GUARDIAN_RAISE_403 = False
 

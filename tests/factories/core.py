@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from carta.models import Municipality, Notification, User
@@ -27,6 +28,17 @@ class UserFactory(factory.django.DjangoModelFactory):
                 self.groups.add(Group.objects.get(name=name))
         if create:
             self.save()
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """The address is verified unless ``UserFactory(verified=False)``: the people of
+        most tests may take part (carta.permissions.may_take_part)."""
+        if create and self.email:
+            EmailAddress.objects.update_or_create(
+                user=self,
+                email=self.email.lower(),
+                defaults={"primary": True, "verified": extracted is not False},
+            )
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

@@ -26,3 +26,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Account dimostrativi (password per tutti: {demo.DEMO_PASSWORD}):")
         for username, describe in ctx.accounts:
             self.stdout.write(f"  {username:<22} {describe}")
+        self.stdout.write(
+            "Accesso con SPID/CIE di prova (docs/identity.md): in un altro terminale\n"
+            "  .venv/bin/python -m devtools.testidp --port 8081 --client-id carta-demo "
+            "--client-secret carta-demo-secret \\\n"
+            "    --redirect-uri http://127.0.0.1:8000/accounts/oidc/spid/login/callback/\n"
+            "poi avvia Carta con CARTA_SPID_ISSUER=http://127.0.0.1:8081 "
+            "CARTA_SPID_CLIENT_ID=carta-demo CARTA_SPID_CLIENT_SECRET=carta-demo-secret\n"
+            "e accedi come mario.rossi (password carta-demo-2026) dal pulsante «Entra con SPID»."
+        )
