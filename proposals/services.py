@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import Area
-from carta.permissions import StaffGroup, is_signed_in
+from carta.permissions import StaffGroup, check_may_take_part, is_signed_in
 from carta.services import diff_fields, notify, record_audit
 from proposals import permissions as perms
 from proposals.models import (
@@ -512,8 +512,7 @@ def add_comment(
     organization: Organization | None = None,
 ) -> ProposalComment:
     """A comment on a published proposal, in one's own name or an organization's."""
-    if not perms.can_participate(actor):
-        raise NotAllowed(_("Accedi per commentare."))
+    check_may_take_part(actor, _("Accedi per commentare."))
     _require_open(proposal, gettext("Si commentano solo proposte pubblicate."))
     if organization is not None and not perms.can_comment_as(actor, organization):
         raise NotAllowed(_("Non puoi commentare a nome di questa organizzazione."))
@@ -552,8 +551,7 @@ def endorse_proposal(
 ) -> Endorsement:
     """One endorsement per person, or per organization (by its representative); a second
     one, even concurrent, is refused by the database (409)."""
-    if not perms.can_participate(actor):
-        raise NotAllowed(_("Accedi per sostenere la proposta."))
+    check_may_take_part(actor, _("Accedi per sostenere la proposta."))
     _require_open(proposal, gettext("Si sostengono solo proposte pubblicate."))
     if organization is not None:
         if not perms.can_represent(actor, organization):

@@ -210,6 +210,8 @@ def world(db, citizen, rep_a, member_b, moderator, carta_editor, complaint_offic
         "audit": {"pk": entry.pk},
         "flag": {"pk": flag.pk},
         "reset": {"uidb64": "MQ", "token": "scaduto"},
+        "confirm_key": {"key": "chiave-scaduta"},
+        "spid": {"provider_id": "spid"},
         "_user": user,
     }
 

@@ -7,4 +7,4 @@ class CartaConfig(AppConfig):
     verbose_name = _("Piattaforma")
 
     def ready(self):
-        from carta import checks, signals, tokens  # noqa: F401 - register the checks and receivers
+        from carta import checks, identity, signals, tokens  # noqa: F401 - the checks and receivers

@@ -39,6 +39,17 @@ class NotAllowed(CartaError):
     sign_in_helps = True
 
 
+class VerificationRequired(NotAllowed):
+    """Signed in, but not yet known: the email address is not confirmed and no SPID/CIE
+    identity is linked (``carta.permissions.check_may_take_part``)."""
+
+    code = "verification_required"
+    default_message = _(
+        "Per partecipare conferma il tuo indirizzo email con il link che ti abbiamo inviato, "
+        "oppure accedi con SPID o CIE. Dal tuo profilo puoi chiedere un nuovo link."
+    )
+
+
 class RefusedToEveryone(NotAllowed):
     """Refused whoever asks, signed in or not (a bulletin before the closing): 403 for
     anonymous callers too."""

@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -6,6 +7,22 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 User = get_user_model()
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login form (username or email, and password). A client that posts the
+    field ``username``, as Django's login form had it, is understood too."""
+
+    def __init__(self, *args, **kwargs):
+        data = kwargs.get("data")
+        if data is not None and "login" not in data and "username" in data:
+            data = data.copy()
+            data["login"] = data["username"]
+            kwargs["data"] = data
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Nome utente o indirizzo email")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
 
 
 class FormRenderer(TemplatesSetting):

@@ -7,8 +7,12 @@ own ``permissions.py``; nothing else compares group names.
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+
+from carta.errors import NotAllowed, VerificationRequired
+from carta.models import User
 
 
 class StaffGroup(TextChoices):
@@ -53,3 +57,35 @@ def is_staff_member(user) -> bool:
 
 def can_view_audit(user) -> bool:
     return is_signed_in(user) and user.has_perm(VIEW_AUDIT)
+
+
+def may_take_part(user) -> bool:
+    """Comment, amend, endorse, vote, join an organization or apply for one: a signed-in
+    person whose email address is verified or who has a SPID/CIE identity. Reading, filing
+    a complaint and evaluating a service need neither. One query."""
+    if not is_signed_in(user):
+        return False
+    return (
+        User.objects.filter(pk=user.pk)
+        .filter(models.Q(emailaddress__verified=True) | models.Q(identity__isnull=False))
+        .exists()
+    )
+
+
+def check_may_take_part(user, sign_in_message=None) -> None:
+    """``may_take_part`` or the refusal: ``NotAllowed`` (401 in the API) to a visitor,
+    ``VerificationRequired`` to an account not yet verified."""
+    if not is_signed_in(user):
+        raise NotAllowed(sign_in_message or _("Accedi per partecipare."))
+    if not may_take_part(user):
+        raise VerificationRequired()
+
+
+def has_verified_address(user, email: str) -> bool:
+    """Whether ``user`` confirmed ``email`` (compared without regard to case)."""
+    return (
+        is_signed_in(user)
+        and User.objects.filter(
+            pk=user.pk, emailaddress__email__iexact=email, emailaddress__verified=True
+        ).exists()
+    )

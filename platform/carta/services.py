@@ -11,6 +11,8 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -22,9 +24,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
+from carta import identity
 from carta.errors import InvalidInput
 from carta.events import NotificationEvent, broadcast, close_sockets_of, notifications_group
-from carta.models import AuditEntry, Notification
+from carta.models import AuditEntry, Identity, Notification
 from carta.signals import account_erasing
 
 logger = logging.getLogger(__name__)
@@ -213,6 +216,13 @@ def _check_language(language: str) -> str:
 
 
 @transaction.atomic
+def _check_password(password: str, user) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="password") from None
+
+
 def register_user(
     *,
     username: str,
@@ -242,10 +252,7 @@ def register_user(
         last_name=last_name.strip(),
         preferred_language=preferred_language,
     )
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages), field="password") from None
+    _check_password(password, user)
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -278,13 +285,7 @@ def update_profile(
     if preferred_language is not None:
         new["preferred_language"] = _check_language(preferred_language)
     if email is not None:
-        email = User.objects.normalize_email(email.strip())
-        if User.objects.filter(Q(email__iexact=email) & ~Q(pk=actor.pk)).exists():
-            raise InvalidInput(
-                translation.gettext("Esiste già un account con questo indirizzo email."),
-                field="email",
-            )
-        new["email"] = email
+        request_email_change(actor=actor, email=email)
     changes = diff_fields(actor, new)
     if not changes:
         return actor
@@ -293,6 +294,59 @@ def update_profile(
     actor.save(update_fields=list(changes))
     record_audit(actor=actor, verb="account.profile_changed", target=actor, changes=changes)
     return actor
+
+
+def request_registration(request, *, email: str, **fields):
+    """A registration from the page or the API: a new account and the link that confirms
+    its address, or, when an account already has the address, an email to that address
+    and nothing else. The caller answers the same in both cases, so that the form does not
+    tell whether an address is registered. A username already taken is refused (a
+    username is shown with what one writes; an address is not)."""
+    email = User.objects.normalize_email((email or "").strip())
+    username = (fields.get("username") or "").strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput(
+            translation.gettext("Questo nome utente è già in uso."), field="username"
+        )
+    # Every other check before the address's: a refusal must not depend on it.
+    _check_language(fields.get("preferred_language", "it"))
+    _check_password(
+        fields.get("password", ""),
+        User(
+            username=username,
+            email=email,
+            first_name=fields.get("first_name", ""),
+            last_name=fields.get("last_name", ""),
+        ),
+    )
+    if User.objects.filter(email__iexact=email).exists():
+        identity.send_account_exists(request, email)
+        return None
+    user = register_user(email=email, **fields)
+    identity.send_confirmation(request, user, signup=True)
+    return user
+
+
+def request_email_change(*, actor, email: str) -> bool:
+    """Ask to change one's address: the new one receives a confirmation link and replaces
+    the old when it is confirmed (``identity.adopt_confirmed_address``). If another account
+    has it, that address is told instead, and the caller answers the same: the form does
+    not tell whether an address is registered. ``True`` when something was sent."""
+    email = User.objects.normalize_email((email or "").strip())
+    if not email or email.lower() == (actor.email or "").lower():
+        return False
+    if User.objects.filter(Q(email__iexact=email) & ~Q(pk=actor.pk)).exists():
+        identity.send_account_exists(None, email)
+        return True
+    EmailAddress.objects.filter(user=actor, verified=False).exclude(
+        email__iexact=actor.email
+    ).delete()
+    address, _created = EmailAddress.objects.get_or_create(
+        user=actor, email=email.lower(), defaults={"primary": False}
+    )
+    address.send_confirmation(None)
+    record_audit(actor=actor, verb="account.email_change_requested", target=actor)
+    return True
 
 
 # --- Erasure of an account ------------------------------------------------------------
@@ -314,6 +368,11 @@ def erase_account(*, actor, password: str | None = None):
         raise InvalidInput(translation.gettext("La password non è corretta."), field="password")
     account_erasing.send(sender=User, user=actor)
     Notification.objects.filter(recipient=actor).delete()
+    # The identity, the gateways' claims and the addresses are personal data; the voter
+    # register keeps only its keyed person keys, so one person still votes once.
+    Identity.objects.filter(user=actor).delete()
+    SocialAccount.objects.filter(user=actor).delete()
+    EmailAddress.objects.filter(user=actor).delete()
     label = str(translation.gettext_lazy("utente cancellato"))
     user_type = ContentType.objects.get_for_model(User)
     AuditEntry.objects.filter(content_type=user_type, object_id=str(actor.pk)).update(

@@ -1,12 +1,16 @@
 """Root URLs: pages of every app, the API under /api/v1/, schema and docs, health."""
 
+from allauth.account import views as allauth_views
+from allauth.socialaccount import views as social_views
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic.base import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from carta import token_views, views
+from carta import identity, token_views, views
 
 handler400 = "carta.views.bad_request"
 handler404 = "carta.views.page_not_found"
@@ -21,6 +25,8 @@ account_patterns = [
     path("profilo/", views.profile, name="profile"),
     path("profilo/cancella-account/", views.erase_account, name="erase_account"),
     path("profilo/token/", token_views.api_tokens, name="api_tokens"),
+    path("profilo/conferma-email/", views.resend_confirmation, name="resend_confirmation"),
+    path("registrati/inviata/", views.registration_sent, name="registration_sent"),
     path(
         "profilo/password/",
         auth_views.PasswordChangeView.as_view(template_name="carta/password_change.html"),
@@ -53,9 +59,69 @@ account_patterns = [
     ),
 ]
 
+
+def _to(name: str):
+    return RedirectView.as_view(pattern_name=name, query_string=True)
+
+
+# django-allauth serves what Carta does not have itself: the confirmation of email
+# addresses, the sign-in with SPID and CIE (oidc/<spid|cie>/), the second factor (2fa/),
+# the list of one's sessions (sessions/) and the password confirmation they ask for
+# (reauthenticate/). The names allauth reverses for what Carta does have lead to Carta's
+# pages, so that there is one login, one registration, one profile.
+allauth_patterns = [
+    path("login/", _to("login"), name="account_login"),
+    path("signup/", _to("register"), name="account_signup"),
+    path("logout/", _to("profile"), name="account_logout"),
+    path("email/", _to("profile"), name="account_email"),
+    path("password/change/", _to("password_change"), name="account_change_password"),
+    path("password/set/", _to("password_change"), name="account_set_password"),
+    path("password/reset/", _to("password_reset"), name="account_reset_password"),
+    path("3rdparty/", _to("profile"), name="socialaccount_connections"),
+    path("3rdparty/signup/", _to("login"), name="socialaccount_signup"),
+    path("inactive/", allauth_views.account_inactive, name="account_inactive"),
+    path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
+    # For an account without a password (SPID/CIE): a code sent to its confirmed address.
+    path(
+        "reauthenticate/code/",
+        allauth_views.request_reauthentication_code,
+        name="account_request_reauthentication_code",
+    ),
+    path(
+        "reauthenticate/code/confirm/",
+        allauth_views.confirm_reauthentication_code,
+        name="account_confirm_reauthentication_code",
+    ),
+    re_path(
+        r"^confirm-email/(?P<key>[-:\w]+)/$",
+        allauth_views.confirm_email,
+        name="account_confirm_email",
+    ),
+    path(
+        "3rdparty/login/cancelled/",
+        social_views.login_cancelled,
+        name="socialaccount_login_cancelled",
+    ),
+    path("3rdparty/login/error/", social_views.login_error, name="socialaccount_login_error"),
+    path("oidc/<str:provider_id>/login/", identity.start_sign_in, name="openid_connect_login"),
+    path(
+        "oidc/<str:provider_id>/login/callback/",
+        oidc_views.callback,
+        name="openid_connect_callback",
+    ),
+    path("2fa/", include("allauth.mfa.urls")),
+    path("sessions/", include("allauth.usersessions.urls")),
+]
+
+
+def _to(name: str):
+    return RedirectView.as_view(pattern_name=name, query_string=True)
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include(account_patterns)),
+    path("accounts/", include(allauth_patterns)),
     path("notifiche/", views.notifications, name="notifications"),
     path("notifiche/lette/", views.notifications_read, name="notifications_read"),
     path("registro/", views.audit_log, name="audit"),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from carta import moderation, ratelimit, selectors, services
+from carta import identity, moderation, ratelimit, selectors, services
 from carta.errors import CartaError, NotFound, RateLimited
 from carta.forms import EraseAccountForm, ProfileForm, RegistrationForm
 from carta.permissions import can_view_audit
@@ -59,35 +60,37 @@ def _limited_form_response(view, error: RateLimited):
     return response
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login, limited per client address and account (429 past the limit)."""
+class LoginView(allauth_views.LoginView):
+    """allauth's login (its stages: the second factor of those who have one), on Carta's
+    page, limited per client address and account (429 past the limit)."""
 
     template_name = "carta/login.html"
-    redirect_authenticated_user = True
+    extra_context = {"gateways": identity.gateways}
 
     def post(self, request, *args, **kwargs):
         try:
-            ratelimit.hit_login(request, request.POST.get("username", ""))
+            ratelimit.hit_login(
+                request, request.POST.get("login") or request.POST.get("username", "")
+            )
         except RateLimited as error:
             return _limited_form_response(self, error)
         return super().post(request, *args, **kwargs)
 
 
 class AdminLoginView(LoginView):
-    """``/admin/login/``: the same page, the same limits; the admin is for staff only."""
-
-    redirect_authenticated_user = False
+    """``/admin/login/``: the same login, the same limits, the same second factor; the
+    admin is for staff only."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             if request.user.is_active and request.user.is_staff:
-                return redirect(self.get_redirect_url() or reverse("admin:index"))
+                return redirect(self.get_next_url() or reverse("admin:index"))
             messages.info(request, _("L'amministrazione del sito è riservata al personale."))
             return redirect("home")
         return super().dispatch(request, *args, **kwargs)
 
-    def get_default_redirect_url(self):
-        return reverse("admin:index")
+    def get_success_url(self):
+        return self.get_next_url() or reverse("admin:index")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -125,7 +128,8 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.register_user(
+            services.request_registration(
+                request,
                 username=data["username"],
                 email=data["email"],
                 password=data["password"],
@@ -136,14 +140,40 @@ def register(request):
         except CartaError as error:
             apply_service_error(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Benvenuta o benvenuto! Il tuo account è attivo."))
-            response = redirect("profile")
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
+            # The same page whether the address was new or already had an account.
+            request.session["carta_registration_email"] = data["email"]
+            response = redirect("registration_sent")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, data["preferred_language"])
             return response
     return render(
         request, "carta/register.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def registration_sent(request):
+    """After a registration: look for the email (the same page for every address)."""
+    email = request.session.get("carta_registration_email", "")
+    return render(request, "carta/registration_sent.html", {"email": email})
+
+
+@login_required
+@require_POST
+def resend_confirmation(request):
+    """Send the link that confirms one's address again (limited like registrations)."""
+    try:
+        ratelimit.hit_account_form(request, "register", request.user.email)
+    except RateLimited as error:
+        messages.error(request, str(error.message))
+        return redirect("profile")
+    if identity.send_confirmation(request, request.user):
+        messages.success(
+            request,
+            _("Ti abbiamo inviato un nuovo link di conferma all'indirizzo %(email)s.")
+            % {"email": request.user.email},
+        )
+    else:
+        messages.info(request, _("Il tuo indirizzo email è già confermato."))
+    return redirect("profile")
 
 
 @login_required
@@ -165,10 +195,26 @@ def profile(request):
             apply_service_error(form, error)
         else:
             messages.success(request, _("Il profilo è stato aggiornato."))
+            asked = form.cleaned_data.get("email") or ""
+            if asked and asked.lower() != user.email.lower():
+                messages.info(
+                    request,
+                    _(
+                        "Ti abbiamo scritto all'indirizzo %(email)s: il nuovo indirizzo "
+                        "sostituirà quello attuale quando lo confermerai con il link."
+                    )
+                    % {"email": asked},
+                )
             response = redirect("profile")
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
             return response
-    return render(request, "carta/profile.html", {"form": form}, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "identity": identity.identity_of(user),
+        "email_verified": identity.has_verified_email(user),
+        "gateways": identity.gateways(),
+    }
+    return render(request, "carta/profile.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from carta.errors import Conflict, InvalidInput, NotAllowed
-from carta.permissions import is_signed_in
+from carta.errors import Conflict, InvalidInput, NotAllowed, VerificationRequired
+from carta.permissions import check_may_take_part, has_verified_address, is_signed_in
 from carta.services import notify, record_audit
 from stakeholders import permissions as perms
 from stakeholders.models import Invitation, Membership, Organization, Role
@@ -141,13 +141,21 @@ def _check_open(invitation: Invitation) -> None:
 
 def _check_addressee(invitation: Invitation, actor) -> None:
     # The link may have been forwarded or seen by others: it identifies the invitation,
-    # the account says who answers. Addresses are not verified yet (issue 13): until then
-    # whoever registers first with an address no account holds can answer for it.
+    # the account says who answers: the invited account, or one that confirmed the
+    # invited address (an address typed at registration proves nothing until confirmed).
     if not invitation.is_addressed_to(actor):
         raise NotAllowed(
             gettext(
                 "Questo invito è indirizzato a %(email)s: per rispondere accedi con "
                 "l'account di quella persona."
+            )
+            % {"email": invitation.email}
+        )
+    if invitation.invitee_id is None and not has_verified_address(actor, invitation.email):
+        raise VerificationRequired(
+            gettext(
+                "Per rispondere all'invito conferma l'indirizzo %(email)s con il link che ti "
+                "abbiamo inviato. Dal tuo profilo puoi chiederne uno nuovo."
             )
             % {"email": invitation.email}
         )
@@ -162,6 +170,7 @@ def accept_invitation(*, actor, token: str):
     invitation = invitation_for_token(token, lock=True)
     _check_addressee(invitation, actor)
     _check_open(invitation)
+    check_may_take_part(actor)
     membership = join(
         actor=actor,
         user=actor,

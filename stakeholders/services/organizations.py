@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.events import close_sockets_of
+from carta.permissions import check_may_take_part
 from carta.services import diff_fields, notify, record_audit
 from stakeholders import pact
 from stakeholders import permissions as perms
@@ -106,8 +107,7 @@ def apply_organization(
     """Register an application; the actor becomes its first representative. With
     ``accept_pact`` the organization accepts the Carta in force: its revision number (from
     ``stakeholders.pact``) and the time are recorded (the pact)."""
-    if not perms.can_apply(actor):
-        raise NotAllowed(_("Accedi per presentare la domanda di adesione."))
+    check_may_take_part(actor, _("Accedi per presentare la domanda di adesione."))
     data = _clean_organization(
         {
             "legal_name": legal_name,

@@ -4,6 +4,7 @@ without that person's consent (item 15): adding by username sends an invitation 
 the account, which the person accepts or declines."""
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import AuditEntry, Notification
@@ -110,6 +111,7 @@ def test_an_invitation_by_username_is_bound_to_the_account_not_to_its_email(org_
     old_email = citizen.email
     citizen.email = "nuovo.indirizzo@example.org"
     citizen.save()
+    EmailAddress.objects.filter(user=citizen).update(email=citizen.email)
     squatter = UserFactory(username="abusivo", email=old_email)
     with pytest.raises(NotAllowed):
         services.accept_invitation(actor=squatter, token=token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
-from carta.permissions import is_signed_in
+from carta.permissions import check_may_take_part
 from consultations.charter import permissions as perms
 from consultations.charter.models import Revision
 
@@ -55,8 +55,7 @@ def acting_for(actor, organization):
 
 
 def require_participant(actor, revision: Revision) -> None:
-    if not is_signed_in(actor):
-        raise NotAllowed(_("Accedi per partecipare."))
+    check_may_take_part(actor)
     # The caller's copy may be stale: the state that decides is the stored one.
     revision.refresh_from_db(fields=["status", "shared_with_network_at"])
     if not revision.is_open:

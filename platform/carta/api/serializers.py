@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from carta import identity
 from carta.middleware import LARGEST_ID
 from carta.models import AuditEntry, Notification
+from carta.permissions import may_take_part
 
 User = get_user_model()
 
@@ -12,6 +15,12 @@ User = get_user_model()
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text=_("Codice del secondo fattore, per chi lo ha attivato"),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -55,11 +64,48 @@ class RegistrationSerializer(serializers.Serializer):
     preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, default="it")
 
 
+class IdentitySerializer(serializers.Serializer):
+    provider = serializers.CharField(help_text=_("spid o cie"))
+    level = serializers.IntegerField(help_text=_("Livello SPID (1-3)"))
+    verified_at = serializers.DateTimeField()
+
+
 class UserSerializer(serializers.ModelSerializer):
+    email_verified = serializers.SerializerMethodField()
+    identity = serializers.SerializerMethodField()
+    may_take_part = serializers.SerializerMethodField(
+        help_text=_("Può commentare, proporre modifiche, sostenere, votare, aderire")
+    )
+
     class Meta:
         model = User
-        fields = ["id", "username", "email", "first_name", "last_name", "preferred_language"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "preferred_language",
+            "email_verified",
+            "identity",
+            "may_take_part",
+        ]
         read_only_fields = ["id", "username"]
+
+    def get_email_verified(self, obj) -> bool:
+        return identity.has_verified_email(obj)
+
+    @extend_schema_field(IdentitySerializer(allow_null=True))
+    def get_identity(self, obj):
+        attested = identity.identity_of(obj)
+        return IdentitySerializer(attested).data if attested else None
+
+    def get_may_take_part(self, obj) -> bool:
+        return may_take_part(obj)
+
+
+class RegistrationReceivedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
 
 
 class ProfileUpdateSerializer(serializers.Serializer):

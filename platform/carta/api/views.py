@@ -16,10 +16,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carta import moderation, ratelimit, selectors, services, tokens
+from carta import moderation, ratelimit, second_factor, selectors, services, tokens
 from carta.api import serializers as s
 from carta.api.errors import require_signed_in
-from carta.errors import InvalidInput
+from carta.errors import InvalidInput, RefusedToEveryone
 from carta.models import AuditEntry
 from carta.permissions import can_view_audit
 
@@ -52,6 +52,14 @@ class TokenView(APIView):
         user = authenticate(request, username=username, password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise InvalidInput(_("Nome utente o password non corretti."), field="non_field_errors")
+        if second_factor.has_second_factor(user):
+            if not second_factor.check_code(user, data.validated_data.get("otp", "")):
+                raise InvalidInput(
+                    _("Inserisci il codice attuale della tua app di autenticazione."),
+                    field="otp",
+                )
+        elif second_factor.must_have_second_factor(user):
+            raise RefusedToEveryone(second_factor.REQUIRED_MESSAGE, code="second_factor_required")
         instance, key = tokens.issue_token(user=user)
         return Response(
             s.TokenSerializer(
@@ -96,17 +104,25 @@ class TokenDetailView(APIView):
 
 
 class RegisterView(APIView):
-    """Create a citizen account."""
+    """Ask for a citizen account: 202 and an email, the same whether the address already
+    has an account (the email says which) or not; the link in it confirms the address."""
 
     permission_classes = [permissions.AllowAny]
     throttle_scope = "anonymous_form"
 
-    @extend_schema(request=s.RegistrationSerializer, responses={201: s.UserSerializer})
+    @extend_schema(
+        request=s.RegistrationSerializer, responses={202: s.RegistrationReceivedSerializer}
+    )
     def post(self, request):
         data = s.RegistrationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.register_user(**data.validated_data)
-        return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        ratelimit.hit_account_form(request, "register", data.validated_data["email"])
+        services.request_registration(request, **data.validated_data)
+        detail = _(
+            "Ti abbiamo inviato un'email all'indirizzo indicato: apri il collegamento che "
+            "contiene per confermare l'indirizzo."
+        )
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
 
 class MeView(generics.GenericAPIView):

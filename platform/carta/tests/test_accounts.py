@@ -24,14 +24,24 @@ def register_form(**overrides):
     return data
 
 
-def test_registration_page_creates_the_account_and_signs_in(client):
+def test_registration_page_creates_the_account_and_sends_the_link(client, password):
     response = client.post(reverse("register"), register_form(first_name="Nora"))
     assert response.status_code == 302
+    assert response["Location"] == reverse("registration_sent")
     user = User.objects.get(username="nuova.utente")
     assert (user.email, user.first_name, user.preferred_language) == (
         "nuova@example.org",
         "Nora",
         "it",
+    )
+    assert [message.to for message in mail.outbox] == [["nuova@example.org"]]
+    # Not signed in by the registration: the password signs in, the link confirms.
+    assert client.get(reverse("profile")).status_code == 302
+    assert (
+        client.post(
+            reverse("login"), {"username": "nuova.utente", "password": GOOD["password"]}
+        ).status_code
+        == 302
     )
     assert client.get(reverse("profile")).context["user"] == user
     assert AuditEntry.objects.filter(verb="account.registered", object_id=str(user.pk)).exists()
@@ -52,7 +62,6 @@ def test_registration_page_shows_field_errors(client, citizen):
     ("change", "field"),
     [
         ({"username": "cittadina"}, "username"),
-        ({"email": "CITTADINA@example.org"}, "email"),
         ({"password": "password"}, "password"),
         ({"password": "12345678901"}, "password"),
         ({"preferred_language": "xx"}, "preferred_language"),
@@ -71,9 +80,17 @@ def test_api_registration_rejects_bad_input_naming_the_field(api, citizen, chang
 
 def test_api_registration_creates_the_account(api):
     response = api.post("/api/v1/auth/register/", GOOD, format="json")
-    assert response.status_code == 201
-    assert response.json()["username"] == "nuova.utente"
+    assert response.status_code == 202
+    assert "email" in response.json()["detail"]
     assert User.objects.get(username="nuova.utente").check_password(GOOD["password"])
+
+
+def test_api_registration_refuses_a_weak_password_whether_the_address_is_taken(api, citizen):
+    weak = {**GOOD, "password": "password"}
+    for email in ("libero@example.org", citizen.email.upper()):
+        response = api.post("/api/v1/auth/register/", {**weak, "email": email}, format="json")
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["password"]
 
 
 def test_malformed_json_answers_400_in_the_error_shape(api):
@@ -179,3 +196,22 @@ def test_password_reset_sends_an_email_with_a_working_link(client, citizen):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/password/recupero/" in mail.outbox[0].body
+
+
+def test_login_page_keeps_next_and_goes_there(client, citizen, password):
+    page = client.get(reverse("login") + "?next=/notifiche/")
+    assert 'name="next" value="/notifiche/"' in page.content.decode()
+    response = client.post(
+        reverse("login") + "?next=/notifiche/",
+        {"login": citizen.username, "password": password, "next": "/notifiche/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/notifiche/"
+
+
+def test_login_page_refuses_a_wrong_password_keeping_the_name(client, citizen):
+    response = client.post(reverse("login"), {"login": citizen.username, "password": "sbagliata"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'value="{citizen.username}"' in page
+    assert "non sono corretti" in page or "non corretti" in page or "errat" in page
