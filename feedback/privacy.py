@@ -1,5 +1,5 @@
 """What the platform holds about one registered person, for the download the GDPR grants
-(art. 15 and 20): account, notifications, activity recorded in the audit log, memberships
+(art. 15 and 20): account, email addresses, the SPID/CIE identity, notifications, activity recorded in the audit log, memberships
 of organizations, and from this app the complaints filed while signed in and the
 evaluations given. A fixed number of queries (one per section).
 
@@ -12,16 +12,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
-from carta.models import AuditEntry, Notification
+from carta.models import AuditEntry, Identity, Notification
 from feedback.models import Complaint
 
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def _identity(user) -> dict[str, Any] | None:
+    record = Identity.objects.filter(user=user).first()
+    if record is None:
+        return None
+    return {
+        "provider": record.provider,
+        "fiscal_code": record.fiscal_code,
+        "level": record.level,
+        "acr": record.acr,
+        "linked_at": _iso(record.created_at),
+        "verified_at": _iso(record.verified_at),
+    }
 
 
 def personal_data_of(user) -> dict[str, Any]:
@@ -38,6 +53,11 @@ def personal_data_of(user) -> dict[str, Any]:
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
         },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+        ],
+        "identity": _identity(user),
         "notifications": [
             {
                 "kind": n.kind,

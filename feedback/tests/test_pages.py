@@ -107,3 +107,25 @@ def test_reminder_and_anonymize_commands_run(capsys):
     out = capsys.readouterr().out
     assert "0 due soon, 1 overdue" in out and "0 due soon, 0 overdue" in out
     assert "anonymized" in out
+
+
+def test_my_data_includes_the_addresses_and_the_identity(api_as, citizen):
+    from django.utils import timezone
+
+    from carta.models import Identity
+
+    assert api_as(citizen).get("/api/v1/me/data/").json()["identity"] is None
+    Identity.objects.create(
+        user=citizen,
+        fiscal_code="RSSMRA80A01H501U",
+        provider="spid",
+        level=2,
+        acr="https://www.spid.gov.it/SpidL2",
+        verified_at=timezone.now(),
+    )
+    data = api_as(citizen).get("/api/v1/me/data/").json()
+    assert data["identity"]["fiscal_code"] == "RSSMRA80A01H501U"
+    assert data["identity"]["provider"] == "spid"
+    assert data["email_addresses"] == [
+        {"email": citizen.email.lower(), "verified": True, "primary": True}
+    ]
