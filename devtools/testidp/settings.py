@@ -120,3 +120,8 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["stderr"], "level": "WARNING"},
 }
+
+# Cookies are per host, not per port: on 127.0.0.1 beside Carta the provider's own names
+# keep the two sessions (and CSRF tokens) apart in one browser.
+SESSION_COOKIE_NAME = "testidp_sessionid"
+CSRF_COOKIE_NAME = "testidp_csrftoken"

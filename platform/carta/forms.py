@@ -23,6 +23,8 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["login"].label = _("Nome utente o indirizzo email")
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].widget.attrs.pop("placeholder", None)
+        # The page has its own link to the reset, below the form.
+        self.fields["password"].help_text = ""
 
 
 class FormRenderer(TemplatesSetting):

@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import logging
 import re
+from urllib.parse import urlsplit
 
 import requests
 from allauth.account.adapter import DefaultAccountAdapter
@@ -275,6 +276,22 @@ def start_sign_in(request, provider_id):
         ).response
 
 
+def signup_not_completed(request):
+    """Where allauth would show its own sign-up form (a sign-in it could not complete on
+    its own): Carta has none, so the login page says so."""
+    sociallogin_pending = "socialaccount_sociallogin" in request.session
+    request.session.pop("socialaccount_sociallogin", None)
+    if sociallogin_pending:
+        messages.error(
+            request,
+            _(
+                "Non è stato possibile completare l'accesso con la tua identità digitale. "
+                "Riprova; se il problema continua, scrivi all'Ambito."
+            ),
+        )
+    return redirect("login")
+
+
 def record_identity(user, attested: dict) -> Identity:
     """Create or refresh ``user``'s identity from a sign-in's attestation."""
     identity, _created = Identity.objects.update_or_create(
@@ -320,6 +337,22 @@ def adopt_confirmed_address(sender, request, email_address, **kwargs):
         return
     email_address.set_as_primary()
     EmailAddress.objects.filter(user_id=email_address.user_id).exclude(pk=email_address.pk).delete()
+
+
+def allow_gateway_redirects(response):
+    """Let the page's forms lead to the gateways: a SPID/CIE button posts to Carta, which
+    redirects to the gateway, and the Content Security Policy's ``form-action`` governs
+    that redirect too. The gateway's origin is its issuer's (where its authorization
+    endpoint lives, on every gateway in use)."""
+    origins = sorted(
+        {
+            "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["server_url"]))
+            for app in settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+        }
+    )
+    if origins:
+        response._csp_update = {"form-action": origins}
+    return response
 
 
 def gateways() -> list[dict]:

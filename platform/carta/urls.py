@@ -78,7 +78,7 @@ allauth_patterns = [
     path("password/set/", _to("password_change"), name="account_set_password"),
     path("password/reset/", _to("password_reset"), name="account_reset_password"),
     path("3rdparty/", _to("profile"), name="socialaccount_connections"),
-    path("3rdparty/signup/", _to("login"), name="socialaccount_signup"),
+    path("3rdparty/signup/", identity.signup_not_completed, name="socialaccount_signup"),
     path("inactive/", allauth_views.account_inactive, name="account_inactive"),
     path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
     # For an account without a password (SPID/CIE): a code sent to its confirmed address.

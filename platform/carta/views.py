@@ -67,6 +67,10 @@ class LoginView(allauth_views.LoginView):
     template_name = "carta/login.html"
     extra_context = {"gateways": identity.gateways}
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return identity.allow_gateway_redirects(response)
+
     def post(self, request, *args, **kwargs):
         try:
             ratelimit.hit_login(
@@ -214,7 +218,8 @@ def profile(request):
         "email_verified": identity.has_verified_email(user),
         "gateways": identity.gateways(),
     }
-    return render(request, "carta/profile.html", context, status=400 if form.errors else 200)
+    response = render(request, "carta/profile.html", context, status=400 if form.errors else 200)
+    return identity.allow_gateway_redirects(response)
 
 
 @login_required

@@ -107,9 +107,10 @@ def axe_violations(page) -> list[dict]:
 
 def login(page, username, password):
     page.goto("/accedi/")
-    page.fill("input[name=username]", username)
+    page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    # The password form's own button (the page may also hold the SPID/CIE buttons).
+    page.get_by_role("button", name="Accedi", exact=True).click()
     page.wait_for_load_state()
 
 

@@ -2,7 +2,10 @@
 a moderator verifies it from the staff queue, the applicant sees it verified and it
 appears in the public directory."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from carta.models import AuditEntry, User
@@ -39,8 +42,23 @@ def test_an_organization_applies_is_verified_and_joins_the_directory(new_page, m
     applicant.locator("#id_password_confirm").fill(password)
     tick(applicant.locator("#id_accept_privacy"))
     applicant.get_by_role("button", name="Crea l'account").click()
-    expect(applicant.get_by_text("Il tuo account è attivo")).to_be_visible()
+    expect(
+        applicant.get_by_role("heading", name="Controlla la tua casella email")
+    ).to_be_visible()
     person = User.objects.get(username="giulia.ferri")
+
+    # She signs in: until she confirms her address she may not apply.
+    login(applicant, "giulia.ferri", password)
+    applicant.goto("/profilo/")
+    expect(applicant.get_by_text("non è ancora confermato")).to_be_visible()
+
+    # She opens the link of the email and confirms.
+    (message,) = mail.outbox
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    applicant.goto(link)
+    applicant.get_by_role("button", name="Conferma l'indirizzo").click()
+    applicant.goto("/profilo/")
+    expect(applicant.get_by_text("è confermato")).to_be_visible()
 
     # ... and applies for her organization from the directory.
     applicant.goto("/organizzazioni/")
