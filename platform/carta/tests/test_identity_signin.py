@@ -261,3 +261,17 @@ def test_without_gateways_the_login_page_shows_no_button(settings):
 @pytest.mark.django_db
 def test_an_unconfigured_gateway_is_a_404():
     assert Client().post("/accounts/oidc/spid/login/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_pages_with_the_buttons_let_their_forms_lead_to_the_gateway(settings):
+    # The button posts to Carta, which redirects to the gateway: form-action governs it.
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {"APPS": [gateway("spid", "SPID", "https://spid.example.org/oidc")]}
+    }
+    policy = Client().get("/accedi/")["Content-Security-Policy"]
+    form_action = next(p for p in policy.split(";") if p.strip().startswith("form-action"))
+    assert "https://spid.example.org" in form_action
+    assert "'self'" in form_action
+    home = Client().get("/")["Content-Security-Policy"]
+    assert "spid.example.org" not in home
