@@ -108,6 +108,7 @@ def prepare(voters: int, fresh: bool = True) -> dict:
     setup_django()
     import datetime
 
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
@@ -131,6 +132,11 @@ def prepare(voters: int, fresh: bool = True) -> dict:
     ]
     User.objects.bulk_create(users, batch_size=5000)
     voters_made = list(User.objects.filter(username__startswith="votante").order_by("pk"))
+    # Confirmed addresses: a ballot needs a person who may take part.
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in voters_made],
+        batch_size=5000,
+    )
     now = timezone.now()
     # What POST /api/v1/auth/token/ stores: the digest, the key's first characters, the
     # expiry; the keys themselves go to the load generator.
@@ -171,6 +177,7 @@ def prepare(voters: int, fresh: bool = True) -> dict:
             opens_at=now - datetime.timedelta(hours=1),
             closes_at=now + datetime.timedelta(days=2),
             electorate="citizens",
+            identity_required="email",
             # Public, so that the live tally and the results of a million ballots are
             # computed while open (a secret vote shows only turnout until closing).
             secrecy="public",

@@ -223,6 +223,7 @@ def load(scale: int) -> dict[str, int]:
                 opens_at=now - datetime.timedelta(days=1),
                 closes_at=now + datetime.timedelta(days=30),
                 electorate=Electorate.CITIZENS,
+                identity_required="email",
                 secrecy=Secrecy.SECRET,
                 results_visibility=ResultsVisibility.AFTER_CLOSE,
             )

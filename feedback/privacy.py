@@ -1,7 +1,8 @@
 """What the platform holds about one registered person, for the download the GDPR grants
-(art. 15 and 20): account, email addresses, the SPID/CIE identity, notifications, activity recorded in the audit log, memberships
-of organizations, and from this app the complaints filed while signed in and the
-evaluations given. A fixed number of queries (one per section).
+(art. 15 and 20): account, email addresses, the SPID/CIE identity and what the gateways
+sent, notifications, activity recorded in the audit log, memberships of organizations,
+and from this app the complaints filed while signed in and the evaluations given. A fixed
+number of queries (one per section).
 
 Other apps' data is included where it is one cheap query with no one else's personal data
 (memberships); comments, proposals and ballots of the other apps are not included yet.
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
@@ -58,6 +60,17 @@ def personal_data_of(user) -> dict[str, Any]:
             for a in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
         ],
         "identity": _identity(user),
+        # What each SPID/CIE gateway sent at the last sign-in, as it sent it.
+        "identity_providers": [
+            {
+                "provider": account.provider,
+                "subject": account.uid,
+                "claims": account.extra_data,
+                "linked_at": _iso(account.date_joined),
+                "last_sign_in": _iso(account.last_login),
+            }
+            for account in SocialAccount.objects.filter(user=user).order_by("pk")
+        ],
         "notifications": [
             {
                 "kind": n.kind,

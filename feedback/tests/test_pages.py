@@ -129,3 +129,11 @@ def test_my_data_includes_the_addresses_and_the_identity(api_as, citizen):
     assert data["email_addresses"] == [
         {"email": citizen.email.lower(), "verified": True, "primary": True}
     ]
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.create(
+        user=citizen, provider="spid", uid="soggetto-1", extra_data={"fiscalNumber": "X"}
+    )
+    (provider,) = api_as(citizen).get("/api/v1/me/data/").json()["identity_providers"]
+    assert (provider["provider"], provider["subject"]) == ("spid", "soggetto-1")
+    assert provider["claims"] == {"fiscalNumber": "X"}

@@ -29,6 +29,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.contrib import messages
@@ -132,8 +133,21 @@ def _failed(name) -> str:
 
 
 def _claims(sociallogin) -> dict:
+    """The claims of a sign-in: the ID token's, with the userinfo response's over them
+    (SPID's OpenID Connect profile puts ``acr`` in the ID token only, attributes such as
+    ``fiscalNumber`` in either)."""
     data = sociallogin.account.extra_data or {}
-    return data.get("userinfo") or data.get("id_token") or data
+    if "userinfo" not in data and "id_token" not in data:
+        return data
+    return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+
+
+def _level_claim(sociallogin, name: str) -> str:
+    """The level of assurance: from the ID token, where OpenID Connect puts ``acr``."""
+    data = sociallogin.account.extra_data or {}
+    token = data.get("id_token") or {}
+    value = token.get(name) or _claims(sociallogin).get(name)
+    return str(value or "")
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -166,7 +180,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     "L'accesso non è stato completato."
                 ),
             )
-        acr = str(claims.get(app_settings.get("level_claim", "acr")) or "")
+        acr = _level_claim(sociallogin, app_settings.get("level_claim", "acr"))
         level = level_of(acr)
         if level < settings.CARTA_IDENTITY_MIN_LEVEL:
             raise _refuse(
@@ -260,20 +274,26 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return reverse("profile")
 
 
-def start_sign_in(request, provider_id):
-    """allauth's start of a SPID/CIE sign-in, with a gateway that does not answer (its
-    discovery document unreachable) turned into the login page's message."""
-    from allauth.socialaccount.providers.openid_connect import views  # noqa: PLC0415
-
+def _gateway_answering(view, request, provider_id):
+    """allauth's ``view``, with a gateway that does not answer (its discovery document,
+    token or keys unreachable) turned into the login page's message."""
     try:
-        return views.login(request, provider_id)
+        return view(request, provider_id)
     except requests.RequestException as error:
         log.warning("gateway %s unreachable: %s", provider_id, type(error).__name__)
         name = {"spid": "SPID", "cie": "CIE"}.get(provider_id, provider_id)
-        return _refuse(
-            request,
-            _failed(name),
-        ).response
+        return _refuse(request, _failed(name)).response
+
+
+def start_sign_in(request, provider_id):
+    """The button: allauth's start of a SPID/CIE sign-in (a redirect to the gateway)."""
+    return _gateway_answering(oidc_views.login, request, provider_id)
+
+
+def finish_sign_in(request, provider_id):
+    """The gateway's redirect back: allauth's callback (the gateway may have stopped
+    answering since the person authenticated there)."""
+    return _gateway_answering(oidc_views.callback, request, provider_id)
 
 
 def signup_not_completed(request):

@@ -2,7 +2,6 @@
 
 from allauth.account import views as allauth_views
 from allauth.socialaccount import views as social_views
-from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -106,7 +105,7 @@ allauth_patterns = [
     path("oidc/<str:provider_id>/login/", identity.start_sign_in, name="openid_connect_login"),
     path(
         "oidc/<str:provider_id>/login/callback/",
-        oidc_views.callback,
+        identity.finish_sign_in,
         name="openid_connect_callback",
     ),
     path("2fa/", include("allauth.mfa.urls")),

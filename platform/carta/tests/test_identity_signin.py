@@ -275,3 +275,55 @@ def test_the_pages_with_the_buttons_let_their_forms_lead_to_the_gateway(settings
     assert "'self'" in form_action
     home = Client().get("/")["Content-Security-Policy"]
     assert "spid.example.org" not in home
+
+
+def test_the_level_is_read_from_the_id_token_where_spid_puts_it():
+    from types import SimpleNamespace
+
+    from carta.identity import _claims, _level_claim
+
+    login = SimpleNamespace(
+        account=SimpleNamespace(
+            extra_data={
+                "id_token": {"acr": "https://www.spid.gov.it/SpidL2", "sub": "x"},
+                "userinfo": {"fiscalNumber": "TINIT-RSSMRA80A01H501U", "sub": "x"},
+            }
+        )
+    )
+    assert _level_claim(login, "acr") == "https://www.spid.gov.it/SpidL2"
+    assert _claims(login)["fiscalNumber"] == "TINIT-RSSMRA80A01H501U"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_provider_that_stops_answering_before_the_callback_is_a_clear_message(gateways):
+    client = Client()
+    start = client.post("/accounts/oidc/spid/login/")
+    authorize = start["Location"]
+    browser = requests.Session()
+    to_login = browser.get(authorize, allow_redirects=False, timeout=10)
+    login_url = urljoin(gateways.issuer, to_login.headers["Location"])
+    page = browser.get(login_url, timeout=10)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    logged_in = browser.post(
+        login_url,
+        data={
+            "csrfmiddlewaretoken": csrf,
+            "username": "mario.rossi",
+            "password": DEFAULT_PASSWORD,
+            "next": parse_qs(urlsplit(login_url).query)["next"][0],
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    back = browser.get(
+        urljoin(gateways.issuer, logged_in.headers["Location"]), allow_redirects=False, timeout=10
+    )
+    callback = urlsplit(back.headers["Location"])
+    gateways.stop()
+    try:
+        response = client.get(callback.path + "?" + callback.query)
+    finally:
+        gateways.start()
+    assert response.status_code == 302
+    assert "non è riuscito" in messages_of(client, response)
+    assert not User.objects.exists()
