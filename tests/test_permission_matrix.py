@@ -37,6 +37,8 @@ PERSONAS = [
     "carta_editor",
     "complaint_officer",
     "admin",
+    "unverified",
+    "spid_citizen",
 ]
 # What a response means, as written in the table.
 LOGIN = "login"
@@ -56,6 +58,31 @@ PRIVATE = {
     "AUD7Q": STAFF,  # an audit row
     "FLG7Q": {"citizen", "moderator", "admin"},  # a flag and its reason
 }
+
+
+@pytest.fixture
+def unverified(db):
+    """A citizen whose email address is not confirmed."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="non-confermata", verified=False)
+
+
+@pytest.fixture
+def spid_citizen(db):
+    """A citizen signed in with SPID: an identity, no confirmed address."""
+    from carta.models import Identity
+    from tests.factories import UserFactory
+
+    person = UserFactory(username="con-spid", verified=False)
+    Identity.objects.create(
+        user=person,
+        fiscal_code="BNCGLU85C55F205O",
+        provider="spid",
+        level=2,
+        verified_at=timezone.now(),
+    )
+    return person
 
 
 def outcome(response) -> str:
