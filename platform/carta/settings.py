@@ -318,6 +318,7 @@ CARTA_RESET_RATE = (env_int("CARTA_RESETS_PER_HOUR", 10, minimum=1), 3600)
 # API tokens (django-rest-knox): they expire after this many days and are revoked when the
 # password changes or the account is deactivated (carta.tokens).
 CARTA_TOKEN_DAYS = env_int("CARTA_TOKEN_DAYS", 30, minimum=1)
+CARTA_TOKEN_LIMIT = env_int("CARTA_TOKEN_LIMIT", 50, minimum=1)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=CARTA_TOKEN_DAYS),
     "AUTH_HEADER_PREFIX": "Token",

@@ -15,9 +15,10 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_init, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext
 from knox.models import AuthToken
 
-from carta.errors import NotFound
+from carta.errors import InvalidInput, NotFound
 
 # The password and activity a user was loaded with, to tell at save whether they changed.
 _LOADED = "_carta_token_state"
@@ -32,7 +33,19 @@ def tokens_of(user) -> QuerySet[AuthToken]:
 
 def issue_token(*, user) -> tuple[AuthToken, str]:
     """A new token for ``user`` (a device, a token): the stored row and the key, which is
-    shown once and never stored."""
+    shown once and never stored. Expired tokens go first; past ``CARTA_TOKEN_LIMIT`` tokens
+    in force the request is refused (knox's authentication reads all of a person's tokens
+    on every request, and nobody has that many devices)."""
+    AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+    if AuthToken.objects.filter(user=user).count() >= settings.CARTA_TOKEN_LIMIT:
+        raise InvalidInput(
+            gettext(
+                "Hai già %(limit)s token attivi: revoca quelli che non usi più dalla pagina "
+                "«Token per l'API» del tuo profilo."
+            )
+            % {"limit": settings.CARTA_TOKEN_LIMIT},
+            field="non_field_errors",
+        )
     return AuthToken.objects.create(user=user)
 
 

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from carta import moderation, ratelimit, second_factor, selectors, services, tokens
 from carta.api import serializers as s
 from carta.api.errors import require_signed_in
+from carta.api.schema import ErrorSerializer
 from carta.errors import InvalidInput, RefusedToEveryone
 from carta.models import AuditEntry
 from carta.permissions import can_view_audit
@@ -43,7 +44,10 @@ class TokenView(APIView):
         # The exchange counts its own attempts (carta.ratelimit.hit_login).
         return [] if self._posting() else super().get_throttles()
 
-    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    # 403: a staff member who must have a second factor and has none.
+    @extend_schema(
+        request=s.TokenRequestSerializer, responses={200: s.TokenSerializer, 403: ErrorSerializer}
+    )
     def post(self, request):
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)

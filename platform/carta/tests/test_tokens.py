@@ -20,6 +20,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from carta import tokens
+from carta.errors import InvalidInput
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -413,3 +414,15 @@ def test_token_page_post_needs_csrf(citizen):
     response = client.post(reverse("api_tokens"), {"all": "1"})
     assert response.status_code == 403
     assert AuthToken.objects.filter(user=citizen).count() == 1
+
+
+def test_past_the_limit_a_new_token_is_refused_and_expired_ones_do_not_count(citizen, settings):
+    settings.CARTA_TOKEN_LIMIT = 2
+    old, _key = AuthToken.objects.create(user=citizen)
+    AuthToken.objects.filter(pk=old.pk).update(expiry=timezone.now() - datetime.timedelta(days=1))
+    tokens.issue_token(user=citizen)
+    tokens.issue_token(user=citizen)
+    with pytest.raises(InvalidInput):
+        tokens.issue_token(user=citizen)
+    assert AuthToken.objects.filter(user=citizen).count() == 2
+    assert not AuthToken.objects.filter(pk=old.pk).exists()
