@@ -1,5 +1,6 @@
 """Demo consultations: one closed with results, one open to organizations on the revision
-of the Carta in consultation, one open to citizens with a secret ballot. Deterministic and
+of the Carta in consultation, one open to citizens with a secret ballot, one open to
+citizens who sign in with SPID or CIE. Deterministic and
 idempotent (found again by title)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from consultations.voting.permissions import organization_voters, organizations_
 CLOSED_TITLE = "Priorità del Piano Sociale di Zona 2026-2028"
 ORGS_TITLE = "Carta dei servizi: parere della rete sulla revisione"
 ANONYMOUS_TITLE = "Soddisfazione per il Segretariato Sociale"
+SPID_TITLE = "Nuovi orari degli sportelli sociali"
 
 
 def _questions_closed():
@@ -164,6 +166,25 @@ def load(ctx: DemoContext) -> None:
             ballots.cast_ballot(
                 actor=person, consultation=secret, answers=_answers(secret, ctx.rng)
             )
+
+    if SPID_TITLE not in existing:
+        # Citizens vote with SPID or CIE: the demo's mario.rossi (SPID linked, through the
+        # test provider of docs/identity.md) may; password accounts are told how.
+        services.create_consultation(
+            actor=editor,
+            title=SPID_TITLE,
+            description="Gli sportelli sociali dei comuni dell'Ambito potrebbero aprire "
+            "anche il sabato mattina. Per votare serve l'accesso con SPID o CIE.",
+            opens_at=now - datetime.timedelta(hours=6),
+            closes_at=now + datetime.timedelta(days=14),
+            electorate="citizens",
+            identity_required="spid_cie",
+            secrecy="secret",
+            results_visibility="after_close",
+            questions=[
+                {"kind": QuestionKind.YES_NO, "text": "Approvi l'apertura del sabato mattina?"}
+            ],
+        )
 
     open_count = sum(1 for c in Consultation.objects.all() if c.status == Status.OPEN)
     ctx.stdout.write(f"  consultazioni: {Consultation.objects.count()} (aperte: {open_count})\n")
