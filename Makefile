@@ -50,7 +50,7 @@ LOCALE_DIRS := platform/carta stakeholders proposals consultations/charter consu
 	feedback templates
 messages: install-test
 	for dir in $(LOCALE_DIRS); do mkdir -p $$dir/locale; \
-	  (cd $$dir && $(CURDIR)/$(BIN)/carta makemessages -l en --no-obsolete --no-location --no-fuzzy-matching \
+	  (cd $$dir && $(CURDIR)/$(BIN)/carta makemessages -l en --no-obsolete --no-location \
 	    --ignore='tests/*' --ignore='static/*') || exit 1; done
 
 compilemessages: install-test
