@@ -98,8 +98,10 @@ def test_reads_document_refusals_only_where_they_happen(schema):
 
 
 def test_token_exchange_has_no_authentication_to_fail(schema):
+    # No 401: it authenticates nobody. Its 403: a staff member who must have a second
+    # factor and has none (carta.second_factor).
     token = schema["paths"]["/api/v1/auth/token/"]["post"]
-    assert _errors(token) == {"400", "404", "429"}
+    assert _errors(token) == {"400", "403", "404", "429"}
 
 
 def test_request_bodies_are_json_but_the_upload(schema):
