@@ -14,6 +14,7 @@ import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from carta.models import Identity, User
 from carta.permissions import may_take_part
@@ -327,3 +328,31 @@ def test_a_provider_that_stops_answering_before_the_callback_is_a_clear_message(
     assert response.status_code == 302
     assert "non è riuscito" in messages_of(client, response)
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_sign_ins_of_one_person_at_once_make_one_identity(gateways, monkeypatch):
+    """The other sign-in wins between this one's check and its save: the unique fiscal
+    code decides, this one is asked to retry and leaves nothing behind."""
+    from carta.identity import SocialAccountAdapter
+
+    original = SocialAccountAdapter.pre_social_login
+    winner = UserFactory(username="il.primo", email="primo@example.org")
+
+    def the_other_one_wins(self, request, sociallogin):
+        original(self, request, sociallogin)
+        Identity.objects.create(
+            user=winner,
+            fiscal_code="RSSMRA80A01H501U",
+            provider="spid",
+            level=2,
+            verified_at=timezone.now(),
+        )
+
+    monkeypatch.setattr(SocialAccountAdapter, "pre_social_login", the_other_one_wins)
+    client = Client()
+    response = sign_in(client, gateways.issuer, "mario.rossi")
+    assert "Un altro accesso con la stessa identità è in corso" in messages_of(client, response)
+    assert list(User.objects.values_list("username", flat=True)) == ["il.primo"]
+    assert Identity.objects.get().user == winner
+    assert not SocialAccount.objects.exists()
