@@ -97,8 +97,13 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         service = charter.service_in_force(values.pop("service", None), required=False)
+        commitment = charter.commitment_in_force(values.pop("commitment", None), required=False)
         result = services.submit_complaint(
-            actor=request.user, service=service, client_address=client_ip(request), **values
+            actor=request.user,
+            service=service,
+            commitment=commitment,
+            client_address=client_ip(request),
+            **values,
         )
         complaint = result.complaint
         body = {
@@ -179,22 +184,37 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         data = s.AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = services.answer_complaint(
-            actor=request.user, complaint=complaint, answer=data.validated_data["answer"]
+            actor=request.user, complaint=complaint, **data.validated_data
         )
         return self._out(complaint)
 
     @extend_schema(
         summary="Chiude (ufficio reclami; senza risposta serve un motivo)",
-        request=s.ReasonSerializer,
+        request=s.ComplaintCloseSerializer,
         responses=s.ComplaintStaffSerializer,
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         complaint = selectors.get_complaint_for(request.user, pk)
-        data = s.ReasonSerializer(data=request.data)
+        data = s.ComplaintCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = services.close_complaint(
-            actor=request.user, complaint=complaint, reason=data.validated_data["reason"]
+            actor=request.user, complaint=complaint, **data.validated_data
+        )
+        return self._out(complaint)
+
+    @extend_schema(
+        summary="Corregge canale, numero di protocollo e impegno (ufficio reclami)",
+        request=s.ComplaintRecordSerializer,
+        responses=s.ComplaintStaffSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        complaint = selectors.get_complaint_for(request.user, pk)
+        data = s.ComplaintRecordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = services.update_complaint_record(
+            actor=request.user, complaint=complaint, **data.validated_data
         )
         return self._out(complaint)
 

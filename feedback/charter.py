@@ -47,9 +47,14 @@ def service_in_force(value, *, field: str = "service", required: bool = True) ->
     return service
 
 
-def commitment_in_force(value, *, field: str = "commitment") -> QualityCommitment:
+def commitment_in_force(
+    value, *, field: str = "commitment", required: bool = True
+) -> QualityCommitment | None:
     """The ``QualityCommitment`` of id ``value`` (with its service) if it belongs to the
-    Carta in force; otherwise ``InvalidInput`` on ``field``."""
+    Carta in force; otherwise ``InvalidInput`` on ``field``. An empty value is None
+    unless ``required``."""
+    if value in (None, "") and not required:
+        return None
     pk = _pk(value) if value not in (None, "") else None
     commitment = (
         QualityCommitment.objects.select_related("service")

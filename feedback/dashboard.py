@@ -1,6 +1,8 @@
 """The commitments dashboard: for each service of the Carta in force, each quality
 commitment's target against the values measured per quarter, satisfaction averages and
-counts, and complaint figures (received, median response time, share answered in time).
+counts, and complaint figures (received, median response time, share answered in time);
+each commitment also counts the complaints found founded or partly founded that name it,
+per quarter of receipt.
 
 ``build_dashboard`` costs a fixed number of queries whatever the number of services,
 quarters and rows: two for the Carta (services, commitments), one for the measurements,
@@ -21,7 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback import charter, periods
-from feedback.models import OPEN_STATUSES, CommitmentMeasurement, Complaint, Direction, Evaluation
+from feedback.models import (
+    FOUNDED_JUDGEMENTS,
+    OPEN_STATUSES,
+    CommitmentMeasurement,
+    Complaint,
+    Direction,
+    Evaluation,
+)
 from feedback.services import RATINGS
 
 NO_SERVICE = ""
@@ -101,10 +110,14 @@ def build_dashboard(
 
     open_q = Q(status__in=OPEN_STATUSES)
     complaints: dict[tuple[str, str], dict] = {}
+    # Founded (and partly founded) complaints per commitment key and quarter of receipt:
+    # the same aggregate, grouped also by commitment, so that it costs no query of its own.
+    founded: dict[tuple[str, str], int] = defaultdict(int)
     for row in (
         Complaint.objects.filter(period__in=quarters)
-        .values("service_key", "period")
+        .values("service_key", "commitment_key", "period")
         .annotate(
+            founded=Count("id", filter=Q(judgement__in=FOUNDED_JUDGEMENTS)),
             received=Count("id"),
             answered=Count("id", filter=Q(first_answered_at__isnull=False)),
             answered_in_time=Count("id", filter=Q(answered_in_time=True)),
@@ -115,10 +128,11 @@ def build_dashboard(
         )
         .order_by()
     ):
-        figures = _empty_complaints()
-        figures.update({k: row[k] for k in ("received", "answered", "answered_in_time")})
-        figures.update(open=row["open"], overdue=row["overdue"])
-        complaints[(row["service_key"], row["period"])] = figures
+        if row["commitment_key"]:
+            founded[(row["commitment_key"], row["period"])] += row["founded"]
+        figures = complaints.setdefault((row["service_key"], row["period"]), _empty_complaints())
+        for name in ("received", "answered", "answered_in_time", "open", "overdue"):
+            figures[name] += row[name]
 
     durations: dict[tuple[str, str], list[float]] = defaultdict(list)
     for key, period, received, answered in Complaint.objects.filter(
@@ -169,6 +183,7 @@ def build_dashboard(
                     )
                 by_period[period] = entry
             latest = next((by_period[p] for p in reversed(quarters) if by_period[p]), None)
+            founded_by_period = {p: founded.get((commitment.key, p), 0) for p in quarters}
             commitments_out.append(
                 {
                     "id": commitment.id,
@@ -180,6 +195,8 @@ def build_dashboard(
                     "direction": commitment.direction,
                     "periods": by_period,
                     "latest_met": latest["met"] if latest else None,
+                    "founded_complaints": founded_by_period,
+                    "founded_complaints_total": sum(founded_by_period.values()),
                 }
             )
         sat_periods = {
@@ -249,6 +266,18 @@ def csv_rows(data: dict):
                     commitment["unit"],
                     met,
                 ]
+            for period, count in commitment["founded_complaints"].items():
+                if count:
+                    yield [
+                        *base,
+                        period,
+                        _("reclami fondati sull'impegno: %(indicator)s")
+                        % {"indicator": commitment["indicator"]},
+                        count,
+                        "",
+                        "",
+                        "",
+                    ]
         for period, row in service["satisfaction"]["periods"].items():
             yield [*base, period, _("valutazioni ricevute"), row["count"], "", "", ""]
             for name in RATINGS:

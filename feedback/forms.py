@@ -9,7 +9,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from feedback import services
-from feedback.models import ComplaintCategory, ComplaintStatus, Direction
+from feedback.models import (
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintJudgement,
+    ComplaintStatus,
+    Direction,
+)
 
 
 def _privacy_label():
@@ -23,6 +29,12 @@ def service_choices(catalogue, empty_label) -> list:
     return [("", empty_label)] + [(str(s.id), s.title) for s in catalogue]
 
 
+def commitment_choices(catalogue, empty_label) -> list:
+    return [("", empty_label)] + [
+        (str(c.id), f"{s.title} — {c.indicator}") for s in catalogue for c in s.commitments.all()
+    ]
+
+
 def _percent_lazy(message, **params):
     """``message % params``, translated when rendered rather than at import."""
     return lazy(lambda: str(message) % params, str)()
@@ -31,6 +43,11 @@ def _percent_lazy(message, **params):
 class ComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("Tipo di segnalazione"), choices=ComplaintCategory.choices)
     service = forms.ChoiceField(label=_("Servizio interessato"), required=False)
+    commitment = forms.ChoiceField(
+        label=_("Impegno della Carta non rispettato"),
+        required=False,
+        help_text=_("Facoltativo: se lo conosci, indica l'impegno che non è stato mantenuto."),
+    )
     description = forms.CharField(
         label=_("Descrizione"),
         max_length=services.DESCRIPTION_MAX,
@@ -60,10 +77,16 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not catalogue:
             del self.fields["service"]
+            del self.fields["commitment"]
         else:
             self.fields["service"].choices = service_choices(
                 catalogue, _("Nessun servizio in particolare")
             )
+            self.fields["commitment"].choices = commitment_choices(
+                catalogue, _("Nessun impegno in particolare")
+            )
+            if len(self.fields["commitment"].choices) == 1:
+                del self.fields["commitment"]
 
 
 class TrackForm(forms.Form):
@@ -106,12 +129,34 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = officers
 
 
+class JudgementForm(forms.Form):
+    """The officer's finding, optional; the service requires its reason."""
+
+    judgement = forms.ChoiceField(
+        label=_("Esito dell'istruttoria"),
+        choices=[("", _("Non ancora indicato"))] + list(ComplaintJudgement.choices),
+        required=False,
+        help_text=_("Chi ha inviato la segnalazione vede l'esito insieme alla risposta."),
+    )
+    judgement_reason = forms.CharField(
+        label=_("Motivazione dell'esito (obbligatoria se indichi l'esito)"),
+        max_length=services.REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Ad uso interno dell'ufficio: non è mostrata a chi ha inviato la segnalazione."
+        ),
+    )
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Risposta a chi ha inviato la segnalazione"),
         max_length=services.ANSWER_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    judgement = JudgementForm.base_fields["judgement"]
+    judgement_reason = JudgementForm.base_fields["judgement_reason"]
 
 
 class CloseForm(forms.Form):
@@ -121,6 +166,22 @@ class CloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    judgement = JudgementForm.base_fields["judgement"]
+    judgement_reason = JudgementForm.base_fields["judgement_reason"]
+
+
+class RecordForm(forms.Form):
+    """What the office records about a complaint: channel, protocol number, commitment."""
+
+    channel = forms.ChoiceField(label=_("Canale di ricezione"), choices=ComplaintChannel.choices)
+    protocol_number = forms.CharField(
+        label=_("Numero di protocollo"), max_length=services.PROTOCOL_MAX, required=False
+    )
+    commitment = forms.ChoiceField(label=_("Impegno della Carta interessato"), required=False)
+
+    def __init__(self, *args, catalogue=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].choices = commitment_choices(catalogue, _("Nessuno"))
 
 
 class StaffReopenForm(forms.Form):

@@ -40,6 +40,30 @@ class ComplaintStatus(models.TextChoices):
 
 OPEN_STATUSES = (ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED)
 
+
+class ComplaintJudgement(models.TextChoices):
+    """The officer's finding on a complaint; founded and partly founded ones count against
+    the commitment they name on the dashboard."""
+
+    FOUNDED = "founded", _("Fondato")
+    PARTLY_FOUNDED = "partly_founded", _("Parzialmente fondato")
+    UNFOUNDED = "unfounded", _("Infondato")
+
+
+# The judgements that count against a commitment.
+FOUNDED_JUDGEMENTS = (ComplaintJudgement.FOUNDED, ComplaintJudgement.PARTLY_FOUNDED)
+
+
+class ComplaintChannel(models.TextChoices):
+    """How the complaint reached the Ambito; the site records its own as ``web``."""
+
+    WEB = "web", _("Sito web")
+    COUNTER = "counter", _("Sportello")
+    PEC = "pec", _("PEC")
+    PHONE = "phone", _("Telefono")
+    LETTER = "letter", _("Lettera")
+
+
 HANDLE_COMPLAINT = "feedback.handle_complaint"
 
 
@@ -47,9 +71,11 @@ class Complaint(TimeStampedModel):
     """A complaint or report sent by anyone, followed by its sender with the tracking code.
 
     Only a hash of the tracking code is stored: the code itself is shown once on screen
-    and sent by email. ``contact_name``, ``contact_email`` and the sender's
-    ``reopen_reason`` are personal data, read only by complaint officers and
-    administrators and cleared by ``anonymize_complaints``.
+    and sent by email. ``contact_name``, ``contact_email``, the sender's
+    ``reopen_reason`` and the officer's ``judgement_reason`` (which may quote the sender)
+    are personal data, read only by complaint officers and administrators and cleared by
+    ``anonymize_complaints``. ``judgement`` itself is public once the complaint is
+    answered.
     """
 
     tracking_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -63,6 +89,24 @@ class Complaint(TimeStampedModel):
         related_name="complaints",
     )
     service_key = models.CharField(_("chiave del servizio"), max_length=100, blank=True)
+    commitment = models.ForeignKey(
+        QualityCommitment,
+        verbose_name=_("impegno"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    commitment_key = models.CharField(
+        _("chiave dell'impegno"), max_length=100, blank=True, db_index=True
+    )
+    channel = models.CharField(
+        _("canale di ricezione"),
+        max_length=10,
+        choices=ComplaintChannel.choices,
+        default=ComplaintChannel.WEB,
+    )
+    protocol_number = models.CharField(_("numero di protocollo"), max_length=50, blank=True)
     description = models.TextField(_("descrizione"))
     contact_name = models.CharField(_("nome e cognome"), max_length=150, blank=True)
     contact_email = models.EmailField(_("indirizzo email"), blank=True)
@@ -110,6 +154,14 @@ class Complaint(TimeStampedModel):
     reminded_before_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
     reopen_reason = models.TextField(_("motivo della riapertura"), blank=True)
+    judgement = models.CharField(
+        _("esito dell'istruttoria"),
+        max_length=16,
+        choices=ComplaintJudgement.choices,
+        blank=True,
+    )
+    judgement_reason = models.TextField(_("motivazione dell'esito"), blank=True)
+    judged_at = models.DateTimeField(_("esito registrato il"), null=True, blank=True)
     anonymized_at = models.DateTimeField(_("dati anonimizzati il"), null=True, blank=True)
 
     # Its audit rows are read by complaint officers and administrators only.

@@ -96,6 +96,8 @@ def personal_data_of(user) -> dict[str, Any]:
                 "reference": c.reference,
                 "category": c.category,
                 "service": c.service_key,
+                "commitment": c.commitment_key,
+                "channel": c.channel,
                 "description": c.description,
                 "contact_name": c.contact_name,
                 "contact_email": c.contact_email,
@@ -105,6 +107,8 @@ def personal_data_of(user) -> dict[str, Any]:
                 "answer": c.answer,
                 "answered_at": _iso(c.answered_at),
                 "closed_at": _iso(c.closed_at),
+                # As on the tracking page: the finding once answered, not its internal reason.
+                "judgement": c.judgement if c.status in ("answered", "closed") else "",
             }
             for c in Complaint.objects.filter(submitted_by=user).order_by("received_at", "id")
         ],

@@ -17,6 +17,9 @@ from feedback.models import (
     CommitmentMeasurement,
     Complaint,
     ComplaintCategory,
+    ComplaintChannel,
+    ComplaintJudgement,
+    ComplaintStatus,
     Direction,
     Evaluation,
 )
@@ -30,6 +33,14 @@ class ComplaintCreateSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=_("Identificativo di un servizio della Carta in vigore (facoltativo)."),
+    )
+    commitment = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Identificativo di un impegno di qualità della Carta in vigore (facoltativo); "
+            "se c'è anche il servizio, deve essere un suo impegno."
+        ),
     )
     description = serializers.CharField(max_length=services.DESCRIPTION_MAX)
     contact_name = serializers.CharField(
@@ -67,6 +78,13 @@ class ComplaintSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     can_reopen = serializers.SerializerMethodField()
+    judgement = serializers.SerializerMethodField(
+        help_text=_(
+            "Esito dell'istruttoria (founded, partly_founded, unfounded), visibile dopo la "
+            "risposta; vuoto prima."
+        )
+    )
+    judgement_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Complaint
@@ -76,6 +94,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "category",
             "category_label",
             "service_key",
+            "commitment_key",
             "description",
             "status",
             "status_label",
@@ -86,11 +105,25 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "closed_at",
             "reopened_at",
             "can_reopen",
+            "judgement",
+            "judgement_label",
         ]
         read_only_fields = fields
 
     def get_can_reopen(self, complaint) -> bool:
         return services.can_still_reopen(complaint)
+
+    def _judgement_shown(self, complaint) -> str:
+        # The sender learns the finding with the answer, not while it is being worked on.
+        answered = complaint.status in (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED)
+        return complaint.judgement if answered else ""
+
+    def get_judgement(self, complaint) -> str:
+        return self._judgement_shown(complaint)
+
+    def get_judgement_label(self, complaint) -> str:
+        judgement = self._judgement_shown(complaint)
+        return str(ComplaintJudgement(judgement).label) if judgement else ""
 
 
 class ComplaintStaffSerializer(ComplaintSerializer):
@@ -108,6 +141,10 @@ class ComplaintStaffSerializer(ComplaintSerializer):
             "contact_name",
             "contact_email",
             "reopen_reason",
+            "channel",
+            "protocol_number",
+            "judgement_reason",
+            "judged_at",
             "submitted_by_account",
             "assigned_to",
             "assigned_at",
@@ -124,6 +161,12 @@ class ComplaintStaffSerializer(ComplaintSerializer):
             return None
         return {"id": person.pk, "username": person.username, "name": str(person)}
 
+    def get_judgement(self, complaint) -> str:
+        return complaint.judgement
+
+    def get_judgement_label(self, complaint) -> str:
+        return complaint.get_judgement_display() if complaint.judgement else ""
+
     def get_overdue(self, complaint) -> bool:
         return complaint.status in ("received", "assigned") and complaint.deadline_at < (
             timezone.now()
@@ -138,13 +181,61 @@ class AssignSerializer(serializers.Serializer):
     assignee = serializers.IntegerField(help_text=_("Identificativo dell'operatore"))
 
 
-class AnswerSerializer(serializers.Serializer):
+class JudgementFields(serializers.Serializer):
+    """The officer's finding, optional when answering or closing; with it, its reason."""
+
+    judgement = serializers.ChoiceField(
+        choices=ComplaintJudgement.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "founded (fondato), partly_founded (parzialmente fondato), unfounded (infondato)."
+        ),
+    )
+    judgement_reason = serializers.CharField(
+        max_length=services.REASON_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Motivazione dell'esito: obbligatoria con l'esito; non è mostrata a chi "
+            "ha inviato la segnalazione."
+        ),
+    )
+
+    def validate(self, attrs):
+        if attrs.get("judgement") and not attrs.get("judgement_reason", "").strip():
+            raise serializers.ValidationError(
+                {"judgement_reason": [_("Indica la motivazione dell'esito.")]}
+            )
+        return attrs
+
+
+class AnswerSerializer(JudgementFields):
     answer = serializers.CharField(max_length=services.ANSWER_MAX)
 
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=services.REASON_MAX, required=False, allow_blank=True, default=""
+    )
+
+
+class ComplaintCloseSerializer(JudgementFields, ReasonSerializer):
+    pass
+
+
+class ComplaintRecordSerializer(serializers.Serializer):
+    """What the office corrects about a complaint; an absent field stays as it is."""
+
+    channel = serializers.ChoiceField(choices=ComplaintChannel.choices, required=False)
+    protocol_number = serializers.CharField(
+        max_length=services.PROTOCOL_MAX, required=False, allow_blank=True
+    )
+    commitment = serializers.IntegerField(
+        required=False,
+        help_text=_("Identificativo di un impegno di qualità della Carta in vigore."),
     )
 
 

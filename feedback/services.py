@@ -40,6 +40,8 @@ from feedback.models import (
     CommitmentMeasurement,
     Complaint,
     ComplaintCategory,
+    ComplaintChannel,
+    ComplaintJudgement,
     ComplaintStatus,
     Direction,
     Evaluation,
@@ -56,6 +58,7 @@ NAME_MAX = 150
 REOPEN_DAYS = 30
 COMMENT_MAX = 1000
 NOTE_MAX = 2000
+PROTOCOL_MAX = 50
 RATINGS = ("access", "timeliness", "courtesy", "clarity", "overall")
 # How the audit log names a complaint's sender, whose identity it must not hold.
 SENDER = "mittente"
@@ -124,6 +127,7 @@ def submit_complaint(
     description: str,
     privacy_consent: bool,
     service=None,
+    commitment=None,
     contact_name: str = "",
     contact_email: str = "",
     client_address: str | None = None,
@@ -131,7 +135,11 @@ def submit_complaint(
     """File a complaint or report (anyone); the code is emailed to ``contact_email``.
 
     ``service`` is a ``consultations.Service`` of the Carta in force (or its id, checked
-    here) or None. Raises ``InvalidInput`` naming the field at fault, ``RateLimited``
+    here) or None; ``commitment`` likewise a ``QualityCommitment`` of it (or its id) or
+    None, of ``service`` when both are given (the commitment's service otherwise). What
+    the site receives is recorded with the channel ``web``: officers correct it
+    (``update_complaint_record``) for complaints received elsewhere. Raises
+    ``InvalidInput`` naming the field at fault, ``RateLimited``
     past the ``anonymous_form`` rate for the address.
     """
     if category not in ComplaintCategory.values:
@@ -146,6 +154,7 @@ def submit_complaint(
         )
     if not isinstance(service, Service):
         service = charter.service_in_force(service, required=False)
+    service, commitment = _service_and_commitment(service, commitment)
     if not is_signed_in(actor):
         limits.hit_scope("anonymous_form", client_address, suffix=":complaint")
 
@@ -156,6 +165,9 @@ def submit_complaint(
         category=category,
         service=service,
         service_key=service.key if service else "",
+        commitment=commitment,
+        commitment_key=commitment.key if commitment else "",
+        channel=ComplaintChannel.WEB,
         description=description,
         contact_name=contact_name,
         contact_email=contact_email,
@@ -170,7 +182,11 @@ def submit_complaint(
         actor_label=SENDER,
         verb="complaint.received",
         target=complaint,
-        changes={"category": category, "service": complaint.service_key},
+        changes={
+            "category": category,
+            "service": complaint.service_key,
+            "commitment": complaint.commitment_key,
+        },
     )
     notify(
         recipients=_officers(),
@@ -192,6 +208,102 @@ def submit_complaint(
         language = translation.get_language() or settings.LANGUAGE_CODE
         transaction.on_commit(lambda: _email_receipt(complaint.pk, code, contact_email, language))
     return SubmittedComplaint(complaint=complaint, code=code)
+
+
+def _service_and_commitment(service, commitment):
+    """The service and commitment a complaint names: ``commitment`` (an instance or an id)
+    checked against the Carta in force and against ``service``; a commitment alone brings
+    its service."""
+    if commitment is not None and not isinstance(commitment, QualityCommitment):
+        commitment = charter.commitment_in_force(commitment, required=False)
+    if commitment is None:
+        return service, None
+    if service is None:
+        return commitment.service, commitment
+    if commitment.service_id != service.pk:
+        raise InvalidInput(
+            gettext("L'impegno indicato non riguarda il servizio scelto."), field="commitment"
+        )
+    return service, commitment
+
+
+def _judgement(judgement, reason) -> tuple[str, str]:
+    """The checked judgement and its reason; ``("", "")`` when none is given."""
+    judgement = (judgement or "").strip()
+    reason = _text(reason, field="judgement_reason", maximum=REASON_MAX, required=False)
+    if not judgement:
+        return "", ""
+    if judgement not in ComplaintJudgement.values:
+        raise InvalidInput(
+            gettext("Scegli se il reclamo è fondato, parzialmente fondato o infondato."),
+            field="judgement",
+        )
+    if not reason:
+        raise InvalidInput(gettext("Indica la motivazione dell'esito."), field="judgement_reason")
+    return judgement, reason
+
+
+def _apply_judgement(complaint: Complaint, judgement: str, reason: str, now) -> dict:
+    """Set the judgement on the (locked) complaint; the audit's ``changes`` for it: the
+    value only, since the reason is free text that may quote the sender (it stays on the
+    complaint, read by officers and cleared by anonymization)."""
+    if not judgement:
+        return {}
+    before = complaint.judgement
+    complaint.judgement = judgement
+    complaint.judgement_reason = reason
+    complaint.judged_at = now
+    return {"judgement": [before, judgement]}
+
+
+@transaction.atomic
+def update_complaint_record(
+    *,
+    actor,
+    complaint: Complaint,
+    channel: str | None = None,
+    protocol_number: str | None = None,
+    commitment=None,
+) -> Complaint:
+    """Correct what the office records about a complaint (officers only): the intake
+    channel (a complaint received at the counter, by PEC, phone or letter and entered on
+    the site), the protocol number, and the commitment it concerns (an instance or an id of
+    the Carta in force, of the complaint's service if it names one; it also sets the
+    service). ``None`` leaves a value as it is. Audited with the values, which are not
+    personal data."""
+    _require_officer(actor)
+    if channel is not None and channel not in ComplaintChannel.values:
+        raise InvalidInput(gettext("Scegli il canale di ricezione."), field="channel")
+    if protocol_number is not None:
+        protocol_number = _text(
+            protocol_number, field="protocol_number", maximum=PROTOCOL_MAX, required=False
+        )
+    if commitment not in (None, "") and not isinstance(commitment, QualityCommitment):
+        commitment = charter.commitment_in_force(commitment)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    changes = {}
+    if channel is not None and channel != complaint.channel:
+        changes["channel"] = [complaint.channel, channel]
+        complaint.channel = channel
+    if protocol_number is not None and protocol_number != complaint.protocol_number:
+        changes["protocol_number"] = [complaint.protocol_number, protocol_number]
+        complaint.protocol_number = protocol_number
+    if isinstance(commitment, QualityCommitment) and commitment.pk != complaint.commitment_id:
+        service = complaint.service if complaint.service_id else None
+        if service is not None and service.revision_id != commitment.service.revision_id:
+            service = None  # a complaint of an earlier Carta moves to the one in force
+        service, commitment = _service_and_commitment(service, commitment)
+        changes["commitment"] = [complaint.commitment_key, commitment.key]
+        complaint.commitment = commitment
+        complaint.commitment_key = commitment.key
+        complaint.service = service
+        complaint.service_key = service.key
+    if changes:
+        complaint.save()
+        record_audit(
+            actor=actor, verb="complaint.record_updated", target=complaint, changes=changes
+        )
+    return complaint
 
 
 def _format_day(instant: datetime.datetime) -> str:
@@ -296,10 +408,21 @@ def assign_complaint(*, actor, complaint: Complaint, assignee) -> Complaint:
 
 
 @transaction.atomic
-def answer_complaint(*, actor, complaint: Complaint, answer: str) -> Complaint:
-    """Answer an open complaint; the sender is told by email (and in the app if signed in)."""
+def answer_complaint(
+    *,
+    actor,
+    complaint: Complaint,
+    answer: str,
+    judgement: str = "",
+    judgement_reason: str = "",
+) -> Complaint:
+    """Answer an open complaint; the sender is told by email (and in the app if signed in).
+
+    ``judgement`` (a ``ComplaintJudgement``, optional) records whether it was founded;
+    with it ``judgement_reason`` is required."""
     _require_officer(actor)
     answer = _text(answer, field="answer", maximum=ANSWER_MAX, required=True)
+    judgement, judgement_reason = _judgement(judgement, judgement_reason)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status not in OPEN_STATUSES:
         raise Conflict(_("La segnalazione ha già una risposta o è chiusa."))
@@ -314,8 +437,9 @@ def answer_complaint(*, actor, complaint: Complaint, answer: str) -> Complaint:
         complaint.first_answered_at = now
         complaint.answered_in_time = now <= complaint.deadline_at
     complaint.status = ComplaintStatus.ANSWERED
+    changes = _apply_judgement(complaint, judgement, judgement_reason, now)
     complaint.save()
-    record_audit(actor=actor, verb="complaint.answered", target=complaint)
+    record_audit(actor=actor, verb="complaint.answered", target=complaint, changes=changes)
     _tell_sender(
         complaint,
         subject=_("Risposta alla sua segnalazione n. %(ref)s"),
@@ -329,10 +453,21 @@ def answer_complaint(*, actor, complaint: Complaint, answer: str) -> Complaint:
 
 
 @transaction.atomic
-def close_complaint(*, actor, complaint: Complaint, reason: str = "") -> Complaint:
-    """Close a complaint; closing one without an answer needs a reason."""
+def close_complaint(
+    *,
+    actor,
+    complaint: Complaint,
+    reason: str = "",
+    judgement: str = "",
+    judgement_reason: str = "",
+) -> Complaint:
+    """Close a complaint; closing one without an answer needs a reason.
+
+    ``judgement`` (optional, with a required ``judgement_reason``) records or corrects
+    whether it was founded."""
     _require_officer(actor)
     reason = _text(reason, field="reason", maximum=REASON_MAX, required=False)
+    judgement, judgement_reason = _judgement(judgement, judgement_reason)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status == ComplaintStatus.CLOSED:
         raise Conflict(_("La segnalazione è già chiusa."))
@@ -343,8 +478,11 @@ def close_complaint(*, actor, complaint: Complaint, reason: str = "") -> Complai
         )
     complaint.status = ComplaintStatus.CLOSED
     complaint.closed_at = timezone.now()
+    changes = _apply_judgement(complaint, judgement, judgement_reason, complaint.closed_at)
     complaint.save()
-    record_audit(actor=actor, verb="complaint.closed", target=complaint, reason=reason)
+    record_audit(
+        actor=actor, verb="complaint.closed", target=complaint, reason=reason, changes=changes
+    )
     _tell_sender(
         complaint,
         subject=_("La sua segnalazione n. %(ref)s è stata chiusa"),
@@ -509,7 +647,8 @@ def anonymize_after_days() -> int:
 
 @transaction.atomic
 def anonymize_complaints(*, days: int | None = None, now: datetime.datetime | None = None) -> int:
-    """Clear the sender's name, email, reopen reason and account link from complaints
+    """Clear the sender's name, email, reopen reason, the officer's judgement reason and the
+    account link from complaints
     closed more than ``days`` (``CARTA_ANONYMIZE_AFTER_DAYS``, default 365) ago, and the
     personal data of every anonymized complaint's audit rows (the free text, and the
     sender named as actor by earlier versions). Three UPDATEs; the text of the complaint
@@ -521,7 +660,12 @@ def anonymize_complaints(*, days: int | None = None, now: datetime.datetime | No
         closed_at__lte=now - datetime.timedelta(days=days),
         anonymized_at__isnull=True,
     ).update(
-        contact_name="", contact_email="", reopen_reason="", submitted_by=None, anonymized_at=now
+        contact_name="",
+        contact_email="",
+        reopen_reason="",
+        judgement_reason="",
+        submitted_by=None,
+        anonymized_at=now,
     )
     anonymized = Complaint.objects.filter(anonymized_at__isnull=False).values(
         key=Cast("pk", output_field=CharField())

@@ -35,6 +35,7 @@ from feedback.forms import (
     EvaluationForm,
     MeasurementForm,
     QueueFilterForm,
+    RecordForm,
     ReopenForm,
     StaffReopenForm,
     TrackForm,
@@ -88,8 +89,13 @@ def complaint_create(request):
         data = dict(form.cleaned_data)
         try:
             service = charter.service_in_force(data.pop("service", None), required=False)
+            commitment = charter.commitment_in_force(data.pop("commitment", None), required=False)
             result = services.submit_complaint(
-                actor=request.user, service=service, client_address=client_ip(request), **data
+                actor=request.user,
+                service=service,
+                commitment=commitment,
+                client_address=client_ip(request),
+                **data,
             )
         except RateLimited as error:
             return _rate_limited(request, template, {"form": form}, error)
@@ -229,6 +235,7 @@ ACTIONS = {
     "answer": AnswerForm,
     "close": CloseForm,
     "reopen": StaffReopenForm,
+    "record": RecordForm,
 }
 
 
@@ -236,16 +243,28 @@ ACTIONS = {
 def complaint_staff(request, pk):
     complaint = fetch(selectors.get_complaint_for, request.user, pk)
     officers = selectors.complaint_officers()
+    catalogue = charter.catalogue()
+    judged = {"judgement": complaint.judgement, "judgement_reason": complaint.judgement_reason}
     forms = {
         "assign": AssignForm(officers=officers, initial={"assignee": complaint.assigned_to_id}),
-        "answer": AnswerForm(initial={"answer": complaint.answer}),
-        "close": CloseForm(),
+        "answer": AnswerForm(initial={"answer": complaint.answer, **judged}),
+        "close": CloseForm(initial=judged),
         "reopen": StaffReopenForm(),
+        "record": RecordForm(
+            catalogue=catalogue,
+            initial={
+                "channel": complaint.channel,
+                "protocol_number": complaint.protocol_number,
+                "commitment": complaint.commitment_id or "",
+            },
+        ),
     }
     status = 200
     action = request.POST.get("action", "")
     if request.method == "POST" and action in ACTIONS:
         kwargs = {"officers": officers} if action == "assign" else {}
+        if action == "record":
+            kwargs = {"catalogue": catalogue}
         form = ACTIONS[action](request.POST, **kwargs)
         forms[action] = form
         if form.is_valid():
@@ -256,12 +275,16 @@ def complaint_staff(request, pk):
                         actor=request.user, complaint=complaint, assignee=data["assignee"]
                     )
                 elif action == "answer":
-                    services.answer_complaint(
-                        actor=request.user, complaint=complaint, answer=data["answer"]
-                    )
+                    services.answer_complaint(actor=request.user, complaint=complaint, **data)
                 elif action == "close":
-                    services.close_complaint(
-                        actor=request.user, complaint=complaint, reason=data["reason"]
+                    services.close_complaint(actor=request.user, complaint=complaint, **data)
+                elif action == "record":
+                    services.update_complaint_record(
+                        actor=request.user,
+                        complaint=complaint,
+                        channel=data["channel"],
+                        protocol_number=data["protocol_number"],
+                        commitment=data["commitment"] or None,
                     )
                 else:
                     services.reopen_complaint(

@@ -106,6 +106,20 @@ def perform(action, client, page_client, w) -> str:
         return ok(client.post(f"/api/v1/complaints/{other}/answer/", {"answer": "Risposta."}))
     if action == "close_complaint":
         return ok(client.post(f"/api/v1/complaints/{other}/close/", {"reason": "Duplicato."}))
+    if action in ("judge_complaint", "judge_own_complaint"):
+        judged = {"judgement": "founded", "judgement_reason": "Attesa oltre l'impegno."}
+        if action == "judge_complaint":
+            return ok(
+                client.post(f"/api/v1/complaints/{other}/answer/", {"answer": "Sì.", **judged})
+            )
+        return ok(client.post(f"/api/v1/complaints/{own}/close/", {"reason": "Ok.", **judged}))
+    if action == "record_complaint":
+        return ok(
+            client.post(
+                f"/api/v1/complaints/{other}/record/",
+                {"channel": "counter", "protocol_number": "PG 1/2026"},
+            )
+        )
     if action == "reopen_own_complaint":
         return ok(client.post(f"/api/v1/complaints/{closed}/reopen/", {"reason": "Ancora."}))
     if action == "record_measurement":
@@ -133,7 +147,7 @@ def perform(action, client, page_client, w) -> str:
 
 
 def test_every_action_of_the_table_is_tested():
-    assert len(MATRIX) == 18
+    assert len(MATRIX) == 21
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
