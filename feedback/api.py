@@ -213,8 +213,11 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         complaint = selectors.get_complaint_for(request.user, pk)
         data = s.ComplaintRecordSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "commitment" in values and values["commitment"] is None:
+            values["commitment"] = ""  # null removes the commitment; absent keeps it
         complaint = services.update_complaint_record(
-            actor=request.user, complaint=complaint, **data.validated_data
+            actor=request.user, complaint=complaint, **values
         )
         return self._out(complaint)
 

@@ -235,7 +235,10 @@ class ComplaintRecordSerializer(serializers.Serializer):
     )
     commitment = serializers.IntegerField(
         required=False,
-        help_text=_("Identificativo di un impegno di qualità della Carta in vigore."),
+        allow_null=True,
+        help_text=_(
+            "Identificativo di un impegno di qualità della Carta in vigore; null lo toglie."
+        ),
     )
 
 

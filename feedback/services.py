@@ -268,9 +268,9 @@ def update_complaint_record(
     """Correct what the office records about a complaint (officers only): the intake
     channel (a complaint received at the counter, by PEC, phone or letter and entered on
     the site), the protocol number, and the commitment it concerns (an instance or an id of
-    the Carta in force, of the complaint's service if it names one; it also sets the
-    service). ``None`` leaves a value as it is. Audited with the values, which are not
-    personal data."""
+    the Carta in force, which also sets the complaint's service to the commitment's; ``""``
+    removes it, the service staying). ``None`` leaves a value as it is. Audited with the
+    values, which are not personal data."""
     _require_officer(actor)
     if channel is not None and channel not in ComplaintChannel.values:
         raise InvalidInput(gettext("Scegli il canale di ricezione."), field="channel")
@@ -288,11 +288,13 @@ def update_complaint_record(
     if protocol_number is not None and protocol_number != complaint.protocol_number:
         changes["protocol_number"] = [complaint.protocol_number, protocol_number]
         complaint.protocol_number = protocol_number
-    if isinstance(commitment, QualityCommitment) and commitment.pk != complaint.commitment_id:
-        service = complaint.service if complaint.service_id else None
-        if service is not None and service.revision_id != commitment.service.revision_id:
-            service = None  # a complaint of an earlier Carta moves to the one in force
-        service, commitment = _service_and_commitment(service, commitment)
+    if commitment == "" and complaint.commitment_id is not None:
+        changes["commitment"] = [complaint.commitment_key, ""]
+        complaint.commitment = None
+        complaint.commitment_key = ""
+    elif isinstance(commitment, QualityCommitment) and commitment.pk != complaint.commitment_id:
+        # The officer's choice of commitment also corrects the service it belongs to.
+        service = commitment.service
         changes["commitment"] = [complaint.commitment_key, commitment.key]
         complaint.commitment = commitment
         complaint.commitment_key = commitment.key

@@ -284,7 +284,7 @@ def complaint_staff(request, pk):
                         complaint=complaint,
                         channel=data["channel"],
                         protocol_number=data["protocol_number"],
-                        commitment=data["commitment"] or None,
+                        commitment=data["commitment"],  # "" removes it
                     )
                 else:
                     services.reopen_complaint(

@@ -381,3 +381,73 @@ def test_founded_complaints_count_against_their_commitment(carta, django_assert_
     assert commitments["sad-attivazione"]["founded_complaints_total"] == 2
     assert commitments["sad-soddisfatti"]["founded_complaints_total"] == 1
     assert data["services"][0]["complaints"]["total"]["received"] == 5
+
+
+def test_an_officer_clears_a_commitment_named_by_mistake(api_as, complaint_officer, carta):
+    complaint = ComplaintFactory(
+        service=carta.assistenza,
+        service_key=carta.assistenza.key,
+        commitment=carta.attivazione,
+        commitment_key=carta.attivazione.key,
+    )
+    response = api_as(complaint_officer).post(
+        f"/api/v1/complaints/{complaint.pk}/record/", {"commitment": None}, format="json"
+    )
+    assert response.status_code == 200
+    complaint.refresh_from_db()
+    assert (complaint.commitment_id, complaint.commitment_key) == (None, "")
+    assert complaint.service_key == carta.assistenza.key  # the service stays
+    entry = AuditEntry.objects.get(verb="complaint.record_updated")
+    assert entry.changes == {"commitment": ["sad-attivazione", ""]}
+
+
+def test_leaving_the_commitment_out_keeps_it(api_as, complaint_officer, carta):
+    complaint = ComplaintFactory(commitment=carta.attivazione, commitment_key="sad-attivazione")
+    api_as(complaint_officer).post(
+        f"/api/v1/complaints/{complaint.pk}/record/", {"channel": "pec"}, format="json"
+    )
+    complaint.refresh_from_db()
+    assert complaint.commitment_key == "sad-attivazione" and complaint.channel == "pec"
+
+
+def test_the_officers_commitment_also_corrects_the_service(complaint_officer, carta):
+    complaint = ComplaintFactory(service=carta.segretariato, service_key=carta.segretariato.key)
+    services.update_complaint_record(
+        actor=complaint_officer, complaint=complaint, commitment=carta.soddisfatti
+    )
+    complaint.refresh_from_db()
+    assert (complaint.service, complaint.commitment) == (carta.assistenza, carta.soddisfatti)
+
+
+def test_the_complaint_form_names_a_commitment(client, carta):
+    response = client.post(
+        "/valuta-e-segnala/segnala/",
+        {
+            "category": "complaint",
+            "description": "L'attivazione ha richiesto due mesi.",
+            "commitment": str(carta.attivazione.pk),
+            "privacy_consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert (complaint.commitment_key, complaint.service_key) == (
+        "sad-attivazione",
+        "assistenza-domiciliare",
+    )
+    assert complaint.channel == ComplaintChannel.WEB
+
+
+def test_the_complaint_form_refuses_a_commitment_of_another_service(client, carta):
+    response = client.post(
+        "/valuta-e-segnala/segnala/",
+        {
+            "category": "complaint",
+            "description": "L'attivazione ha richiesto due mesi.",
+            "service": str(carta.segretariato.pk),
+            "commitment": str(carta.attivazione.pk),
+            "privacy_consent": "on",
+        },
+    )
+    assert "commitment" in response.context["form"].errors
+    assert not Complaint.objects.exists()
