@@ -112,6 +112,21 @@ class RevisionViewSet(viewsets.GenericViewSet):
         return self._transition(request, pk, services.adopt_revision)
 
     @extend_schema(
+        summary="Cosa manca per adottare la revisione (solo per la redazione della Carta)",
+        responses=s.ReadinessSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def readiness(self, request, pk=None):
+        revision = selectors.get_revision_for(request.user, pk)
+        require_signed_in(request)
+        answer = selectors.readiness_for(request.user, revision)
+        return Response(
+            s.ReadinessSerializer(
+                {"ready": answer["ready"], "items": [i.as_dict() for i in answer["items"]]}
+            ).data
+        )
+
+    @extend_schema(
         summary="Importa una Carta scritta in Markdown come nuova bozza",
         request={"multipart/form-data": s.ImportSerializer},
         responses={201: s.CartaRevisionSerializer},

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from carta.errors import InvalidInput, NotFound
+from carta.errors import InvalidInput, NotAllowed, NotFound
 from carta.permissions import is_signed_in
 from carta.search import full_text
 from consultations.charter import diff as carta_diff
 from consultations.charter import permissions as perms
+from consultations.charter import readiness as carta_readiness
 from consultations.charter.models import (
     Amendment,
     AmendmentStatus,
@@ -253,6 +254,20 @@ def revision_diff(user, revision: Revision, against) -> tuple[Revision, dict]:
     return other, carta_diff.compare(snapshot(other), snapshot(revision))
 
 
+# --- Readiness for adoption ----------------------------------------------------------
+
+
+def readiness_for(user, revision: Revision) -> dict:
+    """``{"ready": bool, "items": [OpenItem, ...]}``: what still stands in the way of
+    adopting the revision, for the Carta editors only (``NotAllowed`` for anyone else; the
+    caller has already fetched the revision, so a hidden one was a 404). Four queries,
+    plus what the registered providers cost."""
+    if not perms.can_edit_carta(user):
+        raise NotAllowed(_("Solo la redazione della Carta vede cosa manca all'adozione."))
+    items = carta_readiness.open_items(revision)
+    return {"ready": not items, "items": items}
+
+
 # --- Comments and amendments ----------------------------------------------------------
 
 
@@ -275,13 +290,19 @@ def comments_for(user, revision: Revision, *, section_key: str = "") -> list[Com
         queryset = queryset.filter(section_key=section_key)
     comments = list(queryset)
     for comment in comments:
-        current = texts.get(comment.section_key)
-        comment.is_outdated = current is not None and current != comment.anchored_text
-        comment.section_removed = current is None
-        comment.since = (
-            carta_diff.word_diff(comment.anchored_text, current) if comment.is_outdated else []
-        )
+        _mark_against(comment, texts.get(comment.section_key))
     return comments
+
+
+def _mark_against(comment: Comment, current: str | None) -> None:
+    """``is_outdated``, ``section_removed`` and ``since`` of a comment read against
+    ``current``, its section's text in the revision shown (None: no such section). The
+    list and the detail both go through here, so they cannot disagree."""
+    comment.is_outdated = current is not None and current != comment.anchored_text
+    comment.section_removed = current is None
+    comment.since = (
+        carta_diff.word_diff(comment.anchored_text, current) if comment.is_outdated else []
+    )
 
 
 def threads(comments: list[Comment]) -> list[Comment]:
@@ -295,6 +316,9 @@ def threads(comments: list[Comment]) -> list[Comment]:
 
 
 def get_comment_for(user, revision: Revision, pk) -> Comment:
+    """A comment of the revision or of those it was copied from, read against the
+    revision's text as ``comments_for`` reads it (three queries: lineage, the comment,
+    its section's text); ``NotFound`` for one the user may not see."""
     comment = (
         perms.with_texts_readable_by(user, perms.comments_visible_to(user))
         .select_related("author", "organization", "revision")
@@ -303,6 +327,8 @@ def get_comment_for(user, revision: Revision, pk) -> Comment:
     )
     if comment is None:
         raise NotFound(_("Commento non trovato."))
+    current = revision.sections.filter(key=comment.section_key).values_list("body", flat=True)
+    _mark_against(comment, current.first())
     return comment
 
 

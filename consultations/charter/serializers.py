@@ -335,3 +335,18 @@ class AcceptSerializer(serializers.Serializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
+
+
+class ReadinessItemSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text="comment_without_outcome, amendment_undecided, or a kind registered by "
+        "another app (the voting app's consultations)"
+    )
+    id = serializers.IntegerField()
+    label = serializers.CharField(help_text="Number and place, never an author or a text")
+    url = serializers.CharField()
+
+
+class ReadinessSerializer(serializers.Serializer):
+    ready = serializers.BooleanField()
+    items = ReadinessItemSerializer(many=True)

@@ -155,6 +155,12 @@ def revision_detail(request, pk):
         "service_fields": AmendmentForm().fields["field"].choices,
         "comment_count": len(comments),
         "history": selectors.revision_history(revision),
+        # What is still missing before adoption: editors only, while the text is open.
+        "readiness": (
+            selectors.readiness_for(user, revision)
+            if perms.can_edit_carta(user) and revision.is_open
+            else None
+        ),
     }
     return render(request, "consultations/revision_detail.html", context)
 

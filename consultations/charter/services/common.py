@@ -56,8 +56,16 @@ def acting_for(actor, organization):
 
 def require_participant(actor, revision: Revision) -> None:
     check_may_take_part(actor)
-    # The caller's copy may be stale: the state that decides is the stored one.
-    revision.refresh_from_db(fields=["status", "shared_with_network_at"])
+    # The caller's copy may be stale: the state that decides is the stored one, read under
+    # the revision's lock, which adoption holds while it checks that nothing is left open:
+    # a contribution either lands before that check (and is counted) or sees the adoption.
+    fresh = (
+        Revision.objects.select_for_update()
+        .only("status", "shared_with_network_at")
+        .get(pk=revision.pk)
+    )
+    revision.status = fresh.status
+    revision.shared_with_network_at = fresh.shared_with_network_at
     if not revision.is_open:
         raise Conflict(
             _("La revisione %(number)s non è aperta ai contributi.") % {"number": revision.number},

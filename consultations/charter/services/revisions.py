@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from carta.errors import Conflict
 from carta.services import diff_fields, notify, record_audit
-from consultations.charter import importer
+from consultations.charter import importer, readiness
 from consultations.charter.models import (
     QualityCommitment,
     Revision,
@@ -213,6 +213,10 @@ def open_consultation(*, actor, revision: Revision) -> Revision:
 def adopt_revision(*, actor, revision: Revision) -> Revision:
     """Put ``revision`` in force and supersede the one in force, in one transaction.
 
+    Every top-level comment needs its outcome, every amendment its decision, and no
+    registered provider (a vote on the revision) may report an open item
+    (``readiness.open_items``): otherwise 409 ``not_ready``, counting what is missing.
+
     A draft copied from a revision may be adopted only while that revision is still in
     force: of two drafts adopted at the same time from the same text exactly one wins,
     and the other answers 409 instead of silently undoing the first. The partial unique
@@ -238,6 +242,11 @@ def adopt_revision(*, actor, revision: Revision) -> Revision:
             % {"base": revision.based_on.number, "current": current.number},
             code="stale_draft",
         )
+    # Under the revision's lock: a comment or an amendment takes the same lock
+    # (``require_participant``), so none can arrive between this check and the adoption.
+    missing = readiness.open_items(revision)
+    if missing:
+        raise Conflict(readiness.summary(missing), code="not_ready")
     now = timezone.now()
     try:
         with transaction.atomic():

@@ -117,13 +117,18 @@ def test_accepting_a_service_amendment_into_the_next_draft(in_consultation, citi
         target_key="servizio-2",
         service_changes={"title": "Nuovo nome"},
     )
-    services.adopt_revision(actor=carta_editor, revision=in_consultation)
-    with pytest.raises(Conflict):
-        services.accept_amendment(actor=carta_editor, amendment=amendment)
+    # An undecided amendment holds the adoption back: it is decided first, here into a
+    # new draft copied from the revision in force, leaving the consulted text as it is.
+    with pytest.raises(Conflict) as refused:
+        services.adopt_revision(actor=carta_editor, revision=in_consultation)
+    assert refused.value.code == "not_ready"
     draft = services.create_draft(actor=carta_editor, title="Successiva")
     services.accept_amendment(actor=carta_editor, amendment=amendment, into=draft)
     assert draft.services.get(key="servizio-2").title == "Nuovo nome"
     assert in_consultation.services.get(key="servizio-2").title != "Nuovo nome"
+    services.adopt_revision(actor=carta_editor, revision=in_consultation)
+    with pytest.raises(Conflict):
+        services.accept_amendment(actor=carta_editor, amendment=amendment)
 
 
 def test_rejecting_needs_a_reason_and_decisions_are_final(in_consultation, citizen, carta_editor):

@@ -303,3 +303,29 @@ def test_a_blank_parent_key_is_what_the_schema_declares(api, api_as, carta_edito
             jsonschema.validate(value, parent_key)
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate("non è una chiave", parent_key)
+
+
+def test_a_comment_detail_reports_outdated_and_the_diff_as_the_list_does(
+    api_as, carta_editor, citizen, in_consultation
+):
+    comment = services.post_comment(
+        actor=citizen, revision=in_consultation, section_key="sezione-2", body="Poco chiaro."
+    )
+    services.record_outcome(actor=carta_editor, comment=comment, outcome="accepted")
+    services.adopt_revision(actor=carta_editor, revision=in_consultation)
+    draft = services.create_draft(actor=carta_editor, title="Successiva")
+    services.save_section(
+        actor=carta_editor,
+        revision=draft,
+        key="sezione-2",
+        heading="Sezione 2",
+        body="Il Segretariato Sociale risponde entro 5 giorni.",
+    )
+    editor = api_as(carta_editor)
+    for revision, outdated in ((draft, True), (in_consultation, False)):
+        listed = editor.get(f"{API}{revision.pk}/comments/").json()["results"]
+        (in_list,) = [c for c in listed if c["id"] == comment.pk]
+        detail = editor.get(f"{API}{revision.pk}/comments/{comment.pk}/").json()
+        assert in_list["is_outdated"] is outdated
+        assert (detail["is_outdated"], detail["since"]) == (outdated, in_list["since"])
+        assert any(op["op"] != "equal" for op in detail["since"]) is outdated

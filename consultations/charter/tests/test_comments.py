@@ -83,6 +83,7 @@ def test_a_comment_on_a_changed_section_is_marked_outdated_with_the_diff(
     in_consultation, citizen, carta_editor
 ):
     comment = _post(citizen, in_consultation, section_key="sezione-2")
+    services.record_outcome(actor=carta_editor, comment=comment, outcome="accepted")
     services.adopt_revision(actor=carta_editor, revision=in_consultation)
     draft = services.create_draft(actor=carta_editor, title="Successiva")
     services.save_section(

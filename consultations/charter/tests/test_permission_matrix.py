@@ -79,6 +79,21 @@ def world(db, org_a, rep_a, editor_a, member_a, member_b):
     }
 
 
+def _settle(w) -> bool:
+    """An editor answers revision 2's comment and rejects its amendment, so that nothing
+    holds its adoption back."""
+    from consultations.charter.models import Amendment, Comment
+
+    editor = UserFactory(username="redazione_esiti", is_superuser=True)
+    services.record_outcome(
+        actor=editor, comment=Comment.objects.get(pk=w["comment"]), outcome="accepted"
+    )
+    services.reject_amendment(
+        actor=editor, amendment=Amendment.objects.get(pk=w["amendment"]), reason="Superato."
+    )
+    return True
+
+
 def perform(action: str, client, w) -> int:  # noqa: C901 - one branch per row of the table
     r1, r2, r3, r4 = (f"{API}{w[k]}/" for k in ("in_force", "consultation", "shared", "private"))
     comment_body = {"section_key": "sezione-1", "body": "Un contributo."}
@@ -117,7 +132,10 @@ def perform(action: str, client, w) -> int:  # noqa: C901 - one branch per row o
         ),
         "revision.share": lambda: client.post(f"{r4}share/"),
         "revision.open_consultation": lambda: client.post(f"{r4}open-consultation/"),
-        "revision.adopt": lambda: client.post(f"{r2}adopt/"),
+        "revision.adopt_not_ready": lambda: client.post(f"{r2}adopt/"),
+        "revision.adopt": lambda: _settle(w) and client.post(f"{r2}adopt/"),
+        "revision.readiness": lambda: client.get(f"{r2}readiness/"),
+        "revision.readiness_draft": lambda: client.get(f"{r4}readiness/"),
         "section.edit_in_force": lambda: client.patch(
             f"{r1}sections/sezione-1/", {"body": "Nuovo."}, format="json"
         ),

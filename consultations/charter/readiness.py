@@ -1,0 +1,134 @@
+"""Whether a revision may be adopted: every comment has its outcome, every amendment its
+decision, and nothing registered by a higher app is still open (a vote on the revision).
+
+The voting app sits above the Carta, so the Carta cannot ask it; like the pact's hook
+(``stakeholders.pact``), the higher app registers a provider when it starts
+(``register_open_items`` in its ``AppConfig.ready``). A provider receives the revision and
+returns its open items; ``describe`` names how many there are, for the refusal's message.
+
+Labels never carry an author or a text: a comment or an amendment is named by its number
+and where it is (``public_label``), hidden or not, as in the public moderation log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from consultations.charter.models import AmendmentKind, AmendmentStatus, Revision
+
+COMMENT_WITHOUT_OUTCOME = "comment_without_outcome"
+AMENDMENT_UNDECIDED = "amendment_undecided"
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """Something that must be settled before adoption; ``url`` is where to settle it."""
+
+    kind: str
+    id: int
+    label: str
+    url: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+Provider = Callable[[Revision], Iterable[OpenItem]]
+Describe = Callable[[int], str]
+
+# kind -> (provider, describe); keyed by kind so that a second ``ready()`` replaces.
+_providers: dict[str, tuple[Provider, Describe]] = {}
+
+
+def register_open_items(kind: str, provider: Provider | None, describe: Describe) -> None:
+    """Make ``provider`` a source of open items of ``kind``; ``describe(n)`` is the
+    translated phrase for ``n`` of them ("2 votazioni ancora aperte"). ``provider=None``
+    unregisters the kind."""
+    if provider is None:
+        _providers.pop(kind, None)
+    else:
+        _providers[kind] = (provider, describe)
+
+
+def _describe_comments(n: int) -> str:
+    return ngettext("%(n)s commento senza esito", "%(n)s commenti senza esito", n) % {"n": n}
+
+
+def _describe_amendments(n: int) -> str:
+    return ngettext(
+        "%(n)s proposta di modifica da decidere", "%(n)s proposte di modifica da decidere", n
+    ) % {"n": n}
+
+
+def _own_items(revision: Revision) -> list[OpenItem]:
+    """Top-level comments without an outcome and open amendments (four queries: section
+    headings, service titles, comments, amendments)."""
+    headings = dict(revision.sections.values_list("key", "heading"))
+    titles = dict(revision.services.values_list("key", "title"))
+    items = [
+        OpenItem(
+            COMMENT_WITHOUT_OUTCOME,
+            comment.pk,
+            comment.public_label(headings.get(comment.section_key, "")),
+            comment.get_absolute_url(),
+        )
+        for comment in revision.comments.filter(parent__isnull=True, outcome="")
+        .select_related("revision")
+        .order_by("created_at", "id")
+    ]
+    for amendment in (
+        revision.amendments.filter(status=AmendmentStatus.OPEN)
+        .select_related("revision")
+        .order_by("created_at", "id")
+    ):
+        names = titles if amendment.kind == AmendmentKind.SERVICE else headings
+        items.append(
+            OpenItem(
+                AMENDMENT_UNDECIDED,
+                amendment.pk,
+                amendment.public_label(names.get(amendment.target_key, "")),
+                amendment.get_absolute_url(),
+            )
+        )
+    return items
+
+
+def open_items(revision: Revision) -> list[OpenItem]:
+    """Everything that still stands in the way of adopting ``revision``: its own items
+    (four queries) and those of the registered providers (what they cost)."""
+    items = _own_items(revision)
+    for provider, _describe in _providers.values():
+        items.extend(provider(revision))
+    return items
+
+
+def summary(items: list[OpenItem]) -> str:
+    """The refusal's message: how many items of each kind are open, in words."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    describe = {
+        COMMENT_WITHOUT_OUTCOME: _describe_comments,
+        AMENDMENT_UNDECIDED: _describe_amendments,
+        **{kind: entry[1] for kind, entry in _providers.items()},
+    }
+    parts = [
+        describe[kind](n) if kind in describe else f"{n} × {kind}" for kind, n in counts.items()
+    ]
+    listed = (
+        parts[0]
+        if len(parts) == 1
+        else _("%(first)s e %(last)s")
+        % {
+            "first": ", ".join(parts[:-1]),
+            "last": parts[-1],
+        }
+    )
+    return _(
+        "La revisione non può ancora essere adottata. Da completare: %(open)s. Trovi "
+        "l'elenco nella pagina della revisione."
+    ) % {"open": listed}
