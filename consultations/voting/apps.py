@@ -9,3 +9,9 @@ class VotingConfig(AppConfig):
     name = "consultations.voting"
     label = "voting"
     verbose_name = _("Consultazioni e votazioni")
+
+    def ready(self):
+        # A vote on a revision still running holds back the revision's adoption.
+        from consultations.voting import readiness  # noqa: PLC0415 - after the models
+
+        readiness.register()

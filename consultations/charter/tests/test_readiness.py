@@ -41,20 +41,19 @@ def _adopt_refused(editor, revision) -> Conflict:
 
 @pytest.fixture
 def fake_vote():
-    """A provider as the voting app would register it: one open vote on every revision."""
+    """A provider as a higher app would register it (under its own kind, so that the
+    voting app's real one stays registered): one open vote on every revision."""
 
     def provider(revision):
         return [
-            readiness.OpenItem(
-                "consultation_open", 77, "Votazione «Carta 2026»", "/consultazioni/77/"
-            )
+            readiness.OpenItem("fake_open_item", 77, "Votazione «Carta 2026»", "/consultazioni/77/")
         ]
 
     readiness.register_open_items(
-        "consultation_open", provider, lambda n: f"{n} votazione ancora aperta"
+        "fake_open_item", provider, lambda n: f"{n} votazione ancora aperta"
     )
     yield provider
-    readiness.register_open_items("consultation_open", None, str)
+    readiness.register_open_items("fake_open_item", None, str)
 
 
 def test_adoption_is_refused_while_a_comment_has_no_outcome(in_consultation, citizen, carta_editor):
@@ -99,8 +98,8 @@ def test_a_registered_provider_blocks_adoption_and_is_listed(
     assert "1 votazione ancora aperta" in str(refused.message)
     answer = selectors.readiness_for(carta_editor, in_consultation)
     assert answer["ready"] is False
-    assert [(i.kind, i.id) for i in answer["items"]] == [("consultation_open", 77)]
-    readiness.register_open_items("consultation_open", None, str)
+    assert [(i.kind, i.id) for i in answer["items"]] == [("fake_open_item", 77)]
+    readiness.register_open_items("fake_open_item", None, str)
     services.adopt_revision(actor=carta_editor, revision=in_consultation)
 
 
