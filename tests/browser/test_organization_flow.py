@@ -42,9 +42,7 @@ def test_an_organization_applies_is_verified_and_joins_the_directory(new_page, m
     applicant.locator("#id_password_confirm").fill(password)
     tick(applicant.locator("#id_accept_privacy"))
     applicant.get_by_role("button", name="Crea l'account").click()
-    expect(
-        applicant.get_by_role("heading", name="Controlla la tua casella email")
-    ).to_be_visible()
+    expect(applicant.get_by_role("heading", name="Controlla la tua casella email")).to_be_visible()
     person = User.objects.get(username="giulia.ferri")
 
     # She signs in: until she confirms her address she may not apply.
