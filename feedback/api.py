@@ -18,13 +18,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carta.errors import NotAllowed, NotFound
+from carta.errors import InvalidInput, NotAllowed, NotFound
 from carta.ratelimit import client_ip
 from feedback import charter, periods, selectors, services
 from feedback import permissions as perms
 from feedback import serializers as s
 from feedback.dashboard import build_dashboard
-from feedback.models import ComplaintCategory, ComplaintStatus
+from feedback.models import ComplaintCategory, ComplaintStatus, ImprovementStatus
 from feedback.privacy import personal_data_of
 
 User = get_user_model()
@@ -328,6 +328,32 @@ class MeasurementViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(data)
 
     @extend_schema(
+        summary="Storico delle misurazioni: ogni versione, con le correzioni e il loro motivo",
+        description=(
+            "Tutte le versioni, dalla prima, per impegno e trimestre. La lista principale "
+            "mostra solo l'ultima versione di ciascuno; chi ha registrato ogni versione è "
+            "indicato solo al personale."
+        ),
+        parameters=[
+            OpenApiParameter("commitment_key", str),
+            OpenApiParameter("period", str, description="Trimestre, per esempio 2026-Q1"),
+            OpenApiParameter("service_key", str),
+        ],
+        responses=s.MeasurementSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def history(self, request):
+        params = request.query_params
+        queryset = selectors.measurement_history(
+            commitment_key=params.get("commitment_key", ""),
+            period=params.get("period", ""),
+            service_key=params.get("service_key", ""),
+        )
+        page = self.paginate_queryset(queryset)
+        data = s.MeasurementSerializer(page, many=True, context=self._context()).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
         summary="Registra o corregge il valore di un trimestre (personale incaricato)",
         request=s.MeasurementCreateSerializer,
         responses={201: s.MeasurementSerializer},
@@ -346,6 +372,73 @@ class MeasurementViewSet(viewsets.GenericViewSet):
             s.MeasurementSerializer(measurement, context=self._context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Azioni di miglioramento aperte sugli impegni non rispettati",
+        description=(
+            "Un'azione per impegno e trimestre, aperta da sola quando il valore misurato non "
+            "rispetta l'obiettivo. Lettura pubblica; chi l'ha aggiornata è indicato solo al "
+            "personale. Uno stato sconosciuto è un 400 su status."
+        ),
+        parameters=[
+            OpenApiParameter("service_key", str),
+            OpenApiParameter("commitment_key", str),
+            OpenApiParameter("period", str),
+            OpenApiParameter("status", str, enum=ImprovementStatus.values),
+        ],
+    ),
+    retrieve=extend_schema(summary="Un'azione di miglioramento"),
+)
+class ImprovementActionViewSet(viewsets.GenericViewSet):
+    serializer_class = s.ImprovementActionSerializer
+    filter_backends: list = []
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        params = self.request.query_params
+        status_filter = params.get("status", "")
+        if status_filter and status_filter not in ImprovementStatus.values:
+            raise InvalidInput(_("Stato sconosciuto."), field="status")
+        return selectors.improvement_actions(
+            service_key=params.get("service_key", ""),
+            commitment_key=params.get("commitment_key", ""),
+            status=status_filter,
+            period=params.get("period", ""),
+        )
+
+    def get_permissions(self):
+        # Editing needs an account (401 for anonymous callers); reading is public.
+        if self.action == "partial_update":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    def _context(self):
+        return {"staff": perms.can_view_staff_dashboard(self.request.user)}
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        data = s.ImprovementActionSerializer(page, many=True, context=self._context()).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, pk=None):
+        action = selectors.get_improvement_action(pk)
+        return Response(s.ImprovementActionSerializer(action, context=self._context()).data)
+
+    @extend_schema(
+        summary="Aggiorna un'azione di miglioramento (personale incaricato delle misurazioni)",
+        request=s.ImprovementActionUpdateSerializer,
+        responses=s.ImprovementActionSerializer,
+    )
+    def partial_update(self, request, pk=None):
+        action = selectors.get_improvement_action(pk)
+        data = s.ImprovementActionUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        action = services.update_improvement_action(
+            actor=request.user, action=action, **data.validated_data
+        )
+        return Response(s.ImprovementActionSerializer(action, context=self._context()).data)
 
 
 class DashboardView(APIView):

@@ -11,6 +11,7 @@ router.register("evaluations", api.EvaluationViewSet, basename="evaluation")
 router.register(
     "commitment-measurements", api.MeasurementViewSet, basename="commitment-measurement"
 )
+router.register("improvement-actions", api.ImprovementActionViewSet, basename="improvement-action")
 
 urlpatterns = [
     path("dashboard/", api.DashboardView.as_view(), name="api-dashboard"),

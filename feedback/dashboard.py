@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
@@ -26,21 +25,15 @@ from feedback import charter, periods
 from feedback.models import (
     FOUNDED_JUDGEMENTS,
     OPEN_STATUSES,
-    CommitmentMeasurement,
     Complaint,
-    Direction,
     Evaluation,
+    ImprovementAction,
 )
+from feedback.selectors import latest_measurements
 from feedback.services import RATINGS
+from feedback.verdicts import is_met
 
 NO_SERVICE = ""
-
-
-def is_met(value: Decimal | None, target: Decimal | None, direction: str) -> bool | None:
-    """Whether ``value`` keeps the commitment; None when there is nothing to compare."""
-    if value is None or target is None:
-        return None
-    return value <= target if direction == Direction.AT_MOST else value >= target
 
 
 def _round(value, digits=2):
@@ -87,13 +80,19 @@ def build_dashboard(
     service_keys = [s.key for s in catalogue]
     commitment_keys = [c.key for s in catalogue for c in s.commitments.all()]
 
-    measurements = CommitmentMeasurement.objects.filter(
+    # The latest version of each (commitment, quarter): corrections replace the figure,
+    # their history stays in the table (``selectors.measurement_history``).
+    measurements = latest_measurements().filter(
         commitment_key__in=commitment_keys, period__in=quarters
     )
     if staff:
         measurements = measurements.select_related("recorded_by")
-    measured: dict[tuple[str, str], CommitmentMeasurement] = {
-        (m.commitment_key, m.period): m for m in measurements
+    measured = {(m.commitment_key, m.period): m for m in measurements}
+    actions = {
+        (a.commitment_key, a.period): a
+        for a in ImprovementAction.objects.filter(
+            commitment_key__in=commitment_keys, period__in=quarters
+        )
     }
 
     satisfaction: dict[tuple[str, str], dict] = {}
@@ -164,6 +163,7 @@ def build_dashboard(
     services_out = []
     for service in catalogue:
         commitments_out = []
+        improvement = []
         for commitment in service.commitments.all():
             by_period = {}
             for period in quarters:
@@ -174,6 +174,9 @@ def build_dashboard(
                 entry = {
                     "value": m.value,
                     "met": is_met(m.value, commitment.target_value, commitment.direction),
+                    "version": m.version,
+                    "corrected": m.version > 1,
+                    "improvement_action": _action_entry(actions.get((commitment.key, period))),
                 }
                 if staff:
                     entry.update(
@@ -182,6 +185,15 @@ def build_dashboard(
                         recorded_at=m.recorded_at,
                     )
                 by_period[period] = entry
+            improvement += [
+                {
+                    "indicator": commitment.indicator,
+                    "period": p,
+                    "action": entry["improvement_action"],
+                }
+                for p, entry in by_period.items()
+                if entry and entry["improvement_action"]
+            ]
             latest = next((by_period[p] for p in reversed(quarters) if by_period[p]), None)
             founded_by_period = {p: founded.get((commitment.key, p), 0) for p in quarters}
             commitments_out.append(
@@ -209,6 +221,7 @@ def build_dashboard(
                 "title": service.title,
                 "area": service.area,
                 "commitments": commitments_out,
+                "improvement_actions": improvement,
                 "satisfaction": {
                     "periods": sat_periods,
                     "total": _weighted(list(sat_periods.values())),
@@ -241,6 +254,21 @@ def build_dashboard(
             },
             "complaints_without_service": complaint_figures([NO_SERVICE], quarters),
         },
+    }
+
+
+def _action_entry(action: ImprovementAction | None) -> dict | None:
+    """The public fields of a commitment's improvement action in a quarter."""
+    if action is None:
+        return None
+    return {
+        "id": action.id,
+        "description": action.description,
+        "responsible": action.responsible,
+        "due_date": action.due_date,
+        "status": action.status,
+        "status_label": str(action.get_status_display()),
+        "outcome": action.outcome,
     }
 
 

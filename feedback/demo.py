@@ -1,6 +1,7 @@
 """Demo data of the feedback app: about 150 complaints in every state (overdue ones
 included), and, when a Carta is in force, about 2,000 evaluations and four quarters of
-measurements of its commitments. Deterministic (``ctx.rng``) and idempotent: each part is
+measurements of its commitments, with one missed target and its improvement action and one
+corrected measurement with its history. Deterministic (``ctx.rng``) and idempotent: each part is
 made only when none of it exists yet."""
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from django.utils import timezone
 
 from carta.demo import CITIZENS
 from carta.models import User
-from feedback import charter, codes, periods
+from feedback import charter, codes, periods, services
 from feedback.models import (
     CommitmentMeasurement,
     Complaint,
     ComplaintCategory,
     ComplaintStatus,
+    Direction,
     Evaluation,
+    ImprovementAction,
+    ImprovementStatus,
 )
 
 DEMO_DOMAIN = "demo.carta.invalid"
@@ -177,28 +181,91 @@ def _evaluations(ctx, citizens, catalogue) -> None:
     ctx.stdout.write(f"feedback: {len(rows)} evaluations\n")
 
 
+def _missing(target: Decimal, direction: str) -> Decimal:
+    """A value that misses ``target`` (a floor, or a ceiling for ``at_most``)."""
+    gap = max(abs(target) * Decimal("0.2"), Decimal("1"))
+    value = target + gap if direction == Direction.AT_MOST else target - gap
+    return value.quantize(Decimal("0.01"))
+
+
 @transaction.atomic
 def _measurements(ctx, officers, catalogue) -> None:
+    """Four quarters of each commitment (version 1); every missed target has its
+    improvement action, opened as ``record_measurement`` opens it. The first commitment
+    misses its target in the latest quarter, and that action is filled in; the second
+    (or the first) has a corrected measurement in the quarter before, with its history."""
     rng = ctx.rng
     made = 0
     recorder = officers[0] if officers else None
-    for service in catalogue:
-        for commitment in service.commitments.all():
-            target = commitment.target_value
-            for period in periods.recent_quarters(4):
-                spread = float(target) * 0.25 or 1.0
-                value = Decimal(str(round(float(target) + rng.uniform(-spread, spread), 2)))
-                _obj, created = CommitmentMeasurement.objects.get_or_create(
-                    commitment_key=commitment.key,
-                    period=period,
-                    defaults={
-                        "commitment": commitment,
-                        "service_key": service.key,
-                        "value": value,
-                        "direction": commitment.direction,
-                        "recorded_by": recorder,
-                        "note": "Dato dell'Ufficio di Piano",
-                    },
-                )
-                made += created
+    quarters = periods.recent_quarters(4)
+    commitments = [c for s in catalogue for c in s.commitments.all()]
+    existing = set(
+        CommitmentMeasurement.objects.filter(
+            commitment_key__in=[c.key for c in commitments]
+        ).values_list("commitment_key", "period")
+    )
+    for index, commitment in enumerate(commitments):
+        target = commitment.target_value
+        for period in quarters:
+            spread = float(target) * 0.25 or 1.0
+            value = Decimal(str(round(float(target) + rng.uniform(-spread, spread), 2)))
+            if index == 0 and period == quarters[-1]:
+                value = _missing(target, commitment.direction)
+            if (commitment.key, period) in existing:
+                continue
+            measurement = CommitmentMeasurement.objects.create(
+                commitment=commitment,
+                commitment_key=commitment.key,
+                service_key=commitment.service.key,
+                period=period,
+                version=1,
+                value=value,
+                direction=commitment.direction,
+                recorded_by=recorder,
+                note="Dato dell'Ufficio di Piano",
+            )
+            services._follow_improvement_action(recorder, commitment, measurement)
+            made += 1
+    if commitments:
+        _showcase(commitments, quarters, recorder)
     ctx.stdout.write(f"feedback: {made} measurements\n")
+
+
+def _showcase(commitments, quarters, recorder) -> None:
+    """The filled-in improvement action and the corrected measurement, once each."""
+    action = ImprovementAction.objects.filter(
+        commitment_key=commitments[0].key, period=quarters[-1]
+    ).first()
+    if action is not None and not action.description:
+        action.description = (
+            "Un'operatrice in più allo sportello il martedì e il giovedì, e un promemoria "
+            "telefonico a chi attende l'attivazione da più di venti giorni."
+        )
+        action.responsible = "Ufficio di Piano dell'Ambito"
+        action.due_date = timezone.localdate() + datetime.timedelta(days=90)
+        action.status = ImprovementStatus.IN_PROGRESS
+        action.updated_by = recorder
+        action.updated_at = timezone.now()
+        action.save()
+    corrected = commitments[1] if len(commitments) > 1 else commitments[0]
+    period = quarters[-2] if len(quarters) > 1 else quarters[-1]
+    latest = (
+        CommitmentMeasurement.objects.filter(commitment_key=corrected.key, period=period)
+        .order_by("-version")
+        .first()
+    )
+    if latest is None or latest.version > 1:
+        return
+    measurement = CommitmentMeasurement.objects.create(
+        commitment=corrected,
+        commitment_key=corrected.key,
+        service_key=corrected.service.key,
+        period=period,
+        version=2,
+        value=(latest.value + Decimal("2.5")).quantize(Decimal("0.01")),
+        direction=latest.direction,
+        recorded_by=recorder,
+        note=latest.note,
+        reason=("Aggiunti i questionari consegnati allo sportello dopo la chiusura del trimestre."),
+    )
+    services._follow_improvement_action(recorder, corrected, measurement)

@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback import services
 from feedback.models import (
+    STAFF_IMPROVEMENT_STATUSES,
     ComplaintCategory,
     ComplaintChannel,
     ComplaintJudgement,
     ComplaintStatus,
     Direction,
+    ImprovementStatus,
 )
 
 
@@ -245,6 +247,16 @@ class MeasurementForm(forms.Form):
         max_length=services.NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    reason = forms.CharField(
+        label=_("Motivo della correzione"),
+        required=False,
+        max_length=services.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obbligatorio se il trimestre ha già un valore: la correzione diventa una nuova "
+            "versione e la precedente resta nello storico."
+        ),
+    )
 
     def __init__(self, *args, catalogue=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,3 +265,43 @@ class MeasurementForm(forms.Form):
             for s in catalogue
             for c in s.commitments.all()
         ]
+
+
+class ImprovementActionForm(forms.Form):
+    description = forms.CharField(
+        label=_("Che cosa si farà"),
+        required=False,
+        max_length=services.ACTION_DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    responsible = forms.CharField(
+        label=_("Chi se ne occupa"),
+        required=False,
+        max_length=services.ACTION_RESPONSIBLE_MAX,
+        help_text=_("L'ufficio o l'organizzazione responsabile."),
+    )
+    due_date = forms.DateField(
+        label=_("Entro quando"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    status = forms.ChoiceField(
+        label=_("Stato"),
+        choices=[(value, ImprovementStatus(value).label) for value in STAFF_IMPROVEMENT_STATUSES],
+    )
+    outcome = forms.CharField(
+        label=_("Esito"),
+        required=False,
+        max_length=services.ACTION_OUTCOME_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obbligatorio per completare o annullare l'azione."),
+    )
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if current == ImprovementStatus.NOT_NEEDED:
+            # Set by a correction; staff may keep it or move the action on.
+            self.fields["status"].choices = [
+                *self.fields["status"].choices,
+                (current, ImprovementStatus(current).label),
+            ]

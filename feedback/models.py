@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carta.models import TimeStampedModel
@@ -269,7 +270,14 @@ class LastEvaluation(models.Model):
 
 
 class CommitmentMeasurement(models.Model):
-    """The value staff measured for a quality commitment in one quarter."""
+    """One version of the value staff measured for a quality commitment in one quarter.
+
+    Measurements keep their history: a correction is a new row with the next ``version``
+    of its (commitment key, quarter), recording who, when and why (``reason``, required
+    for every version after the first). Figures use the latest version of each; the
+    unique constraint on (commitment key, quarter, version) refuses two rows claiming the
+    same place, and ``record_measurement`` numbers them under a lock.
+    """
 
     commitment = models.ForeignKey(
         QualityCommitment,
@@ -280,6 +288,7 @@ class CommitmentMeasurement(models.Model):
     commitment_key = models.CharField(_("chiave dell'impegno"), max_length=100)
     service_key = models.CharField(_("chiave del servizio"), max_length=100, db_index=True)
     period = models.CharField(_("trimestre"), max_length=7)
+    version = models.PositiveIntegerField(_("versione"), default=1)
     value = models.DecimalField(_("valore misurato"), max_digits=12, decimal_places=2)
     direction = models.CharField(
         _("il valore rispetta l'impegno se è"),
@@ -288,21 +297,95 @@ class CommitmentMeasurement(models.Model):
         default=Direction.AT_LEAST,
     )
     note = models.TextField(_("nota"), blank=True)
+    reason = models.TextField(_("motivo della correzione"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_at = models.DateTimeField(_("registrato il"), auto_now=True)
+    recorded_at = models.DateTimeField(_("registrato il"), default=timezone.now)
 
     class Meta:
-        ordering = ["service_key", "commitment_key", "period"]
+        ordering = ["service_key", "commitment_key", "period", "version"]
         verbose_name = _("misurazione di un impegno")
         verbose_name_plural = _("misurazioni degli impegni")
         permissions = [("record_measurement", _("Può registrare le misurazioni degli impegni"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["commitment_key", "period"], name="measurement_one_per_period"
+                fields=["commitment_key", "period", "version"],
+                name="measurement_one_per_version",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.commitment_key} {self.period}: {self.value}"
+        return f"{self.commitment_key} {self.period} v{self.version}: {self.value}"
+
+
+class ImprovementStatus(models.TextChoices):
+    OPEN = "open", _("Aperta")
+    IN_PROGRESS = "in_progress", _("In corso")
+    COMPLETED = "completed", _("Completata")
+    CANCELLED = "cancelled", _("Annullata")
+    NOT_NEEDED = "not_needed", _("Non più necessaria")
+
+
+# What staff may set; ``not_needed`` is set by a correction that makes the target met.
+STAFF_IMPROVEMENT_STATUSES = (
+    ImprovementStatus.OPEN,
+    ImprovementStatus.IN_PROGRESS,
+    ImprovementStatus.COMPLETED,
+    ImprovementStatus.CANCELLED,
+)
+# Still to be done: a correction that makes the target met turns these into not_needed.
+PENDING_IMPROVEMENT_STATUSES = (ImprovementStatus.OPEN, ImprovementStatus.IN_PROGRESS)
+
+
+class ImprovementAction(models.Model):
+    """The public improvement action (azione di miglioramento) opened when the value
+    measured for a commitment in a quarter misses its target: one per commitment key and
+    quarter, opened by ``record_measurement``, then filled in and followed by the staff
+    who record measurements. Never deleted: a correction that makes the target met turns
+    a pending one into ``not_needed``; one that misses it again reopens it."""
+
+    commitment = models.ForeignKey(
+        QualityCommitment,
+        verbose_name=_("impegno"),
+        on_delete=models.PROTECT,
+        related_name="improvement_actions",
+    )
+    commitment_key = models.CharField(_("chiave dell'impegno"), max_length=100)
+    service_key = models.CharField(_("chiave del servizio"), max_length=100, db_index=True)
+    period = models.CharField(_("trimestre"), max_length=7)
+    measurement = models.ForeignKey(
+        CommitmentMeasurement,
+        verbose_name=_("misurazione che l'ha aperta"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    description = models.TextField(_("che cosa si farà"), blank=True)
+    responsible = models.CharField(_("chi se ne occupa"), max_length=200, blank=True)
+    due_date = models.DateField(_("entro quando"), null=True, blank=True)
+    status = models.CharField(
+        _("stato"),
+        max_length=12,
+        choices=ImprovementStatus.choices,
+        default=ImprovementStatus.OPEN,
+        db_index=True,
+    )
+    outcome = models.TextField(_("esito"), blank=True)
+    opened_at = models.DateTimeField(_("aperta il"), default=timezone.now)
+    updated_at = models.DateTimeField(_("aggiornata il"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["service_key", "commitment_key", "period"]
+        verbose_name = _("azione di miglioramento")
+        verbose_name_plural = _("azioni di miglioramento")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment_key", "period"], name="improvement_action_one_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_key} {self.period}: {self.status}"

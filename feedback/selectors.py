@@ -10,13 +10,19 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from carta.errors import NotFound
 from carta.permissions import StaffGroup, is_signed_in
 from feedback import permissions as perms
-from feedback.models import OPEN_STATUSES, CommitmentMeasurement, Complaint, Evaluation
+from feedback.models import (
+    OPEN_STATUSES,
+    CommitmentMeasurement,
+    Complaint,
+    Evaluation,
+    ImprovementAction,
+)
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
@@ -80,11 +86,66 @@ def evaluation_list(user, *, service_key: str = "", period: str = "") -> QuerySe
     return queryset
 
 
+def latest_measurements() -> QuerySet[CommitmentMeasurement]:
+    """The latest version of each (commitment key, quarter): the figure every count uses.
+    One query (a ``NOT EXISTS`` over a newer version)."""
+    newer = CommitmentMeasurement.objects.filter(
+        commitment_key=OuterRef("commitment_key"),
+        period=OuterRef("period"),
+        version__gt=OuterRef("version"),
+    )
+    return CommitmentMeasurement.objects.filter(~Exists(newer))
+
+
 def measurements_list(*, service_key: str = "", period: str = "") -> QuerySet:
-    """Measurements are public figures; ``recorded_by`` joined for the list."""
-    queryset = CommitmentMeasurement.objects.select_related("recorded_by")
+    """Measurements are public figures: the latest version of each, ``recorded_by``
+    joined for the list."""
+    queryset = latest_measurements().select_related("recorded_by")
     if service_key:
         queryset = queryset.filter(service_key=service_key)
     if period:
         queryset = queryset.filter(period=period)
     return queryset
+
+
+def measurement_history(
+    *, commitment_key: str = "", period: str = "", service_key: str = ""
+) -> QuerySet[CommitmentMeasurement]:
+    """Every version of the measurements (of a commitment key and quarter, when given),
+    oldest first within each. One query."""
+    queryset = CommitmentMeasurement.objects.select_related("recorded_by").order_by(
+        "service_key", "commitment_key", "period", "version"
+    )
+    if commitment_key:
+        queryset = queryset.filter(commitment_key=commitment_key)
+    if period:
+        queryset = queryset.filter(period=period)
+    if service_key:
+        queryset = queryset.filter(service_key=service_key)
+    return queryset
+
+
+def improvement_actions(
+    *, service_key: str = "", commitment_key: str = "", status: str = "", period: str = ""
+) -> QuerySet[ImprovementAction]:
+    """Improvement actions are public: every one, narrowed by the filters given, with the
+    commitment and the measurement that opened it. One query."""
+    queryset = ImprovementAction.objects.select_related("commitment", "measurement", "updated_by")
+    if service_key:
+        queryset = queryset.filter(service_key=service_key)
+    if commitment_key:
+        queryset = queryset.filter(commitment_key=commitment_key)
+    if status:
+        queryset = queryset.filter(status=status)
+    if period:
+        queryset = queryset.filter(period=period)
+    return queryset
+
+
+def get_improvement_action(pk) -> ImprovementAction:
+    """The improvement action ``pk`` or ``NotFound`` (404); all are public, writing is
+    the services' question (403)."""
+    try:
+        return improvement_actions().get(pk=int(pk))
+    except (ImprovementAction.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None

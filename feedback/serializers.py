@@ -14,6 +14,7 @@ from rest_framework import serializers
 from feedback import permissions as perms
 from feedback import services
 from feedback.models import (
+    STAFF_IMPROVEMENT_STATUSES,
     CommitmentMeasurement,
     Complaint,
     ComplaintCategory,
@@ -22,6 +23,8 @@ from feedback.models import (
     ComplaintStatus,
     Direction,
     Evaluation,
+    ImprovementAction,
+    ImprovementStatus,
 )
 
 # --- Complaints -----------------------------------------------------------------------
@@ -303,6 +306,16 @@ class MeasurementCreateSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=services.NOTE_MAX
     )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.REASON_MAX,
+        help_text=_(
+            "Motivo della correzione: obbligatorio quando il trimestre ha già un valore "
+            "(la correzione diventa una nuova versione)."
+        ),
+    )
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
@@ -317,9 +330,11 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "commitment_key",
             "service_key",
             "period",
+            "version",
             "value",
             "direction",
             "note",
+            "reason",
             "recorded_by",
             "recorded_at",
         ]
@@ -330,3 +345,71 @@ class MeasurementSerializer(serializers.ModelSerializer):
         if not self.context.get("staff"):
             return ""
         return str(measurement.recorded_by) if measurement.recorded_by else ""
+
+
+# --- Improvement actions --------------------------------------------------------------
+
+
+class ImprovementActionSerializer(serializers.ModelSerializer):
+    """An improvement action as anyone reads it; staff also get who last updated it."""
+
+    commitment = serializers.IntegerField(source="commitment_id", read_only=True)
+    indicator = serializers.CharField(source="commitment.indicator", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    measured_value = serializers.DecimalField(
+        source="measurement.value", max_digits=12, decimal_places=2, read_only=True
+    )
+    measurement_version = serializers.IntegerField(source="measurement.version", read_only=True)
+    updated_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImprovementAction
+        fields = [
+            "id",
+            "commitment",
+            "commitment_key",
+            "indicator",
+            "service_key",
+            "period",
+            "measured_value",
+            "measurement_version",
+            "description",
+            "responsible",
+            "due_date",
+            "status",
+            "status_label",
+            "outcome",
+            "opened_at",
+            "updated_at",
+            "updated_by",
+        ]
+        read_only_fields = fields
+
+    def get_updated_by(self, action) -> str:
+        """Who last updated it: staff only (empty for everyone else)."""
+        if not self.context.get("staff"):
+            return ""
+        return str(action.updated_by) if action.updated_by else ""
+
+
+class ImprovementActionUpdateSerializer(serializers.Serializer):
+    """What staff edit; an absent field keeps its value."""
+
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.ACTION_DESCRIPTION_MAX
+    )
+    responsible = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=services.ACTION_RESPONSIBLE_MAX,
+        help_text=_("Ufficio o organizzazione che se ne occupa."),
+    )
+    due_date = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=[(value, ImprovementStatus(value).label) for value in STAFF_IMPROVEMENT_STATUSES],
+        required=False,
+        help_text=_("open, in_progress, completed o cancelled (gli ultimi due con l'esito)."),
+    )
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, max_length=services.ACTION_OUTCOME_MAX
+    )

@@ -37,6 +37,8 @@ from feedback import charter, codes, limits, periods
 from feedback import permissions as perms
 from feedback.models import (
     OPEN_STATUSES,
+    PENDING_IMPROVEMENT_STATUSES,
+    STAFF_IMPROVEMENT_STATUSES,
     CommitmentMeasurement,
     Complaint,
     ComplaintCategory,
@@ -45,8 +47,11 @@ from feedback.models import (
     ComplaintStatus,
     Direction,
     Evaluation,
+    ImprovementAction,
+    ImprovementStatus,
     LastEvaluation,
 )
+from feedback.verdicts import is_met
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -789,13 +794,22 @@ def record_measurement(
     value,
     direction: str = "",
     note: str = "",
+    reason: str = "",
 ) -> CommitmentMeasurement:
-    """Record (or correct) the value measured for a commitment in a quarter.
+    """Record the value measured for a commitment in a quarter, or correct it.
 
     ``commitment`` is a ``consultations.QualityCommitment`` of the Carta in force (or its
     id, checked here). ``direction`` says whether the target is a minimum or a maximum;
-    by default the Carta's own. One row per commitment key and quarter: recording again
-    replaces the value.
+    by default the Carta's own. The first value of a (commitment key, quarter) is version
+    1; recording again is a correction: a new row with the next version, who, when and
+    ``reason`` (required: ``InvalidInput`` on ``reason`` without it). The commitment's row
+    is locked first, so that two corrections at once are numbered one after the other and
+    both kept (the unique constraint on the version is the backstop).
+
+    When the value misses the target (``verdicts.is_met``, the dashboard's verdict), the
+    commitment's improvement action for the quarter is opened, or reopened if a
+    correction had made it unnecessary; a correction that meets the target turns a
+    pending action into ``not_needed`` (never deletes it).
     """
     if not perms.can_record_measurements(actor):
         raise NotAllowed(_("Solo il personale incaricato può registrare le misurazioni."))
@@ -814,27 +828,187 @@ def record_measurement(
     if number is None or not number.is_finite() or abs(number) >= 10**10:
         raise InvalidInput(gettext("Indichi un numero."), field="value")
     note = _text(note, field="note", maximum=NOTE_MAX, required=False)
-    current = (
-        CommitmentMeasurement.objects.select_for_update()
-        .filter(commitment_key=commitment.key, period=period)
-        .first()
-    )
+    reason = _text(reason, field="reason", maximum=REASON_MAX, required=False)
     if direction and direction not in Direction.values:
         raise InvalidInput(gettext("Scelta non valida."), field="direction")
     direction = direction or commitment.direction
-    measurement = current or CommitmentMeasurement(commitment_key=commitment.key, period=period)
-    before = None if current is None else str(current.value)
-    measurement.commitment = commitment
-    measurement.service_key = commitment.service.key
-    measurement.value = number.quantize(Decimal("0.01"))
-    measurement.direction = direction
-    measurement.note = note
-    measurement.recorded_by = actor
-    measurement.save()
+    # Every write of this commitment's measurements waits here for the one before.
+    QualityCommitment.objects.select_for_update().filter(pk=commitment.pk).first()
+    current = (
+        CommitmentMeasurement.objects.filter(commitment_key=commitment.key, period=period)
+        .order_by("-version")
+        .first()
+    )
+    if current is not None and not reason:
+        raise InvalidInput(
+            gettext(
+                "Il valore di questo trimestre è già registrato: indica il motivo della correzione."
+            ),
+            field="reason",
+        )
+    measurement = CommitmentMeasurement.objects.create(
+        commitment=commitment,
+        commitment_key=commitment.key,
+        service_key=commitment.service.key,
+        period=period,
+        version=1 if current is None else current.version + 1,
+        value=number.quantize(Decimal("0.01")),
+        direction=direction,
+        note=note,
+        reason=reason if current is not None else "",
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
     record_audit(
         actor=actor,
         verb="measurement.recorded" if current is None else "measurement.corrected",
         target=measurement,
-        changes={"value": [before, str(measurement.value)], "period": period},
+        reason=measurement.reason,
+        changes={
+            "value": [None if current is None else str(current.value), str(measurement.value)],
+            "period": period,
+            "version": measurement.version,
+        },
     )
+    _follow_improvement_action(actor, commitment, measurement)
     return measurement
+
+
+def _follow_improvement_action(actor, commitment, measurement: CommitmentMeasurement) -> None:
+    """Open, reopen or set aside the improvement action of the measurement's quarter."""
+    met = is_met(measurement.value, commitment.target_value, commitment.direction)
+    action = (
+        ImprovementAction.objects.select_for_update()
+        .filter(commitment_key=commitment.key, period=measurement.period)
+        .first()
+    )
+    now = timezone.now()
+    if met is False and action is None:
+        action = ImprovementAction.objects.create(
+            commitment=commitment,
+            commitment_key=commitment.key,
+            service_key=commitment.service.key,
+            period=measurement.period,
+            measurement=measurement,
+            opened_at=now,
+            updated_at=now,
+            updated_by=actor,
+        )
+        record_audit(
+            actor=actor,
+            verb="improvement_action.opened",
+            target=action,
+            changes={"commitment": commitment.key, "period": measurement.period},
+        )
+        return
+    if action is None:
+        return
+    if met is False and action.status == ImprovementStatus.NOT_NEEDED:
+        before, after = action.status, ImprovementStatus.OPEN
+    elif met is True and action.status in PENDING_IMPROVEMENT_STATUSES:
+        before, after = action.status, ImprovementStatus.NOT_NEEDED
+    else:
+        return
+    action.status = after
+    action.measurement = measurement
+    action.updated_at = now
+    action.updated_by = actor
+    action.save()
+    record_audit(
+        actor=actor,
+        verb="improvement_action.status_changed",
+        target=action,
+        changes={"status": [before, after], "version": measurement.version},
+    )
+
+
+# The fields of an improvement action staff may edit, with their limits.
+ACTION_DESCRIPTION_MAX = 5000
+ACTION_RESPONSIBLE_MAX = 200
+ACTION_OUTCOME_MAX = 5000
+_UNSET = object()
+
+
+@transaction.atomic
+def update_improvement_action(
+    *,
+    actor,
+    action: ImprovementAction,
+    description=_UNSET,
+    responsible=_UNSET,
+    due_date=_UNSET,
+    status=_UNSET,
+    outcome=_UNSET,
+) -> ImprovementAction:
+    """Edit an improvement action (the staff who record measurements): what will be done,
+    by whom, by when (a ``datetime.date``, an ISO date or ``None``), its status (open,
+    in_progress, completed, cancelled; ``not_needed`` is the corrections' own) and its
+    outcome, required to complete or cancel it. An argument left out keeps its value.
+    Audited with the fields changed (public text, no personal data)."""
+    if not perms.can_record_measurements(actor):
+        raise NotAllowed(
+            _(
+                "Solo il personale incaricato delle misurazioni può aggiornare le azioni "
+                "di miglioramento."
+            )
+        )
+    values = {}
+    if description is not _UNSET:
+        values["description"] = _text(
+            description, field="description", maximum=ACTION_DESCRIPTION_MAX, required=False
+        )
+    if responsible is not _UNSET:
+        values["responsible"] = _text(
+            responsible, field="responsible", maximum=ACTION_RESPONSIBLE_MAX, required=False
+        )
+    if outcome is not _UNSET:
+        values["outcome"] = _text(
+            outcome, field="outcome", maximum=ACTION_OUTCOME_MAX, required=False
+        )
+    if due_date is not _UNSET:
+        values["due_date"] = _date(due_date, field="due_date")
+    action = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    if status is not _UNSET:
+        # ``not_needed`` is the corrections' own: staff may keep it, not choose it.
+        if status not in STAFF_IMPROVEMENT_STATUSES and status != action.status:
+            raise InvalidInput(
+                gettext("Scegli uno stato tra aperta, in corso, completata e annullata."),
+                field="status",
+            )
+        values["status"] = status
+    changes = {
+        name: [_plain(getattr(action, name)), _plain(value)]
+        for name, value in values.items()
+        if getattr(action, name) != value
+    }
+    for name, value in values.items():
+        setattr(action, name, value)
+    if action.status in (ImprovementStatus.COMPLETED, ImprovementStatus.CANCELLED) and not (
+        action.outcome
+    ):
+        raise InvalidInput(
+            gettext("Indica l'esito: serve per completare o annullare l'azione."), field="outcome"
+        )
+    if changes:
+        action.updated_at = timezone.now()
+        action.updated_by = actor
+        action.save()
+        record_audit(actor=actor, verb="improvement_action.updated", target=action, changes=changes)
+    return action
+
+
+def _date(value, *, field: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput(
+            gettext("Indica una data valida nella forma AAAA-MM-GG."), field=field
+        ) from None
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value

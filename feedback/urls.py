@@ -31,5 +31,15 @@ urlpatterns = [
         views.dashboard_staff,
         name="feedback_dashboard_staff",
     ),
+    path(
+        "valuta-e-segnala/impegni/storico/",
+        views.measurement_history,
+        name="feedback_measurement_history",
+    ),
+    path(
+        "valuta-e-segnala/impegni/azioni/<int:pk>/",
+        views.improvement_action_edit,
+        name="feedback_improvement_action",
+    ),
     path("valuta-e-segnala/i-miei-dati/", views.my_data, name="feedback_my_data"),
 ]

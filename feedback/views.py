@@ -33,6 +33,7 @@ from feedback.forms import (
     CloseForm,
     ComplaintForm,
     EvaluationForm,
+    ImprovementActionForm,
     MeasurementForm,
     QueueFilterForm,
     RecordForm,
@@ -403,7 +404,13 @@ def dashboard_staff(request):
     return render(
         request,
         "feedback/dashboard.html",
-        {"data": data, "staff": True, "form": form, "can_view_staff": True},
+        {
+            "data": data,
+            "staff": True,
+            "form": form,
+            "can_view_staff": True,
+            "can_record": form is not None,
+        },
         status=status,
     )
 
@@ -415,3 +422,67 @@ def dashboard_csv(request):
     response["Content-Disposition"] = 'attachment; filename="impegni-carta.csv"'
     csvexport.writer(response).writerows(csv_rows(data))
     return response
+
+
+def measurement_history(request):
+    """Every version of a commitment's measurement in a quarter (``?impegno=<key>&trimestre=``):
+    public; staff also read who recorded each."""
+    key = request.GET.get("impegno", "")[:100]
+    period = request.GET.get("trimestre", "")[:7]
+    staff = perms.can_view_staff_dashboard(request.user)
+    versions = (
+        list(selectors.measurement_history(commitment_key=key, period=period))
+        if (key and period)
+        else []
+    )
+    commitment = next(
+        (c for s in charter.catalogue() for c in s.commitments.all() if c.key == key), None
+    )
+    return render(
+        request,
+        "feedback/measurement_history.html",
+        {
+            "versions": versions,
+            "commitment": commitment,
+            "key": key,
+            "period": period,
+            "staff": staff,
+        },
+    )
+
+
+@_staff_page(
+    perms.can_record_measurements,
+    gettext_lazy("Pagina riservata al personale incaricato delle misurazioni."),
+)
+def improvement_action_edit(request, pk):
+    action = fetch(selectors.get_improvement_action, pk)
+    initial = {
+        "description": action.description,
+        "responsible": action.responsible,
+        "due_date": action.due_date,
+        "status": action.status,
+        "outcome": action.outcome,
+    }
+    form = ImprovementActionForm(request.POST or None, initial=initial, current=action.status)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_improvement_action(
+                    actor=request.user, action=action, **form.cleaned_data
+                )
+            except CartaError as error:
+                apply_service_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("Azione di miglioramento aggiornata."))
+                return redirect("feedback_dashboard_staff")
+        else:
+            status = 400
+    return render(
+        request,
+        "feedback/improvement_action_form.html",
+        {"action": action, "form": form},
+        status=status,
+    )

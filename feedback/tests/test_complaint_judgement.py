@@ -373,8 +373,9 @@ def test_founded_complaints_count_against_their_commitment(carta, django_assert_
     judged("")
     judged("founded", carta.soddisfatti)
     period = ComplaintFactory().period
-    # services, commitments, measurements, evaluations, complaints, response times
-    with django_assert_num_queries(6):
+    # services, commitments, measurements, improvement actions, evaluations, complaints,
+    # response times
+    with django_assert_num_queries(7):
         data = build_dashboard(quarters=[period])
     commitments = {c["key"]: c for c in data["services"][0]["commitments"]}
     assert commitments["sad-attivazione"]["founded_complaints"] == {period: 2}

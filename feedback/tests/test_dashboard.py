@@ -139,9 +139,9 @@ def test_dashboard_costs_a_fixed_number_of_queries(carta, world, extra, django_a
     )
     for _ in range(extra // 10):
         complaint(key, datetime.datetime(2026, 5, 1), datetime.datetime(2026, 5, 3))
-    # Services in force, their commitments (prefetched), measurements, evaluation
-    # aggregate, complaint aggregate, response times.
-    with time_machine.travel(NOW, tick=False), django_assert_num_queries(6):
+    # Services in force, their commitments (prefetched), measurements (latest versions),
+    # improvement actions, evaluation aggregate, complaint aggregate, response times.
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(7):
         build_dashboard(quarters=QUARTERS, staff=True)
 
 

@@ -129,6 +129,44 @@ def perform(action, client, page_client, w) -> str:
                 {"commitment": w["commitment"].pk, "period": "2025-Q4", "value": "20"},
             )
         )
+    if action in ("correct_measurement", "see_measurement_recorder", "edit_improvement_action"):
+        from feedback import services
+
+        services.record_measurement(
+            actor=w["officer"], commitment=w["commitment"], period="2025-Q3", value="45"
+        )  # attivazione is at most 30 days: missed, an improvement action opens
+    if action == "correct_measurement":
+        return ok(
+            client.post(
+                "/api/v1/commitment-measurements/",
+                {
+                    "commitment": w["commitment"].pk,
+                    "period": "2025-Q3",
+                    "value": "29",
+                    "reason": "Conteggio rivisto.",
+                },
+            )
+        )
+    if action == "view_measurement_history":
+        return ok(client.get("/api/v1/commitment-measurements/history/"))
+    if action == "see_measurement_recorder":
+        return ok(
+            client.get("/api/v1/commitment-measurements/history/", {"period": "2025-Q3"}),
+            lambda r: r.json()["results"][0]["recorded_by"] != "",
+        )
+    if action == "list_improvement_actions":
+        return ok(client.get("/api/v1/improvement-actions/", {"status": "open"}))
+    if action == "edit_improvement_action":
+        from feedback.models import ImprovementAction
+
+        pk = ImprovementAction.objects.get().pk
+        return ok(
+            client.patch(
+                f"/api/v1/improvement-actions/{pk}/",
+                {"responsible": "Ufficio di Piano", "status": "in_progress"},
+                format="json",
+            )
+        )
     if action == "view_dashboard":
         return ok(client.get("/api/v1/dashboard/"))
     if action == "view_staff_dashboard":
@@ -147,7 +185,7 @@ def perform(action, client, page_client, w) -> str:
 
 
 def test_every_action_of_the_table_is_tested():
-    assert len(MATRIX) == 21
+    assert len(MATRIX) == 26
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
