@@ -106,10 +106,32 @@ class RevisionViewSet(viewsets.GenericViewSet):
     def open_consultation(self, request, pk=None):
         return self._transition(request, pk, services.open_consultation)
 
-    @extend_schema(summary="Adotta la revisione: entra in vigore, la precedente è superata")
+    @extend_schema(
+        summary=(
+            "Adotta la revisione con un atto: entra in vigore alla data indicata (oggi o "
+            "dopo), e allora la precedente è superata"
+        ),
+        request=s.AdoptSerializer,
+        responses=s.CartaRevisionSerializer,
+    )
     @action(detail=True, methods=["post"])
     def adopt(self, request, pk=None):
-        return self._transition(request, pk, services.adopt_revision)
+        revision = selectors.get_revision_for(request.user, pk)
+        require_signed_in(request)
+        # Who may adopt first (403), then what the act says (400), then the state (409).
+        services.require_editor(request.user)
+        data = s.AdoptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        revision = services.adopt_revision(
+            actor=request.user,
+            revision=revision,
+            body=data.validated_data["act_body"],
+            act_number=data.validated_data["act_number"],
+            act_date=data.validated_data["act_date"],
+            effective_from=data.validated_data["effective_from"],
+            strict=True,
+        )
+        return Response(s.CartaRevisionSerializer(revision).data)
 
     @extend_schema(
         summary="Cosa manca per adottare la revisione (solo per la redazione della Carta)",

@@ -45,6 +45,26 @@ class RevisionForm(forms.Form):
     )
 
 
+class AdoptForm(forms.Form):
+    """The act that adopts a revision (the service checks the dates)."""
+
+    act_body = forms.CharField(
+        label=_("Organo che ha deliberato"),
+        max_length=200,
+        help_text=_("Ad esempio: Assemblea dei Sindaci dell'Ambito."),
+    )
+    act_number = forms.CharField(label=_("Numero dell'atto"), max_length=50)
+    act_date = forms.DateField(
+        label=_("Data dell'atto"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    effective_from = forms.DateField(
+        label=_("In vigore dal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Oggi, se lasci vuoto; oppure un giorno successivo."),
+    )
+
+
 class SectionForm(forms.Form):
     key = forms.SlugField(
         label=_("Chiave"),

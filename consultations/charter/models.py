@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,9 @@ class RevisionStatus(models.TextChoices):
     DRAFT = "draft", _("Bozza")
     IN_CONSULTATION = "in_consultation", _("In consultazione")
     ADOPTED = "adopted", _("In vigore")
+    # Adopted by an act whose effective date is still to come: ``carta_take_effect``
+    # puts it in force on that date. Never "in force" before then.
+    SCHEDULED = "scheduled", _("Adottata, non ancora in vigore")
     SUPERSEDED = "superseded", _("Superata")
 
 
@@ -32,8 +36,22 @@ class RevisionStatus(models.TextChoices):
 OPEN_STATUSES = frozenset({RevisionStatus.DRAFT, RevisionStatus.IN_CONSULTATION})
 # States that everybody may read.
 PUBLIC_STATUSES = frozenset(
-    {RevisionStatus.IN_CONSULTATION, RevisionStatus.ADOPTED, RevisionStatus.SUPERSEDED}
+    {
+        RevisionStatus.IN_CONSULTATION,
+        RevisionStatus.ADOPTED,
+        RevisionStatus.SCHEDULED,
+        RevisionStatus.SUPERSEDED,
+    }
 )
+
+
+class RevisionQuerySet(models.QuerySet):
+    def in_force(self) -> RevisionQuerySet:
+        """The one definition of "the revision in force": adopted and already effective.
+        A revision adopted with a later effective date is ``SCHEDULED`` until
+        ``carta_take_effect`` switches it on, so it never matches here before its date.
+        Every reader of the Carta in force (pages, API, feedback) goes through this."""
+        return self.filter(status=RevisionStatus.ADOPTED)
 
 
 class Revision(TimeStampedModel):
@@ -67,7 +85,15 @@ class Revision(TimeStampedModel):
         _("messa in consultazione il"), null=True, blank=True
     )
     adopted_at = models.DateTimeField(_("adottata il"), null=True, blank=True)
+    # The act that adopted it: the deciding body, the act's number and date, and the date
+    # the revision takes effect (the day of adoption or later).
+    act_body = models.CharField(_("organo che ha deliberato"), max_length=200, blank=True)
+    act_number = models.CharField(_("numero dell'atto"), max_length=50, blank=True)
+    act_date = models.DateField(_("data dell'atto"), null=True, blank=True)
+    effective_from = models.DateField(_("in vigore dal"), null=True, blank=True)
     superseded_at = models.DateTimeField(_("superata il"), null=True, blank=True)
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -85,7 +111,15 @@ class Revision(TimeStampedModel):
                 condition=models.Q(status="adopted"),
                 name="revision_one_in_force",
                 violation_error_message=_("Un'altra revisione della Carta è già in vigore."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="scheduled"),
+                name="revision_one_scheduled",
+                violation_error_message=_(
+                    "Un'altra revisione della Carta è già adottata e attende di entrare in vigore."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,6 +131,14 @@ class Revision(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def in_force_from(self):
+        """The date the revision took or takes effect (adoption's day for revisions
+        adopted before acts were recorded); None if never adopted."""
+        if self.effective_from:
+            return self.effective_from
+        return timezone.localdate(self.adopted_at) if self.adopted_at else None
 
 
 class Section(models.Model):

@@ -29,9 +29,21 @@ from consultations.charter.models import (
 # --- Revisions ------------------------------------------------------------------------
 
 
+def revisions_in_force() -> QuerySet[Revision]:
+    """The revision in force as a queryset (``Revision.objects.in_force()``, the one
+    definition): adopted and effective. A revision adopted with a later effective date
+    is not in it before ``carta_take_effect`` switches it on."""
+    return Revision.objects.in_force()
+
+
 def revision_in_force() -> Revision | None:
-    """The adopted revision, or None before the first adoption (one query)."""
-    return Revision.objects.filter(status=RevisionStatus.ADOPTED).first()
+    """The revision in force, or None before the first adoption (one query)."""
+    return revisions_in_force().first()
+
+
+def revision_scheduled() -> Revision | None:
+    """The revision adopted with an effective date still to come, if any (one query)."""
+    return Revision.objects.filter(status=RevisionStatus.SCHEDULED).first()
 
 
 def revision_in_consultation() -> Revision | None:
@@ -58,6 +70,7 @@ def revision_history(revision: Revision) -> list:
                 "carta.draft_shared",
                 "carta.consultation_opened",
                 "carta.adopted",
+                "carta.took_effect",
             ],
         ).order_by("created_at", "id")
     )
@@ -150,7 +163,7 @@ def services_of(revision: Revision, *, area: str = "", q: str = "") -> QuerySet[
 
 def services_in_force(*, area: str = "", q: str = "") -> QuerySet[Service]:
     """The catalogue of the revision in force (three queries when evaluated)."""
-    queryset = Service.objects.filter(revision__status=RevisionStatus.ADOPTED).prefetch_related(
+    queryset = Service.objects.filter(revision__in=revisions_in_force()).prefetch_related(
         Prefetch("commitments", queryset=QualityCommitment.objects.order_by("position", "id")),
         "provider_organizations",
     )
@@ -162,7 +175,7 @@ def services_in_force(*, area: str = "", q: str = "") -> QuerySet[Service]:
 def get_service_for(user, key: str, *, revision: Revision | None = None) -> Service:
     """A service of ``revision`` (the one in force by default) by key; NotFound if none."""
     if revision is None:
-        queryset = Service.objects.filter(revision__status=RevisionStatus.ADOPTED)
+        queryset = Service.objects.filter(revision__in=revisions_in_force())
     else:
         queryset = Service.objects.filter(revision=revision)
     service = (

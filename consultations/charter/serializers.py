@@ -38,6 +38,10 @@ class CartaRevisionSerializer(serializers.ModelSerializer):
             "created_at",
             "consultation_opened_at",
             "adopted_at",
+            "act_body",
+            "act_number",
+            "act_date",
+            "effective_from",
             "superseded_at",
         ]
 
@@ -56,6 +60,24 @@ class RevisionCreateSerializer(serializers.Serializer):
 class RevisionUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     summary_of_changes = serializers.CharField(required=False, allow_blank=True)
+
+
+class AdoptSerializer(serializers.Serializer):
+    """The act that adopts a revision. The dates are checked by the service (400 naming
+    the field): the act's date not in the future, the effective date today or later and
+    not before that of the revision in force."""
+
+    act_body = serializers.CharField(
+        max_length=200, help_text="Organo che ha deliberato, ad es. Assemblea dei Sindaci"
+    )
+    act_number = serializers.CharField(max_length=50, help_text="Numero dell'atto")
+    act_date = serializers.DateField(help_text="Data dell'atto")
+    effective_from = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Data di entrata in vigore (oggi se omessa, oppure un giorno successivo)",
+    )
 
 
 class ImportSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from consultations.charter import exports, selectors, services
 from consultations.charter import permissions as perms
 from consultations.charter.diff import word_diff
 from consultations.charter.forms import (
+    AdoptForm,
     AmendmentForm,
     CommentForm,
     DecisionForm,
@@ -33,7 +35,7 @@ from consultations.charter.forms import (
     ServiceFilterForm,
     ServiceForm,
 )
-from consultations.charter.models import Amendment, AmendmentKind, Service
+from consultations.charter.models import Amendment, AmendmentKind, RevisionStatus, Service
 from stakeholders.selectors import organization_from_input
 
 PAGE_SIZE = 20  # revisions and services per page
@@ -69,6 +71,7 @@ def carta_in_force(request):
         "revision": revision,
         "in_force": True,
         "consultation": selectors.revision_in_consultation(),
+        "scheduled": selectors.revision_scheduled(),
     }
     if revision is not None:
         context.update(
@@ -115,7 +118,9 @@ def revision_list(request):
     )
 
 
-def revision_detail(request, pk):
+def revision_detail(request, pk, *, adopt_form=None, status=200):
+    """The revision page; ``adopt_form`` is the adoption form sent back with its errors
+    (and the typed values) when the act was refused."""
     user = request.user
     revision = _fetch(selectors.get_revision_for, user, pk)
     comments = selectors.comments_for(user, revision)
@@ -150,6 +155,11 @@ def revision_detail(request, pk):
         "others": others,
         "default_against": revision.based_on_id or (others[0].pk if others else None),
         "outcome_form": OutcomeForm(),
+        "adopt_form": (
+            (adopt_form or AdoptForm())
+            if revision.status == RevisionStatus.IN_CONSULTATION
+            else None
+        ),
         "decision_form": DecisionForm(),
         "pdf_available": exports.pdf_available(),
         "service_fields": AmendmentForm().fields["field"].choices,
@@ -162,7 +172,7 @@ def revision_detail(request, pk):
             else None
         ),
     }
-    return render(request, "consultations/revision_detail.html", context)
+    return render(request, "consultations/revision_detail.html", context, status=status)
 
 
 def revision_by_number(request, number):
@@ -449,12 +459,51 @@ REVISION_ACTIONS = {
 }
 
 
+def _adopt(request, revision):
+    """The adoption form's POST: the act's fields, then the service. A refusal renders the
+    revision page again with the message next to the field at fault and the typed values
+    kept (400); a state that does not allow adoption (409) comes back as a message."""
+    form = AdoptForm(request.POST)
+    if not form.is_valid():
+        return revision_detail(request, revision.pk, adopt_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        revision = services.adopt_revision(
+            actor=request.user,
+            revision=revision,
+            body=data["act_body"],
+            act_number=data["act_number"],
+            act_date=data["act_date"],
+            effective_from=data["effective_from"],
+            strict=True,
+        )
+    except NotAllowed:
+        raise PermissionDenied from None
+    except CartaError as error:
+        if error.field in form.fields:
+            form.add_error(error.field, error.message)
+            return revision_detail(request, revision.pk, adopt_form=form, status=400)
+        messages.error(request, str(error.message))
+        return redirect(f"{revision.get_absolute_url()}#adotta")
+    if revision.status == RevisionStatus.SCHEDULED:
+        messages.success(
+            request,
+            _("La revisione è adottata ed entrerà in vigore il %(date)s.")
+            % {"date": date_format(revision.effective_from, "j F Y")},
+        )
+    else:
+        messages.success(request, _("La revisione è ora la Carta in vigore."))
+    return redirect(revision)
+
+
 @require_POST
 @login_required
 def revision_action(request, pk, action):
     if action not in REVISION_ACTIONS:
         raise Http404
     revision = _fetch(selectors.get_revision_for, request.user, pk)
+    if action == "adotta":
+        return _adopt(request, revision)
     service, done = REVISION_ACTIONS[action]
     try:
         service(actor=request.user, revision=revision)

@@ -15,6 +15,7 @@ from consultations.charter.services.amendments import (
     support_amendment,
 )
 from consultations.charter.services.comments import post_comment, record_outcome
+from consultations.charter.services.common import require_editor
 from consultations.charter.services.content import delete_section, save_section, save_service
 from consultations.charter.services.revisions import (
     adopt_revision,
@@ -22,6 +23,7 @@ from consultations.charter.services.revisions import (
     import_markdown,
     open_consultation,
     share_with_network,
+    take_effect,
     update_revision,
 )
 
@@ -36,9 +38,11 @@ __all__ = [
     "propose_amendment",
     "record_outcome",
     "reject_amendment",
+    "require_editor",
     "save_section",
     "save_service",
     "share_with_network",
     "support_amendment",
+    "take_effect",
     "update_revision",
 ]

@@ -7,10 +7,11 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carta.errors import Conflict
+from carta.errors import Conflict, InvalidInput
 from carta.services import diff_fields, notify, record_audit
 from consultations.charter import importer, readiness
 from consultations.charter.models import (
@@ -105,7 +106,7 @@ def create_draft(
     require_editor(actor)
     title = clean_text(title, field="title", max_length=200)
     if source is None and not empty:
-        source = Revision.objects.filter(status=RevisionStatus.ADOPTED).first()
+        source = Revision.objects.in_force().first()
     revision = Revision.objects.create(
         number=_next_number(),
         title=title,
@@ -209,9 +210,66 @@ def open_consultation(*, actor, revision: Revision) -> Revision:
     return revision
 
 
+def _clean_act(
+    *, body: str, act_number: str, act_date, effective_from, current: Revision | None, strict: bool
+):
+    """The act's fields, checked: ``InvalidInput`` naming the field. ``strict`` (the API
+    and the page) requires body, number and date; internal callers may leave them out."""
+    today = timezone.localdate()
+    body = (body or "").strip()
+    act_number = (act_number or "").strip()
+    if strict and not body:
+        raise InvalidInput(_("Indica l'organo che ha adottato la revisione."), field="act_body")
+    if strict and not act_number:
+        raise InvalidInput(_("Indica il numero dell'atto di adozione."), field="act_number")
+    if strict and act_date is None:
+        raise InvalidInput(_("Indica la data dell'atto di adozione."), field="act_date")
+    if len(body) > 200:
+        raise InvalidInput(_("Al massimo 200 caratteri."), field="act_body")
+    if len(act_number) > 50:
+        raise InvalidInput(_("Al massimo 50 caratteri."), field="act_number")
+    if act_date is not None and act_date > today:
+        raise InvalidInput(_("La data dell'atto non può essere nel futuro."), field="act_date")
+    effective_from = effective_from or today
+    if effective_from < today:
+        raise InvalidInput(
+            _(
+                "La data di entrata in vigore non può essere nel passato: indica oggi o un "
+                "giorno successivo."
+            ),
+            field="effective_from",
+        )
+    if current is not None and current.in_force_from and effective_from < current.in_force_from:
+        raise InvalidInput(
+            _(
+                "La data di entrata in vigore non può precedere quella della revisione in "
+                "vigore (%(date)s)."
+            )
+            % {"date": date_format(current.in_force_from, "j F Y")},
+            field="effective_from",
+        )
+    return body, act_number, act_date, effective_from
+
+
 @transaction.atomic
-def adopt_revision(*, actor, revision: Revision) -> Revision:
-    """Put ``revision`` in force and supersede the one in force, in one transaction.
+def adopt_revision(
+    *,
+    actor,
+    revision: Revision,
+    body: str = "",
+    act_number: str = "",
+    act_date=None,
+    effective_from=None,
+    strict: bool = False,
+) -> Revision:
+    """Adopt ``revision`` by an act: the deciding ``body``, the act's number and date, and
+    the date it takes effect (``effective_from``, today by default).
+
+    Effective today: the revision is put in force at once and the one in force is
+    superseded, in one transaction. Effective later: the revision is ``SCHEDULED``
+    ("adopted, in force from ...") and ``take_effect`` (the ``carta_take_effect``
+    command) switches it on that date; until then the revision in force stays in force.
+    Only one revision may wait to take effect.
 
     Every top-level comment needs its outcome, every amendment its decision, and no
     registered provider (a vote on the revision) may report an open item
@@ -220,15 +278,32 @@ def adopt_revision(*, actor, revision: Revision) -> Revision:
     A draft copied from a revision may be adopted only while that revision is still in
     force: of two drafts adopted at the same time from the same text exactly one wins,
     and the other answers 409 instead of silently undoing the first. The partial unique
-    constraint ``revision_one_in_force`` is the last word under any concurrency.
+    constraints ``revision_one_in_force`` and ``revision_one_scheduled`` are the last
+    word under any concurrency.
+
+    ``strict`` (the API and the page) requires body, number and date of the act;
+    internal callers (the demo, tests) may leave them out.
     """
     require_editor(actor)
     revision = locked(revision)
     if revision.status == RevisionStatus.ADOPTED:
         raise Conflict(_("Questa revisione è già in vigore."), code="already_adopted")
+    if revision.status == RevisionStatus.SCHEDULED:
+        raise Conflict(
+            _("Questa revisione è già adottata e attende di entrare in vigore."),
+            code="already_adopted",
+        )
     if revision.status != RevisionStatus.IN_CONSULTATION:
         raise Conflict(_("Si può adottare solo una revisione che è stata in consultazione."))
-    current = Revision.objects.select_for_update().filter(status=RevisionStatus.ADOPTED).first()
+    current = Revision.objects.select_for_update().in_force().first()
+    if Revision.objects.filter(status=RevisionStatus.SCHEDULED).exists():
+        raise Conflict(
+            _(
+                "Un'altra revisione è già adottata e attende di entrare in vigore: "
+                "si potrà adottarne una nuova dopo quella data."
+            ),
+            code="scheduled",
+        )
     if (
         revision.based_on_id is not None
         and current is not None
@@ -242,21 +317,34 @@ def adopt_revision(*, actor, revision: Revision) -> Revision:
             % {"base": revision.based_on.number, "current": current.number},
             code="stale_draft",
         )
+    body, act_number, act_date, effective_from = _clean_act(
+        body=body,
+        act_number=act_number,
+        act_date=act_date,
+        effective_from=effective_from,
+        current=current,
+        strict=strict,
+    )
     # Under the revision's lock: a comment or an amendment takes the same lock
     # (``require_participant``), so none can arrive between this check and the adoption.
     missing = readiness.open_items(revision)
     if missing:
         raise Conflict(readiness.summary(missing), code="not_ready")
     now = timezone.now()
+    at_once = effective_from <= timezone.localdate()
+    revision.act_body = body
+    revision.act_number = act_number
+    revision.act_date = act_date
+    revision.effective_from = effective_from
+    revision.adopted_at = now
     try:
         with transaction.atomic():
-            if current is not None:
+            if at_once and current is not None:
                 Revision.objects.filter(pk=current.pk).update(
                     status=RevisionStatus.SUPERSEDED, superseded_at=now, updated_at=now
                 )
-            revision.status = RevisionStatus.ADOPTED
-            revision.adopted_at = now
-            revision.save(update_fields=["status", "adopted_at", "updated_at"])
+            revision.status = RevisionStatus.ADOPTED if at_once else RevisionStatus.SCHEDULED
+            revision.save(update_fields=[*ACT_FIELDS, "status", "adopted_at", "updated_at"])
     except IntegrityError:
         raise Conflict(
             _("Un'altra revisione è stata adottata nello stesso momento."), code="stale_draft"
@@ -265,16 +353,79 @@ def adopt_revision(*, actor, revision: Revision) -> Revision:
         actor=actor,
         verb="carta.adopted",
         target=revision,
-        changes={"superseded": current.number if current else None},
+        changes={
+            "superseded": current.number if current and at_once else None,
+            "act_body": body,
+            "act_number": act_number,
+            "act_date": act_date.isoformat() if act_date else None,
+            "effective_from": effective_from.isoformat(),
+            "in_force_at_once": at_once,
+        },
     )
+    if at_once:
+        _notify_in_force(revision, exclude=actor)
+    else:
+        notify(
+            recipients=_network_people(),
+            kind="carta.adopted",
+            title=gettext_lazy(
+                "È stata adottata la nuova Carta: %(title)s, in vigore dal %(date)s"
+            ),
+            params={"title": revision.title, "date": date_format(effective_from, "j F Y")},
+            url=revision.get_absolute_url(),
+            exclude=actor,
+        )
+    return revision
+
+
+ACT_FIELDS = ("act_body", "act_number", "act_date", "effective_from")
+
+
+def _notify_in_force(revision: Revision, *, exclude=None) -> None:
     notify(
         recipients=_network_people(),
         kind="carta.adopted",
         title=gettext_lazy("È in vigore la nuova Carta: %(title)s"),
         params={"title": revision.title},
         url=revision.get_absolute_url(),
-        exclude=actor,
+        exclude=exclude,
     )
+
+
+def take_effect(*, today=None) -> Revision | None:
+    """Put in force the revision adopted with an effective date that has come (``today``
+    by default), superseding the one in force; None when there is nothing to do.
+
+    Idempotent and safe to run at any time, also twice at once: the scheduled row is
+    locked (``select_for_update``) and read again under the lock, so the second run
+    waits, then finds it already in force and does nothing."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        revision = (
+            Revision.objects.select_for_update()
+            .filter(status=RevisionStatus.SCHEDULED, effective_from__lte=today)
+            .first()
+        )
+        if revision is None:
+            return None
+        now = timezone.now()
+        current = Revision.objects.select_for_update().in_force().first()
+        if current is not None:
+            Revision.objects.filter(pk=current.pk).update(
+                status=RevisionStatus.SUPERSEDED, superseded_at=now, updated_at=now
+            )
+        revision.status = RevisionStatus.ADOPTED
+        revision.save(update_fields=["status", "updated_at"])
+        record_audit(
+            actor=None,
+            verb="carta.took_effect",
+            target=revision,
+            changes={
+                "superseded": current.number if current else None,
+                "effective_from": revision.effective_from.isoformat(),
+            },
+        )
+    _notify_in_force(revision)
     return revision
 
 

@@ -153,7 +153,9 @@ def test_full_lifecycle_through_the_api(api_as, carta_editor, citizen, in_force)
     assert again.status_code == 409
     accepted = editor.post(f"{API}{draft['id']}/amendments/{amendment['id']}/accept/")
     assert accepted.json()["status"] == "accepted"
-    assert editor.post(f"{API}{draft['id']}/adopt/").json()["status"] == "adopted"
+    act = {"act_body": "Assemblea dei Sindaci", "act_number": "7", "act_date": "2024-03-01"}
+    adopted = editor.post(f"{API}{draft['id']}/adopt/", act, format="json")
+    assert adopted.json()["status"] == "adopted"
     assert person.get(f"{API}{in_force.pk}/").json()["status"] == "superseded"
     report = person.get(f"{API}{draft['id']}/report/").json()
     assert report["totals"]["comments"] == 1 and report["totals"]["amendments_accepted"] == 1

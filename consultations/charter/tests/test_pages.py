@@ -41,7 +41,7 @@ def history(db):
 #           with supports
 #   print: revision in force; sections; services, commitments, providers
 ANONYMOUS = {
-    "/carta/": 6,
+    "/carta/": 7,
     "/carta/servizi/": 5,
     "/carta/revisioni/": 2,
     "/carta/revisioni/{draft}/": 11,

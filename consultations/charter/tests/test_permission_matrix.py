@@ -79,6 +79,11 @@ def world(db, org_a, rep_a, editor_a, member_a, member_b):
     }
 
 
+# The act that adopts revision 2 (dated well in the past: the act's date may not be in
+# the future).
+ACT = {"act_body": "Assemblea dei Sindaci dell'Ambito", "act_number": "7", "act_date": "2024-03-01"}
+
+
 def _settle(w) -> bool:
     """An editor answers revision 2's comment and rejects its amendment, so that nothing
     holds its adoption back."""
@@ -132,8 +137,8 @@ def perform(action: str, client, w) -> int:  # noqa: C901 - one branch per row o
         ),
         "revision.share": lambda: client.post(f"{r4}share/"),
         "revision.open_consultation": lambda: client.post(f"{r4}open-consultation/"),
-        "revision.adopt_not_ready": lambda: client.post(f"{r2}adopt/"),
-        "revision.adopt": lambda: _settle(w) and client.post(f"{r2}adopt/"),
+        "revision.adopt_not_ready": lambda: client.post(f"{r2}adopt/", ACT, format="json"),
+        "revision.adopt": lambda: _settle(w) and client.post(f"{r2}adopt/", ACT, format="json"),
         "revision.readiness": lambda: client.get(f"{r2}readiness/"),
         "revision.readiness_draft": lambda: client.get(f"{r4}readiness/"),
         "section.edit_in_force": lambda: client.patch(

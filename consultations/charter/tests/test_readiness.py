@@ -119,7 +119,8 @@ def test_the_api_refuses_adoption_with_409_not_ready_in_the_error_shape(
     api_as, in_consultation, citizen, carta_editor
 ):
     _comment(citizen, in_consultation)
-    response = api_as(carta_editor).post(f"{API}{in_consultation.pk}/adopt/")
+    act = {"act_body": "Assemblea dei Sindaci", "act_number": "7", "act_date": "2024-03-01"}
+    response = api_as(carta_editor).post(f"{API}{in_consultation.pk}/adopt/", act, format="json")
     assert response.status_code == 409
     body = response.json()
     assert (body["status"], body["code"]) == (409, "not_ready")
