@@ -84,6 +84,19 @@ class Revision(TimeStampedModel):
     consultation_opened_at = models.DateTimeField(
         _("messa in consultazione il"), null=True, blank=True
     )
+    # The consultation phase: comments, amendments and supports are accepted from
+    # ``consultation_opened_at`` until ``consultation_closes_at`` (for everybody) or, when
+    # set, until the later ``organizations_close_at`` for organizations of the network.
+    # ``closing_notice_sent_at`` marks the notice sent before the closing (once).
+    consultation_closes_at = models.DateTimeField(
+        _("consultazione aperta fino al"), null=True, blank=True
+    )
+    organizations_close_at = models.DateTimeField(
+        _("aperta alle organizzazioni fino al"), null=True, blank=True
+    )
+    closing_notice_sent_at = models.DateTimeField(
+        _("avviso di chiusura inviato il"), null=True, blank=True
+    )
     adopted_at = models.DateTimeField(_("adottata il"), null=True, blank=True)
     # The act that adopted it: the deciding body, the act's number and date, and the date
     # the revision takes effect (the day of adoption or later).
@@ -177,6 +190,11 @@ class Service(models.Model):
     main_functions = models.TextField(_("funzioni prevalenti"), blank=True)
     delivery_modalities = models.TextField(_("modalità di erogazione"), blank=True)
     access_requirements = models.TextField(_("requisiti di accesso"), blank=True)
+    # What a citizen needs to know to use the service.
+    how_to_apply = models.TextField(_("come fare domanda"), blank=True)
+    where_and_when = models.TextField(_("dove e quando (uffici, orari, contatti)"), blank=True)
+    documents_required = models.TextField(_("documenti da presentare"), blank=True)
+    costs = models.TextField(_("costi e compartecipazione (soglie ISEE)"), blank=True)
     provider_organizations = models.ManyToManyField(
         "stakeholders.Organization",
         verbose_name=_("enti erogatori"),
@@ -214,6 +232,14 @@ class Direction(models.TextChoices):
     AT_MOST = "at_most", _("al massimo")
 
 
+class GovernedRule(models.TextChoices):
+    """A rule of the platform that a commitment of the Carta may set (one commitment per
+    rule and revision): the complaint answer deadline takes the commitment's target, in
+    days."""
+
+    COMPLAINT_DEADLINE = "complaint_deadline", _("termine di risposta ai reclami")
+
+
 class QualityCommitment(models.Model):
     """A minimum quality the Ambito guarantees for a service, and how it is checked."""
 
@@ -227,6 +253,18 @@ class QualityCommitment(models.Model):
     target_value = models.DecimalField(_("valore obiettivo"), max_digits=10, decimal_places=2)
     unit = models.CharField(_("unità di misura"), max_length=40, blank=True)
     how_measured = models.TextField(_("come si misura"), blank=True)
+    governs = models.CharField(
+        _("regola della piattaforma che stabilisce"),
+        max_length=32,
+        choices=GovernedRule.choices,
+        blank=True,
+    )
+    # What the Carta promises when the commitment is breached: a refund or an indemnity
+    # (what, and how much when it is an amount).
+    refund = models.CharField(_("rimborso o indennizzo previsto"), max_length=255, blank=True)
+    refund_amount = models.DecimalField(
+        _("importo del rimborso (euro)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["service", "position", "id"]
