@@ -86,6 +86,17 @@ class Organization(TimeStampedModel):
     pact_revision_number = models.PositiveIntegerField(
         _("revisione della Carta accettata"), null=True, blank=True
     )
+    # The renewal asked when a newer revision took effect (``request_pact_renewal``): the
+    # revision asked, when, and the deadline fixed then (the grace period of that day), so
+    # that the date a representative was told never moves. All three are cleared by the
+    # acceptance; the history of acceptances is ``PactAcceptance``.
+    pact_renewal_revision_number = models.PositiveIntegerField(
+        _("revisione per cui è chiesto il rinnovo del patto"), null=True, blank=True
+    )
+    pact_renewal_requested_at = models.DateTimeField(
+        _("rinnovo del patto chiesto il"), null=True, blank=True
+    )
+    pact_renew_by = models.DateTimeField(_("patto da rinnovare entro il"), null=True, blank=True)
 
     class Meta:
         ordering = ["legal_name", "id"]
@@ -112,6 +123,45 @@ class Organization(TimeStampedModel):
 
     def area_labels(self) -> list[str]:
         return [str(Area(value).label) for value in self.areas if value in Area.values]
+
+
+class PactAcceptance(models.Model):
+    """One acceptance of the pact: which organization, which revision of the Carta (None
+    when none was in force), who accepted it and when. Written by the services only (the
+    application and each renewal), never changed."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="pact_acceptances"
+    )
+    revision_number = models.PositiveIntegerField(
+        _("revisione della Carta"), null=True, blank=True
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accettato da"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accettato il"), default=timezone.now)
+
+    class Meta:
+        ordering = ["organization", "-accepted_at", "-id"]
+        verbose_name = _("accettazione del patto")
+        verbose_name_plural = _("accettazioni del patto")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "revision_number"],
+                name="pact_acceptance_unique_revision",
+                violation_error_message=_(
+                    "L'organizzazione ha già accettato il patto su questa revisione."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} - {self.revision_number or '-'}"
 
 
 class OrganizationUserObjectPermission(UserObjectPermissionBase):
