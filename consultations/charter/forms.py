@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from carta.models import Area
-from consultations.charter.models import Outcome, Service
+from consultations.charter.models import GovernedRule, Outcome, Service
 
 
 class ServiceFilterForm(forms.Form):
@@ -151,8 +152,9 @@ class DecisionForm(forms.Form):
 
 COMMITMENT_HELP = _(
     "Un impegno per riga: chiave | indicatore | almeno oppure al massimo | valore | unità | "
-    "come si misura. Esempio: primo-colloquio | Giorni per il primo colloquio | al massimo | "
-    "15 | giorni | Registro delle domande"
+    "come si misura | rimborso o indennizzo previsto | importo in euro (gli ultimi tre "
+    "facoltativi). Esempio: primo-colloquio | Giorni per il primo colloquio | al massimo | "
+    "15 | giorni | Registro delle domande | Rimborso del ticket | 25,00"
 )
 DIRECTION_WORDS = {
     "almeno": "at_least",
@@ -204,6 +206,24 @@ class ServiceForm(forms.Form):
         from stakeholders.models import Organization, OrganizationStatus
 
         self.fields["providers"].queryset = organizations or Organization.objects.filter(
+    how_to_apply = forms.CharField(
+        label=_("Come fare domanda"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    where_and_when = forms.CharField(
+        label=_("Dove e quando (uffici, orari, contatti)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    documents_required = forms.CharField(
+        label=_("Documenti da presentare"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    costs = forms.CharField(
+        label=_("Costi e compartecipazione (soglie ISEE)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
             status=OrganizationStatus.VERIFIED
         )
 
@@ -217,8 +237,18 @@ class ServiceForm(forms.Form):
                 raise forms.ValidationError(
                     _("Riga %(n)s: servono almeno chiave, indicatore, verso e valore.")
                     % {"n": number}
+    governs = forms.CharField(
+        label=_("Impegno che fissa il termine di risposta ai reclami"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Facoltativo: la chiave di uno degli impegni qui sopra, con verso «al massimo» e "
+            "valore in giorni. Il suo valore diventa il termine entro cui si risponde ai "
+            "reclami. Nella revisione un solo impegno può fissarlo."
+        ),
+    )
                 )
-            cells += [""] * (6 - len(cells))
+            cells += [""] * (8 - len(cells))
             direction = DIRECTION_WORDS.get(cells[2].lower())
             if direction is None:
                 raise forms.ValidationError(
@@ -239,16 +269,50 @@ class ServiceForm(forms.Form):
     @staticmethod
     def commitments_text(service) -> str:
         words = {"at_least": "almeno", "at_most": "al massimo"}
-        return "\n".join(
-            " | ".join(
-                [
-                    c.key,
-                    c.indicator,
-                    words[c.direction],
-                    f"{c.target_value.normalize():f}",
-                    c.unit,
-                    c.how_measured,
-                ]
-            )
-            for c in service.commitments.all()
+        lines = []
+        for c in service.commitments.all():
+            cells = [
+                c.key,
+                c.indicator,
+                words[c.direction],
+                f"{c.target_value.normalize():f}",
+                c.unit,
+                c.how_measured,
+            ]
+            if c.refund or c.refund_amount is not None:
+                amount = c.refund_amount
+                cells += [c.refund, f"{amount:f}".replace(".", ",") if amount is not None else ""]
+            lines.append(" | ".join(cells))
+        return "\n".join(lines)
+
+    @staticmethod
+    def governs_key(service) -> str:
+        return next(
+            (
+                c.key
+                for c in service.commitments.all()
+                if c.governs == GovernedRule.COMPLAINT_DEADLINE
+            ),
+            "",
+                    "refund": cells[6],
+                    "refund_amount": cells[7],
         )
+    def clean(self):
+        cleaned = super().clean()
+        governs = (cleaned.get("governs") or "").strip()
+        rows = cleaned.get("commitments")
+        if rows is None:
+            return cleaned
+        keys = [slugify(row["key"] or row["indicator"]) for row in rows]
+        if governs and slugify(governs) not in keys:
+            self.add_error(
+                "governs",
+                _("Nessuno degli impegni qui sopra ha la chiave «%(key)s».") % {"key": governs},
+            )
+            return cleaned
+        for key, row in zip(keys, rows, strict=True):
+            row["governs"] = (
+                GovernedRule.COMPLAINT_DEADLINE if governs and key == slugify(governs) else ""
+            )
+        return cleaned
+

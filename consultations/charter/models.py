@@ -210,6 +210,10 @@ class Service(models.Model):
         "main_functions",
         "delivery_modalities",
         "access_requirements",
+        "how_to_apply",
+        "where_and_when",
+        "documents_required",
+        "costs",
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from consultations.charter.models import (
     Amendment,
     AmendmentKind,
     Comment,
+    GovernedRule,
     Outcome,
     QualityCommitment,
     Revision,
@@ -122,7 +123,18 @@ class SectionWriteSerializer(serializers.Serializer):
 class QualityCommitmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = QualityCommitment
-        fields = ["id", "key", "indicator", "direction", "target_value", "unit", "how_measured"]
+        fields = [
+            "id",
+            "key",
+            "indicator",
+            "direction",
+            "target_value",
+            "unit",
+            "how_measured",
+            "governs",
+            "refund",
+            "refund_amount",
+        ]
 
 
 class ProviderSerializer(serializers.Serializer):
@@ -182,6 +194,10 @@ class ServiceWriteSerializer(serializers.Serializer):
 class DiffOpSerializer(serializers.Serializer):
     op = serializers.ChoiceField(choices=["equal", "insert", "delete", "replace"])
     old = serializers.CharField()
+            "how_to_apply",
+            "where_and_when",
+            "documents_required",
+            "costs",
     new = serializers.CharField()
 
 
@@ -193,6 +209,31 @@ class DiffItemSerializer(serializers.Serializer):
     fields = serializers.DictField(
         required=False,
         help_text="Per campo: old, new e, per i testi, ops (diff parola per parola).",
+    )
+    governs = serializers.ChoiceField(
+        choices=GovernedRule.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Regola della piattaforma che l'impegno fissa (una sola per revisione): "
+        "complaint_deadline, il termine di risposta ai reclami in giorni (valore obiettivo, "
+        "al massimo)",
+    )
+    refund = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Rimborso o indennizzo previsto se l'impegno non è rispettato",
+    )
+    refund_amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Importo del rimborso in euro",
     )
     commitments = serializers.ListField(child=serializers.DictField(), required=False)
     parent_key = serializers.DictField(required=False)
@@ -206,6 +247,10 @@ class DiffSerializer(serializers.Serializer):
     sections = DiffItemSerializer(many=True)
     services = DiffItemSerializer(many=True)
 
+    how_to_apply = serializers.CharField(required=False, allow_blank=True, default="")
+    where_and_when = serializers.CharField(required=False, allow_blank=True, default="")
+    documents_required = serializers.CharField(required=False, allow_blank=True, default="")
+    costs = serializers.CharField(required=False, allow_blank=True, default="")
 
 class WithheldTextsMixin:
     """Empties the ``withheld`` fields of a hidden comment or amendment unless the

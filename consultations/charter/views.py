@@ -460,11 +460,13 @@ REVISION_ACTIONS = {
 
 
 def _adopt(request, revision):
+        initial["governs"] = ServiceForm.governs_key(service)
     """The adoption form's POST: the act's fields, then the service. A refusal renders the
     revision page again with the message next to the field at fault and the typed values
     kept (400); a state that does not allow adoption (409) comes back as a message."""
     form = AdoptForm(request.POST)
     if not form.is_valid():
+        data.pop("governs", None)  # carried by the commitments (ServiceForm.clean)
         return revision_detail(request, revision.pk, adopt_form=form, status=400)
     data = form.cleaned_data
     try:

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from carta.errors import Conflict, InvalidInput
 from carta.models import Area
 from carta.services import diff_fields, record_audit
+from consultations.charter.governed_rules import governed_rule_problem
 from consultations.charter.models import (
     KEY_MAX,
     Direction,
+    GovernedRule,
     QualityCommitment,
     Revision,
     Section,
@@ -102,6 +104,55 @@ def delete_section(*, actor, revision: Revision, key: str) -> None:
     record_audit(actor=actor, verb="carta.section_removed", target=revision, changes={"key": key})
 
 
+def _refund(item: Mapping) -> dict:
+    """The refund or indemnity a commitment promises when breached: what (text) and, when
+    it is an amount, how much (euros, not negative)."""
+    refund = clean_text(item.get("refund"), field="refund", required=False, max_length=255)
+    amount = item.get("refund_amount")
+    if amount in (None, ""):
+        return {"refund": refund, "refund_amount": None}
+    amount = _decimal(amount, "refund_amount")
+    if amount < 0:
+        raise InvalidInput(
+            _("L'importo del rimborso non può essere negativo."), field="refund_amount"
+        )
+    if not refund:
+        raise InvalidInput(
+            _("Descrivi il rimborso o l'indennizzo a cui si riferisce l'importo."), field="refund"
+        )
+    return {"refund": refund, "refund_amount": amount}
+
+
+def _check_governed_rules(service: Service, rows: list[QualityCommitment]) -> None:
+    """Refuse a rule governed twice in the revision, by the service's new commitments or
+    by those of its other services, and a target that does not suit its rule."""
+    taken = dict(
+        QualityCommitment.objects.filter(service__revision_id=service.revision_id)
+        .exclude(service=service)
+        .exclude(governs="")
+        .values_list("governs", "service__title")
+    )
+    for row in rows:
+        if not row.governs:
+            continue
+        if row.governs not in GovernedRule.values:
+            raise InvalidInput(_("Regola della piattaforma sconosciuta."), field="governs")
+        label = GovernedRule(row.governs).label
+        if row.governs in taken:
+            raise InvalidInput(
+                _(
+                    "Nella revisione un altro impegno (servizio «%(service)s») fissa già "
+                    "la regola «%(rule)s»: una regola è fissata da un solo impegno."
+                )
+                % {"service": taken[row.governs], "rule": label},
+                field="governs",
+            )
+        taken[row.governs] = service.title
+        problem = governed_rule_problem(row)
+        if problem:
+            raise InvalidInput(problem, field="governs")
+
+
 def _decimal(value, field: str) -> Decimal:
     try:
         number = Decimal(str(value).replace(",", "."))
@@ -125,12 +176,20 @@ def save_service(
     main_functions: str = "",
     delivery_modalities: str = "",
     access_requirements: str = "",
+    how_to_apply: str = "",
+    where_and_when: str = "",
+    documents_required: str = "",
+    costs: str = "",
     position: int | None = None,
     commitments: Iterable[Mapping] | None = None,
     providers: Iterable | None = None,
 ) -> Service:
     """Create or change the service ``key`` of a draft; ``commitments`` (dicts with key,
-    indicator, direction, target_value, unit, how_measured) replace the existing ones."""
+    indicator, direction, target_value, unit, how_measured and optionally governs, refund,
+    refund_amount) replace the existing ones. A commitment marked as governing a platform
+    rule (``governs``) must be the only one of the revision to govern it, and its target
+    must suit the rule (``InvalidInput`` on ``governs``); a refund amount needs the refund
+    it pays (``InvalidInput`` on ``refund``)."""
     require_editor(actor)
     revision = locked(revision)
     require_open(revision)
@@ -151,6 +210,12 @@ def save_service(
         "access_requirements": clean_text(
             access_requirements, field="access_requirements", required=False
         ),
+        "how_to_apply": clean_text(how_to_apply, field="how_to_apply", required=False),
+        "where_and_when": clean_text(where_and_when, field="where_and_when", required=False),
+        "documents_required": clean_text(
+            documents_required, field="documents_required", required=False
+        ),
+        "costs": clean_text(costs, field="costs", required=False),
     }
     service = revision.services.filter(key=key).first()
     if service is None:
@@ -196,8 +261,11 @@ def save_service(
                     how_measured=clean_text(
                         item.get("how_measured"), field="commitments", required=False
                     ),
+                    **_refund(item),
+                    governs=(item.get("governs") or "").strip(),
                 )
             )
+        _check_governed_rules(service, rows)
         service.commitments.all().delete()
         QualityCommitment.objects.bulk_create(rows)
     if providers is not None:
