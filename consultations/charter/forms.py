@@ -187,25 +187,6 @@ class ServiceForm(forms.Form):
     access_requirements = forms.CharField(
         label=_("Requisiti di accesso"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    position = forms.IntegerField(label=_("Posizione nel catalogo"), required=False, min_value=0)
-    providers = forms.ModelMultipleChoiceField(
-        label=_("Enti erogatori"),
-        required=False,
-        queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
-    commitments = forms.CharField(
-        label=_("Impegni di qualità"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=COMMITMENT_HELP,
-    )
-
-    def __init__(self, *args, organizations=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        from stakeholders.models import Organization, OrganizationStatus
-
-        self.fields["providers"].queryset = organizations or Organization.objects.filter(
     how_to_apply = forms.CharField(
         label=_("Come fare domanda"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -224,6 +205,35 @@ class ServiceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    position = forms.IntegerField(label=_("Posizione nel catalogo"), required=False, min_value=0)
+    providers = forms.ModelMultipleChoiceField(
+        label=_("Enti erogatori"),
+        required=False,
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    commitments = forms.CharField(
+        label=_("Impegni di qualità"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=COMMITMENT_HELP,
+    )
+    governs = forms.CharField(
+        label=_("Impegno che fissa il termine di risposta ai reclami"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Facoltativo: la chiave di uno degli impegni qui sopra, con verso «al massimo» e "
+            "valore in giorni. Il suo valore diventa il termine entro cui si risponde ai "
+            "reclami. Nella revisione un solo impegno può fissarlo."
+        ),
+    )
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from stakeholders.models import Organization, OrganizationStatus
+
+        self.fields["providers"].queryset = organizations or Organization.objects.filter(
             status=OrganizationStatus.VERIFIED
         )
 
@@ -237,16 +247,6 @@ class ServiceForm(forms.Form):
                 raise forms.ValidationError(
                     _("Riga %(n)s: servono almeno chiave, indicatore, verso e valore.")
                     % {"n": number}
-    governs = forms.CharField(
-        label=_("Impegno che fissa il termine di risposta ai reclami"),
-        required=False,
-        max_length=100,
-        help_text=_(
-            "Facoltativo: la chiave di uno degli impegni qui sopra, con verso «al massimo» e "
-            "valore in giorni. Il suo valore diventa il termine entro cui si risponde ai "
-            "reclami. Nella revisione un solo impegno può fissarlo."
-        ),
-    )
                 )
             cells += [""] * (8 - len(cells))
             direction = DIRECTION_WORDS.get(cells[2].lower())
@@ -262,9 +262,30 @@ class ServiceForm(forms.Form):
                     "target_value": cells[3],
                     "unit": cells[4],
                     "how_measured": cells[5],
+                    "refund": cells[6],
+                    "refund_amount": cells[7],
                 }
             )
         return rows
+
+    def clean(self):
+        cleaned = super().clean()
+        governs = (cleaned.get("governs") or "").strip()
+        rows = cleaned.get("commitments")
+        if rows is None:
+            return cleaned
+        keys = [slugify(row["key"] or row["indicator"]) for row in rows]
+        if governs and slugify(governs) not in keys:
+            self.add_error(
+                "governs",
+                _("Nessuno degli impegni qui sopra ha la chiave «%(key)s».") % {"key": governs},
+            )
+            return cleaned
+        for key, row in zip(keys, rows, strict=True):
+            row["governs"] = (
+                GovernedRule.COMPLAINT_DEADLINE if governs and key == slugify(governs) else ""
+            )
+        return cleaned
 
     @staticmethod
     def commitments_text(service) -> str:
@@ -294,25 +315,4 @@ class ServiceForm(forms.Form):
                 if c.governs == GovernedRule.COMPLAINT_DEADLINE
             ),
             "",
-                    "refund": cells[6],
-                    "refund_amount": cells[7],
         )
-    def clean(self):
-        cleaned = super().clean()
-        governs = (cleaned.get("governs") or "").strip()
-        rows = cleaned.get("commitments")
-        if rows is None:
-            return cleaned
-        keys = [slugify(row["key"] or row["indicator"]) for row in rows]
-        if governs and slugify(governs) not in keys:
-            self.add_error(
-                "governs",
-                _("Nessuno degli impegni qui sopra ha la chiave «%(key)s».") % {"key": governs},
-            )
-            return cleaned
-        for key, row in zip(keys, rows, strict=True):
-            row["governs"] = (
-                GovernedRule.COMPLAINT_DEADLINE if governs and key == slugify(governs) else ""
-            )
-        return cleaned
-

@@ -160,6 +160,10 @@ class CartaServiceSerializer(serializers.ModelSerializer):
             "main_functions",
             "delivery_modalities",
             "access_requirements",
+            "how_to_apply",
+            "where_and_when",
+            "documents_required",
+            "costs",
             "providers",
             "commitments",
         ]
@@ -172,44 +176,6 @@ class CommitmentWriteSerializer(serializers.Serializer):
     target_value = serializers.DecimalField(max_digits=10, decimal_places=2)
     unit = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     how_measured = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ServiceWriteSerializer(serializers.Serializer):
-    revision = serializers.IntegerField(required=False, help_text="Bozza (solo in creazione)")
-    key = serializers.SlugField(max_length=100, required=False)
-    title = serializers.CharField(max_length=200)
-    area = serializers.ChoiceField(choices=Area.choices)
-    purposes = serializers.CharField(required=False, allow_blank=True, default="")
-    specific_objectives = serializers.CharField(required=False, allow_blank=True, default="")
-    main_functions = serializers.CharField(required=False, allow_blank=True, default="")
-    delivery_modalities = serializers.CharField(required=False, allow_blank=True, default="")
-    access_requirements = serializers.CharField(required=False, allow_blank=True, default="")
-    position = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
-    commitments = CommitmentWriteSerializer(many=True, required=False)
-    providers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=200
-    )
-
-
-class DiffOpSerializer(serializers.Serializer):
-    op = serializers.ChoiceField(choices=["equal", "insert", "delete", "replace"])
-    old = serializers.CharField()
-            "how_to_apply",
-            "where_and_when",
-            "documents_required",
-            "costs",
-    new = serializers.CharField()
-
-
-class DiffItemSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
-    change = serializers.ChoiceField(choices=["added", "removed", "moved", "changed"])
-    kinds = serializers.ListField(child=serializers.CharField(), required=False)
-    fields = serializers.DictField(
-        required=False,
-        help_text="Per campo: old, new e, per i testi, ops (diff parola per parola).",
-    )
     governs = serializers.ChoiceField(
         choices=GovernedRule.choices,
         required=False,
@@ -235,6 +201,44 @@ class DiffItemSerializer(serializers.Serializer):
         default=None,
         help_text="Importo del rimborso in euro",
     )
+
+
+class ServiceWriteSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(required=False, help_text="Bozza (solo in creazione)")
+    key = serializers.SlugField(max_length=100, required=False)
+    title = serializers.CharField(max_length=200)
+    area = serializers.ChoiceField(choices=Area.choices)
+    purposes = serializers.CharField(required=False, allow_blank=True, default="")
+    specific_objectives = serializers.CharField(required=False, allow_blank=True, default="")
+    main_functions = serializers.CharField(required=False, allow_blank=True, default="")
+    delivery_modalities = serializers.CharField(required=False, allow_blank=True, default="")
+    access_requirements = serializers.CharField(required=False, allow_blank=True, default="")
+    how_to_apply = serializers.CharField(required=False, allow_blank=True, default="")
+    where_and_when = serializers.CharField(required=False, allow_blank=True, default="")
+    documents_required = serializers.CharField(required=False, allow_blank=True, default="")
+    costs = serializers.CharField(required=False, allow_blank=True, default="")
+    position = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
+    commitments = CommitmentWriteSerializer(many=True, required=False)
+    providers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=200
+    )
+
+
+class DiffOpSerializer(serializers.Serializer):
+    op = serializers.ChoiceField(choices=["equal", "insert", "delete", "replace"])
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class DiffItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    change = serializers.ChoiceField(choices=["added", "removed", "moved", "changed"])
+    kinds = serializers.ListField(child=serializers.CharField(), required=False)
+    fields = serializers.DictField(
+        required=False,
+        help_text="Per campo: old, new e, per i testi, ops (diff parola per parola).",
+    )
     commitments = serializers.ListField(child=serializers.DictField(), required=False)
     parent_key = serializers.DictField(required=False)
     old = serializers.DictField(required=False)
@@ -247,10 +251,6 @@ class DiffSerializer(serializers.Serializer):
     sections = DiffItemSerializer(many=True)
     services = DiffItemSerializer(many=True)
 
-    how_to_apply = serializers.CharField(required=False, allow_blank=True, default="")
-    where_and_when = serializers.CharField(required=False, allow_blank=True, default="")
-    documents_required = serializers.CharField(required=False, allow_blank=True, default="")
-    costs = serializers.CharField(required=False, allow_blank=True, default="")
 
 class WithheldTextsMixin:
     """Empties the ``withheld`` fields of a hidden comment or amendment unless the

@@ -432,11 +432,13 @@ def service_edit(request, pk, key=None):
         initial["position"] = service.position
         initial["providers"] = list(service.provider_organizations.all())
         initial["commitments"] = ServiceForm.commitments_text(service)
+        initial["governs"] = ServiceForm.governs_key(service)
     form = ServiceForm(request.POST or None, initial=initial)
     if service is not None:
         form.fields["key"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("governs", None)  # carried by the commitments (ServiceForm.clean)
         data["key"] = service.key if service else data["key"]
         try:
             saved = services.save_service(actor=request.user, revision=revision, **data)
@@ -460,13 +462,11 @@ REVISION_ACTIONS = {
 
 
 def _adopt(request, revision):
-        initial["governs"] = ServiceForm.governs_key(service)
     """The adoption form's POST: the act's fields, then the service. A refusal renders the
     revision page again with the message next to the field at fault and the typed values
     kept (400); a state that does not allow adoption (409) comes back as a message."""
     form = AdoptForm(request.POST)
     if not form.is_valid():
-        data.pop("governs", None)  # carried by the commitments (ServiceForm.clean)
         return revision_detail(request, revision.pk, adopt_form=form, status=400)
     data = form.cleaned_data
     try:
