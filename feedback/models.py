@@ -20,6 +20,7 @@ from carta.models import TimeStampedModel
 from consultations.charter.models import (  # Direction: is the target a floor or a ceiling
     Direction,
     QualityCommitment,
+    Revision,
     Service,
 )
 
@@ -66,6 +67,13 @@ class ComplaintChannel(models.TextChoices):
 
 
 HANDLE_COMPLAINT = "feedback.handle_complaint"
+
+
+class RefundStatus(models.TextChoices):
+    """A refund or indemnity the Carta promises, owed on a founded complaint."""
+
+    DUE = "due", _("Da pagare")
+    PAID = "paid", _("Pagato")
 
 
 class Complaint(TimeStampedModel):
@@ -130,6 +138,28 @@ class Complaint(TimeStampedModel):
     received_at = models.DateTimeField(_("ricevuta il"), db_index=True)
     period = models.CharField(_("trimestre di ricezione"), max_length=7, db_index=True)
     deadline_at = models.DateTimeField(_("termine per la risposta"), db_index=True)
+    # The rule that set the deadline, fixed at filing: the revision in force then, the days
+    # it gives (kept on reopening, whatever a later revision says) and the commitment that
+    # set them (None: the platform's CARTA_COMPLAINT_DAYS, no commitment of the Carta did).
+    revision = models.ForeignKey(
+        Revision,
+        verbose_name=_("revisione della Carta in vigore alla ricezione"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("giorni per la risposta"), null=True, blank=True
+    )
+    deadline_commitment = models.ForeignKey(
+        QualityCommitment,
+        verbose_name=_("impegno della Carta che fissa il termine"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assegnata a"),
@@ -163,6 +193,15 @@ class Complaint(TimeStampedModel):
     )
     judgement_reason = models.TextField(_("motivazione dell'esito"), blank=True)
     judged_at = models.DateTimeField(_("esito registrato il"), null=True, blank=True)
+    # What a founded complaint on a commitment that promises a refund is owed, and whether
+    # it was paid (and when).
+    refund_amount = models.DecimalField(
+        _("rimborso dovuto (euro)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    refund_status = models.CharField(
+        _("stato del rimborso"), max_length=8, choices=RefundStatus.choices, blank=True
+    )
+    refund_paid_on = models.DateField(_("rimborso pagato il"), null=True, blank=True)
     anonymized_at = models.DateTimeField(_("dati anonimizzati il"), null=True, blank=True)
 
     # Its audit rows are read by complaint officers and administrators only.
