@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from carta.errors import CartaError
 from stakeholders import permissions as perms
 from stakeholders import services
-from stakeholders.models import Invitation, Membership, Organization, Resource
+from stakeholders.models import Invitation, Membership, Organization, PactAcceptance, Resource
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,6 +31,24 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["user", "role", "can_vote"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PactAcceptanceInline(admin.TabularInline):
+    """The history of the pact, read-only: acceptances come from the representatives."""
+
+    model = PactAcceptance
+    extra = 0
+    fields = ["revision_number", "accepted_by", "accepted_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -77,10 +95,18 @@ def _decision_action(name: str, description):
 
 @admin.register(Organization)
 class OrganizationAdmin(ReadOnlyAdmin):
-    list_display = ["legal_name", "kind", "tax_code", "status", "created_at"]
+    list_display = [
+        "legal_name",
+        "kind",
+        "tax_code",
+        "status",
+        "pact_revision_number",
+        "pact_renew_by",
+        "created_at",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["legal_name", "tax_code"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, PactAcceptanceInline]
     action_form = DecisionActionForm
     actions = [
         _decision_action("verify", _("Verifica le organizzazioni selezionate")),

@@ -127,6 +127,11 @@ class OrganizationViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Verifica (Ufficio di Piano)",
+        description=(
+            "Solo per un'organizzazione che ha accettato il patto sulla revisione della Carta "
+            "in vigore: altrimenti 409 (codice pact_required). 409 anche se lo stato non "
+            "permette la verifica."
+        ),
         request=s.DecisionSerializer,
         responses=s.OrganizationSerializer,
     )
@@ -160,6 +165,31 @@ class OrganizationViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def reinstate(self, request, pk=None):
         return self._decide(request, pk, "reinstate")
+
+    @extend_schema(
+        summary="Accetta o rinnova il patto (chi rappresenta l'organizzazione)",
+        description=(
+            "Accetta il patto sulla revisione della Carta in vigore: la prima volta, per una "
+            "domanda presentata senza, o per rinnovarlo quando è entrata in vigore una nuova "
+            "revisione. Ogni accettazione è registrata (chi, quando, quale revisione). 400 se "
+            "accept non è true (campo accept), 403 a chi non rappresenta l'organizzazione "
+            "(401 senza accesso), 404 per un'organizzazione che non vedi, 409 se il patto è "
+            "già sulla revisione in vigore (codice pact_current) o se quella indicata in "
+            "revision_number non è più in vigore (codice revision_changed)."
+        ),
+        request=s.PactAcceptSerializer,
+        responses=s.OrganizationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def pact(self, request, pk=None):
+        organization = selectors.get_organization_for(request.user, pk, check=perms.can_accept_pact)
+        data = s.PactAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {}
+        if "revision_number" in data.validated_data:
+            values["revision_number"] = data.validated_data["revision_number"]
+        organization = services.accept_pact(actor=request.user, organization=organization, **values)
+        return Response(s.OrganizationSerializer(organization).data)
 
     @extend_schema(summary="Lascia l'organizzazione", request=None, responses={204: None})
     @action(detail=True, methods=["post"])

@@ -83,6 +83,21 @@ class ApplyForm(OrganizationForm):
     )
 
 
+class PactForm(forms.Form):
+    """The representative accepts (or renews) the pact on the revision in force, the one
+    shown on the page (``revision_number``, hidden)."""
+
+    accept = forms.BooleanField(
+        label=_(
+            "Ho letto la Carta dei servizi in vigore e accetto il patto a nome dell'organizzazione"
+        ),
+        error_messages={
+            "required": _("Per accettare il patto conferma di aver letto la Carta in vigore.")
+        },
+    )
+    revision_number = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
 class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivazione"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -133,9 +133,7 @@ class PactAcceptance(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="pact_acceptances"
     )
-    revision_number = models.PositiveIntegerField(
-        _("revisione della Carta"), null=True, blank=True
-    )
+    revision_number = models.PositiveIntegerField(_("revisione della Carta"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("accettato da"),

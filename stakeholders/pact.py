@@ -23,3 +23,21 @@ def revision_in_force_number() -> int | None:
     """The number of the Carta's revision in force, None when nothing is registered or no
     revision is in force. Costs what the registered provider costs (one query for the Carta)."""
     return _provider() if _provider is not None else None
+
+
+_changes_provider: Callable[[int | None], str | None] | None = None
+
+
+def register_changes_since(provider: Callable[[int | None], str | None] | None) -> None:
+    """Make ``provider`` (the number of the revision an organization signed, or None) the
+    source of the address of what changed since then in the Carta in force; None
+    unregisters it."""
+    global _changes_provider
+    _changes_provider = provider
+
+
+def changes_since_url(revision_number: int | None) -> str | None:
+    """The address of the comparison between the revision in force and ``revision_number``
+    (the revision in force itself when the organization signed none), None when nothing is
+    registered or no revision is in force. Costs what the provider costs (two queries)."""
+    return _changes_provider(revision_number) if _changes_provider is not None else None

@@ -13,7 +13,12 @@ test checks these predicates against it.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
 
 from carta.permissions import is_administrator, is_signed_in, is_staff_member
@@ -140,6 +145,69 @@ def can_apply(user) -> bool:
 def is_network_member(user) -> bool:
     """Member of at least one verified organization (sees network-only resources)."""
     return _memberships_of(user).filter(organization__status=OrganizationStatus.VERIFIED).exists()
+
+
+def is_representative(user, organization: Organization) -> bool:
+    """Holds the representative's role in the organization (one query)."""
+    return (
+        _memberships_of(user).filter(organization=organization, role=Role.REPRESENTATIVE).exists()
+    )
+
+
+# --- The pact -------------------------------------------------------------------------
+# The pact binds the organization: only its representatives accept or renew it, not an
+# administrator in its place. Whether it is on the revision in force is computed against
+# ``stakeholders.pact`` (the Carta's provider); the renewal's deadline is stored when the
+# renewal is asked (``services.request_pact_renewal``), so that a lapsed pact is a plain
+# ``WHERE`` on the organization.
+
+
+def can_accept_pact(user, organization: Organization) -> bool:
+    """Accept or renew the organization's pact: its representatives (one query)."""
+    return is_representative(user, organization)
+
+
+def pact_is_current(organization: Organization, revision_in_force: int | None) -> bool:
+    """Whether the organization accepted the pact on ``revision_in_force`` (the number the
+    Carta's provider gives; None when no revision is in force, and then an accepted pact
+    with no number is current). No query."""
+    return (
+        organization.pact_accepted_at is not None
+        and organization.pact_revision_number == revision_in_force
+    )
+
+
+def pact_to_renew(organization: Organization) -> bool:
+    """A renewal was asked and not yet answered (no query)."""
+    return organization.pact_renew_by is not None
+
+
+def pact_lapsed(organization: Organization, *, now: datetime.datetime | None = None) -> bool:
+    """The renewal's deadline has passed unanswered (no query)."""
+    deadline = organization.pact_renew_by
+    return deadline is not None and deadline <= (now or timezone.now())
+
+
+def pact_allows_voting(prefix: str = "", *, now: datetime.datetime | None = None) -> Q:
+    """The ``WHERE`` of organizations whose pact does not bar their ballots: no renewal
+    pending, or its deadline still ahead. ``prefix`` reaches the organization through a
+    relation (``"content_object__"``)."""
+    return Q(**{f"{prefix}pact_renew_by__isnull": True}) | Q(
+        **{f"{prefix}pact_renew_by__gt": now or timezone.now()}
+    )
+
+
+def pact_vote_refusal(organization: Organization) -> str | None:
+    """Why the organization casts no ballot because of its pact, or None (no query)."""
+    if not pact_lapsed(organization):
+        return None
+    return gettext(
+        "%(name)s non può votare: il patto non è stato rinnovato entro il %(date)s. Chi la "
+        "rappresenta può rinnovarlo dalla pagina dell'organizzazione."
+    ) % {
+        "name": organization.legal_name,
+        "date": date_format(timezone.localtime(organization.pact_renew_by), "j F Y"),
+    }
 
 
 # --- Visibility: the WHERE of what a person may see -----------------------------------

@@ -9,6 +9,9 @@ for what the user sees but may not act on.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db import connection
 from django.db.models import Prefetch, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -17,8 +20,16 @@ from django.utils.translation import gettext_lazy as _
 from carta.errors import InvalidInput, NotAllowed, NotFound
 from carta.models import Municipality
 from carta.search import full_text
+from stakeholders import pact
 from stakeholders import permissions as perms
-from stakeholders.models import Invitation, Membership, Organization, OrganizationStatus, Resource
+from stakeholders.models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationStatus,
+    PactAcceptance,
+    Resource,
+)
 
 
 def organization_from_input(value, *, field: str = "organization") -> Organization | None:
@@ -85,6 +96,44 @@ def get_organization_for(user, pk, *, check=None) -> Organization:
     if check is not None and not check(user, organization):
         raise NotAllowed()
     return organization
+
+
+@dataclass(frozen=True)
+class PactState:
+    """An organization's pact against the Carta in force, for its representatives."""
+
+    revision_in_force: int | None
+    current: bool
+    signed_number: int | None
+    accepted_at: datetime.datetime | None
+    renew_by: datetime.datetime | None
+    lapsed: bool
+    changes_url: str | None
+
+
+def pact_state(organization: Organization) -> PactState:
+    """The organization's pact, whether it is on the revision in force, and where to read
+    what changed since the revision signed (through the Carta's providers: three queries;
+    one when the pact is current)."""
+    in_force = pact.revision_in_force_number()
+    current = perms.pact_is_current(organization, in_force)
+    signed = organization.pact_revision_number if organization.pact_accepted_at else None
+    return PactState(
+        revision_in_force=in_force,
+        current=current,
+        signed_number=signed,
+        accepted_at=organization.pact_accepted_at,
+        renew_by=organization.pact_renew_by,
+        lapsed=perms.pact_lapsed(organization),
+        changes_url=None if current else pact.changes_since_url(signed),
+    )
+
+
+def pact_acceptances(organization: Organization) -> QuerySet[PactAcceptance]:
+    """The organization's acceptances of the pact, newest first, with who accepted."""
+    return organization.pact_acceptances.select_related("accepted_by").order_by(
+        "-accepted_at", "-id"
+    )
 
 
 def members_of(organization: Organization) -> QuerySet[Membership]:

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from carta.models import Area, Municipality
+from stakeholders import permissions as perms
 from stakeholders.models import (
     Invitation,
     Membership,
@@ -45,6 +46,17 @@ class OrganizationSerializer(serializers.ModelSerializer):
     email = OptionalEmailField(read_only=True)
     pec = OptionalEmailField(read_only=True)
     website = OptionalURLField(read_only=True)
+    pact_to_renew = serializers.SerializerMethodField(
+        help_text=_("Un rinnovo del patto è stato chiesto e non ancora dato")
+    )
+    pact_renew_by = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Entro quando rinnovare il patto; dopo, l'organizzazione non vota finché non lo "
+            "rinnova (null senza rinnovo in sospeso)"
+        ),
+    )
 
     class Meta:
         model = Organization
@@ -68,9 +80,36 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "decided_at",
             "pact_accepted_at",
             "pact_revision_number",
+            "pact_to_renew",
+            "pact_renew_by",
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_pact_to_renew(self, organization: Organization) -> bool:
+        return perms.pact_to_renew(organization)
+
+
+class PactAcceptSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(
+        help_text=_("Deve essere true: chi rappresenta l'organizzazione accetta il patto")
+    )
+    revision_number = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=_(
+            "La revisione in vigore letta; se nel frattempo ne è entrata in vigore un'altra, "
+            "409 (codice revision_changed)"
+        ),
+    )
+
+    def validate_accept(self, value):
+        if not value:
+            raise serializers.ValidationError(
+                _("Per rinnovare il patto conferma di aver letto la Carta in vigore.")
+            )
+        return value
 
 
 class OrganizationApplySerializer(serializers.Serializer):

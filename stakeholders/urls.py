@@ -15,6 +15,7 @@ urlpatterns = [
         views.organization_decide,
         name="organization_decide",
     ),
+    path("organizzazioni/<int:pk>/patto/", views.organization_pact, name="organization_pact"),
     path(
         "organizzazioni/<int:pk>/membri/", views.organization_members, name="organization_members"
     ),

@@ -30,6 +30,7 @@ from stakeholders.forms import (
     InviteForm,
     OrganizationFilterForm,
     OrganizationForm,
+    PactForm,
     ResourceFilterForm,
     ResourceForm,
     RoleForm,
@@ -64,8 +65,7 @@ def organization_list(request):
     )
 
 
-def organization_detail(request, pk):
-    organization = _fetch(selectors.get_organization_for, request.user, pk)
+def _detail_context(request, organization, *, pact_form=None, pact_error="") -> dict:
     user = request.user
     resources = selectors.resource_list(user, organization=organization.pk)
     context = {
@@ -79,8 +79,62 @@ def organization_detail(request, pk):
         "can_decide": perms.can_decide(user),
         "is_member": perms.is_member(user, organization),
         "decision_form": DecisionForm(),
+        "pact_to_renew": perms.pact_to_renew(organization),
     }
-    return render(request, "stakeholders/organization_detail.html", context)
+    if perms.can_accept_pact(user, organization):
+        # The representative's view: the pact's state against the revision in force,
+        # what changed since the one signed, and the form to accept (three queries).
+        state = selectors.pact_state(organization)
+        context["pact"] = state
+        if not state.current:
+            if pact_form is None:
+                pact_form = PactForm(initial={"revision_number": state.revision_in_force})
+            if pact_error:
+                pact_form.add_error(None, pact_error)
+            context["pact_form"] = pact_form
+    return context
+
+
+def organization_detail(request, pk):
+    organization = _fetch(selectors.get_organization_for, request.user, pk)
+    return render(
+        request, "stakeholders/organization_detail.html", _detail_context(request, organization)
+    )
+
+
+@login_required
+@require_POST
+def organization_pact(request, pk):
+    organization = _fetch(
+        selectors.get_organization_for, request.user, pk, check=perms.can_accept_pact
+    )
+    form = PactForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            organization = services.accept_pact(
+                actor=request.user,
+                organization=organization,
+                revision_number=form.cleaned_data["revision_number"],
+            )
+        except CartaError as refusal:
+            if refusal.code == "pact_current":
+                messages.info(request, str(refusal.message))
+                return redirect(organization)
+            # The form is shown again for the revision now in force, with the reason.
+            form, error = None, str(refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Grazie: il patto è ora sulla Carta in vigore. L'accettazione è registrata."),
+            )
+            return redirect(organization)
+    return render(
+        request,
+        "stakeholders/organization_detail.html",
+        _detail_context(request, organization, pact_form=form, pact_error=error),
+        status=400,
+    )
 
 
 @login_required

@@ -11,12 +11,13 @@ class CharterConfig(AppConfig):
     verbose_name = _("Carta, consultazioni e partecipazione")
 
     def ready(self):
-        from consultations.charter import governed_rules, moderation, selectors
+        from consultations.charter import governed_rules, moderation, pact_provider, selectors
         from stakeholders import pact
 
         moderation.register_models()
         # The network's pact names the revision in force; stakeholders, below the Carta,
         # asks through this hook instead of importing it.
         pact.register_revision_in_force(selectors.pact_revision_number)
+        pact.register_changes_since(pact_provider.changes_since_url)
         # A rule the Carta sets (the complaint deadline) governed twice holds adoption back.
         governed_rules.register()

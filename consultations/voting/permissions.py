@@ -58,9 +58,10 @@ def can_view(user, consultation_id: int) -> bool:
 
 
 def organizations_voting_for(user) -> QuerySet[Organization]:
-    """Verified organizations in whose name the user may vote (one query when evaluated)."""
+    """Verified organizations in whose name the user may vote, a lapsed pact excluded
+    (``stakeholders.permissions.pact_allows_voting``; one query when evaluated)."""
     return org_perms.organizations_user_can(user, org_perms.VOTE).filter(
-        status=OrganizationStatus.VERIFIED
+        org_perms.pact_allows_voting(), status=OrganizationStatus.VERIFIED
     )
 
 
@@ -132,13 +133,16 @@ def check_may_vote(user, consultation: Consultation, organization: Organization 
     if Electorate.ORGANIZATIONS not in consultation.voter_kinds:
         raise NotAllowed(_("Questa consultazione non è aperta al voto delle organizzazioni."))
     if not may_vote_for(user, consultation, organization):
-        raise NotAllowed(_("Non puoi votare a nome di questa organizzazione."))
+        refusal = org_perms.pact_vote_refusal(organization) if is_signed_in(user) else None
+        raise NotAllowed(refusal or _("Non puoi votare a nome di questa organizzazione."))
     return Electorate.ORGANIZATIONS
 
 
 def organization_voters():
-    """People who may cast a verified organization's ballot (one query when evaluated)."""
+    """People who may cast a verified organization's ballot, a lapsed pact excluded (one
+    query when evaluated)."""
     rows = OrganizationUserObjectPermission.objects.filter(
+        org_perms.pact_allows_voting("content_object__"),
         permission__codename=org_perms.VOTE,
         content_object__status=OrganizationStatus.VERIFIED,
     )

@@ -7,42 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stakeholders', '0004_invitation_invitee'),
+        ("stakeholders", "0004_invitation_invitee"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='pact_renew_by',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='patto da rinnovare entro il'),
+            model_name="organization",
+            name="pact_renew_by",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="patto da rinnovare entro il"
+            ),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='pact_renewal_requested_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='rinnovo del patto chiesto il'),
+            model_name="organization",
+            name="pact_renewal_requested_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="rinnovo del patto chiesto il"
+            ),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='pact_renewal_revision_number',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='revisione per cui è chiesto il rinnovo del patto'),
+            model_name="organization",
+            name="pact_renewal_revision_number",
+            field=models.PositiveIntegerField(
+                blank=True,
+                null=True,
+                verbose_name="revisione per cui è chiesto il rinnovo del patto",
+            ),
         ),
         migrations.CreateModel(
-            name='PactAcceptance',
+            name="PactAcceptance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision_number', models.PositiveIntegerField(blank=True, null=True, verbose_name='revisione della Carta')),
-                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='accettato il')),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='accettato da')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pact_acceptances', to='stakeholders.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "revision_number",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="revisione della Carta"
+                    ),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="accettato il"
+                    ),
+                ),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="accettato da",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pact_acceptances",
+                        to="stakeholders.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'accettazione del patto',
-                'verbose_name_plural': 'accettazioni del patto',
-                'ordering': ['organization', '-accepted_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'revision_number'), name='pact_acceptance_unique_revision', violation_error_message="L'organizzazione ha già accettato il patto su questa revisione.")],
+                "verbose_name": "accettazione del patto",
+                "verbose_name_plural": "accettazioni del patto",
+                "ordering": ["organization", "-accepted_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "revision_number"),
+                        name="pact_acceptance_unique_revision",
+                        violation_error_message="L'organizzazione ha già accettato il patto su questa revisione.",
+                    )
+                ],
             },
         ),
     ]

@@ -1,8 +1,9 @@
 """Writes of the stakeholders app, one module per subject: ``organizations`` (applications,
-the profile, decisions), ``members``, ``invitations``, ``resources``. Every function is
-keyword-only, takes the ``actor``, checks its right through ``stakeholders.permissions``,
-audits inside its transaction, and notifies (whose emails and pushes leave after the
-commit). Callers use ``from stakeholders import services``; the names below are the API.
+the profile, decisions), ``members``, ``invitations``, ``resources``, ``pact`` (its
+acceptance and renewal). Every function is keyword-only, takes the ``actor``, checks its
+right through ``stakeholders.permissions``, audits inside its transaction, and notifies
+(whose emails and pushes leave after the commit). Callers use
+``from stakeholders import services``; the names below are the API.
 """
 
 from stakeholders.services.invitations import (
@@ -27,6 +28,11 @@ from stakeholders.services.organizations import (
     update_organization,
     verify_organization,
 )
+from stakeholders.services.pact import (
+    accept_pact,
+    grace_days,
+    request_pact_renewal,
+)
 from stakeholders.services.resources import (
     RESOURCE_FIELDS,
     create_resource,
@@ -39,16 +45,19 @@ __all__ = [
     "ORGANIZATION_FIELDS",
     "RESOURCE_FIELDS",
     "accept_invitation",
+    "accept_pact",
     "apply_organization",
     "change_role",
     "create_resource",
     "decline_invitation",
+    "grace_days",
     "delete_resource",
     "invite_member",
     "invite_user",
     "leave_organization",
     "reinstate_organization",
     "reject_organization",
+    "request_pact_renewal",
     "remove_member",
     "revoke_invitation",
     "suspend_organization",

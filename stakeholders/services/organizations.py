@@ -27,6 +27,7 @@ from stakeholders.models import (
     OrganizationStatus,
     Role,
 )
+from stakeholders.services.pact import ask_renewal_if_behind, record_pact_acceptance
 from stakeholders.services.validation import (
     check_areas,
     check_choice,
@@ -124,9 +125,6 @@ def apply_organization(
     )
     places = municipalities_from(municipalities) or []
     organization = Organization(**data, status=OrganizationStatus.PENDING)
-    if accept_pact:
-        organization.pact_accepted_at = timezone.now()
-        organization.pact_revision_number = pact.revision_in_force_number()
     try:
         with transaction.atomic():
             save_full_clean(organization, exclude=["tax_code"])
@@ -138,6 +136,13 @@ def apply_organization(
     )
     perms.grant_role(membership)
     record_audit(actor=actor, verb="organization.applied", target=organization)
+    if accept_pact:
+        record_pact_acceptance(
+            organization,
+            actor=actor,
+            revision_number=pact.revision_in_force_number(),
+            now=timezone.now(),
+        )
     notify(
         recipients=User.objects.filter(groups__permissions__codename="decide_organization"),
         kind="organization.applied",
@@ -204,6 +209,27 @@ _DECISIONS = {
 }
 
 
+def _check_pact_for_verification(organization: Organization) -> None:
+    """Verification requires the pact on the revision in force (one query for it);
+    ``Conflict`` (409, code ``pact_required``) saying what is missing. With no revision in
+    force the pact accepted without a number suffices."""
+    in_force = pact.revision_in_force_number()
+    if perms.pact_is_current(organization, in_force):
+        return
+    if organization.pact_accepted_at is None:
+        message = gettext(
+            "L'organizzazione non ha ancora accettato il patto: potrai verificarla quando chi "
+            "la rappresenta lo avrà accettato dalla pagina dell'organizzazione."
+        )
+    else:
+        message = gettext(
+            "L'organizzazione ha accettato il patto su una revisione della Carta che non è "
+            "più in vigore: potrai verificarla quando chi la rappresenta lo avrà rinnovato "
+            "sulla revisione n. %(number)s."
+        ) % {"number": in_force}
+    raise Conflict(message, code="pact_required")
+
+
 def _decide(action: str, *, actor, organization: Organization, reason: str) -> Organization:
     allowed_from, new_status, verb, needs_reason, title = _DECISIONS[action]
     if not perms.can_decide(actor):
@@ -217,6 +243,8 @@ def _decide(action: str, *, actor, organization: Organization, reason: str) -> O
             gettext("L'operazione non è possibile: l'organizzazione è «%(status)s».")
             % {"status": organization.get_status_display()}
         )
+    if action == "verify":
+        _check_pact_for_verification(organization)
     old_status = organization.status
     organization.status = new_status
     organization.status_reason = reason
@@ -232,6 +260,9 @@ def _decide(action: str, *, actor, organization: Organization, reason: str) -> O
         reason=reason,
         changes={"status": [old_status, new_status]},
     )
+    if action == "reinstate":
+        # Back in the network: a Carta that took effect meanwhile is to be renewed too.
+        ask_renewal_if_behind(organization, actor=actor)
     if new_status not in perms.ACTIVE_STATUSES:
         # Rejected or suspended: its members lose what they followed in its name.
         close_sockets_of(organization.memberships.values_list("user_id", flat=True))

@@ -87,7 +87,7 @@ def test_reject_and_suspend_need_a_reason_and_are_audited_and_notified(citizen, 
 
 
 def test_verify_suspend_reinstate_cycle(citizen, moderator):
-    organization = apply(citizen)
+    organization = apply(citizen, accept_pact=True)
     services.verify_organization(actor=moderator, organization=organization)
     with pytest.raises(InvalidInput):
         services.suspend_organization(actor=moderator, organization=organization, reason="")
@@ -107,6 +107,7 @@ def test_verify_suspend_reinstate_cycle(citizen, moderator):
     )
     assert verbs == [
         "organization.applied",
+        "organization.pact_accepted",
         "organization.verify",
         "organization.suspend",
         "organization.reinstate",

@@ -40,6 +40,9 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"info{n}@associazione.example.org")
     description = "Un'organizzazione della rete."
     status = OrganizationStatus.VERIFIED
+    # The pact accepted (with no revision number: no Carta is in force unless a test puts
+    # one), since verification requires it.
+    pact_accepted_at = factory.LazyFunction(timezone.now)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
