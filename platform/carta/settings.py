@@ -377,6 +377,9 @@ CARTA_PRIVACY_EMAIL = env_str("CARTA_PRIVACY_EMAIL", "privacy@localhost")
 CARTA_COMPLAINT_DAYS = env_int("CARTA_COMPLAINT_DAYS", 30, minimum=1)
 # Contact data of closed complaints is erased this many days after closing.
 CARTA_ANONYMIZE_AFTER_DAYS = env_int("CARTA_ANONYMIZE_AFTER_DAYS", 365, minimum=1)
+# Days a verified organization has to renew its pact once a new Carta takes effect; after
+# them it casts no organization ballot until it renews (stakeholders.services.pact).
+CARTA_PACT_GRACE_DAYS = env_int("CARTA_PACT_GRACE_DAYS", 60, minimum=1)
 
 # --- API ------------------------------------------------------------------------------
 
