@@ -89,9 +89,8 @@ def _detail_context(request, organization, *, pact_form=None, pact_error="") -> 
         if not state.current:
             if pact_form is None:
                 pact_form = PactForm(initial={"revision_number": state.revision_in_force})
-            if pact_error:
-                pact_form.add_error(None, pact_error)
             context["pact_form"] = pact_form
+            context["pact_error"] = pact_error
     return context
 
 
