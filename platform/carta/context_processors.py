@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from carta import ambito
 from carta.permissions import StaffGroup, can_view_audit, in_staff_group, is_staff_member
 from carta.selectors import unread_count
 
@@ -54,12 +54,17 @@ def site(request):
         if signed_in
         else []
     )
+    identity = ambito.identity()
     return {
         "staff_pages": staff_pages,
         "personal_pages": _links(PERSONAL_PAGES) if signed_in else [],
-        "AMBITO_NAME": settings.CARTA_AMBITO_NAME,
-        "ACCESSIBILITY_EMAIL": settings.CARTA_ACCESSIBILITY_EMAIL,
-        "PRIVACY_EMAIL": settings.CARTA_PRIVACY_EMAIL,
+        # The Ambito (carta.ambito): AMBITO for every field, the three names below for the
+        # templates that predate it.
+        "AMBITO": identity,
+        "AMBITO_NAME": identity.name,
+        "ACCESSIBILITY_EMAIL": identity.accessibility_email,
+        "PRIVACY_EMAIL": identity.privacy_email,
+        "ACCESSIBILITY_STATEMENT": ambito.accessibility_statement(),
         "navigation": _links(NAVIGATION),
         "is_staff_member": is_staff_member(user) if user else False,
         "can_view_audit": can_view_audit(user) if user else False,

@@ -7,6 +7,7 @@ bad deployment stops at start-up with a message an operator can act on.
 
 from __future__ import annotations
 
+import datetime
 import os
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -65,6 +66,39 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
         return default
     if value not in choices:
         raise ImproperlyConfigured(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_date(name: str) -> datetime.date | None:
+    """An ISO date (``2026-10-08``), or ``None`` when unset."""
+    value = _raw(name)
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}: expected a date as YYYY-MM-DD, got {value!r}"
+        ) from None
+
+
+def env_url(name: str, *, allow_path: bool = False) -> str:
+    """An ``https://`` address (or, with ``allow_path``, a path on this site beginning
+    with ``/``); empty when unset. Plain ``http://`` is refused: a public body links
+    its statements and logo over HTTPS, and the pages' CSP serves nothing else."""
+    value = _raw(name)
+    if value is None:
+        return ""
+    if allow_path and value.startswith("/") and not value.startswith("//"):
+        return value
+    parsed = urlparse(value)
+    if parsed.scheme != "https" or not parsed.netloc:
+        expected = (
+            "an https:// address or a path beginning with /"
+            if allow_path
+            else ("an https:// address")
+        )
+        raise ImproperlyConfigured(f"{name}: expected {expected}, got {value!r}")
     return value
 
 

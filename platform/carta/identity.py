@@ -40,7 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carta import fiscalcode
+from carta import ambito, fiscalcode
 from carta.models import Identity, IdentityProvider, User
 
 log = logging.getLogger("carta.identity")
@@ -105,9 +105,11 @@ class AccountAdapter(DefaultAccountAdapter):
     """allauth's account adapter: Carta's emails and URLs."""
 
     def send_mail(self, template_prefix, email, context):
+        the_ambito = ambito.identity()
         context = {
             **context,
-            "AMBITO_NAME": settings.CARTA_AMBITO_NAME,
+            "AMBITO_NAME": the_ambito.name,
+            "AMBITO_SIGNATURE": the_ambito.email_signature(),
             "expiration_days": settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS,
         }
         super().send_mail(template_prefix, email, context)

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from carta import identity
+from carta import ambito, identity
 from carta.errors import InvalidInput
 from carta.events import NotificationEvent, broadcast, close_sockets_of, notifications_group
 from carta.models import AuditEntry, Identity, Notification
@@ -170,6 +170,7 @@ def deliver_notifications(ids: list[int], *, email: bool = True) -> None:
         .values_list("recipient")
         .annotate(n=models.Count("id"))
     )
+    the_ambito = ambito.identity()
     for item in notifications:
         event: NotificationEvent = {
             "type": "notification",
@@ -184,10 +185,13 @@ def deliver_notifications(ids: list[int], *, email: bool = True) -> None:
         broadcast(notifications_group(item.recipient_id), dict(event))
         if email and item.recipient.email:
             link = f"{settings.CARTA_SITE_URL}{item.url}" if item.url else settings.CARTA_SITE_URL
+            # Signed like every email of the platform: who writes, and how to reach them.
+            with translation.override(item.recipient.preferred_language or settings.LANGUAGE_CODE):
+                signature = the_ambito.email_signature()
             try:
                 send_mail(
-                    subject=f"[{settings.CARTA_AMBITO_NAME}] {item.title}",
-                    message=f"{item.body}\n\n{link}".strip(),
+                    subject=f"[{the_ambito.name}] {item.title}",
+                    message=f"{item.body}\n\n{link}".strip() + f"\n\n-- \n{signature}",
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     recipient_list=[item.recipient.email],
                 )

@@ -22,9 +22,11 @@ from carta.env import (
     database_from_url,
     env_bool,
     env_choice,
+    env_date,
     env_int,
     env_list,
     env_str,
+    env_url,
     redis_urls,
 )
 
@@ -374,6 +376,32 @@ CARTA_AMBITO_NAME = env_str("CARTA_AMBITO_NAME", "Ambito Territoriale Sociale Va
 CARTA_SITE_URL = env_str("CARTA_SITE_URL", "http://127.0.0.1:8000")
 CARTA_ACCESSIBILITY_EMAIL = env_str("CARTA_ACCESSIBILITY_EMAIL", "accessibilita@localhost")
 CARTA_PRIVACY_EMAIL = env_str("CARTA_PRIVACY_EMAIL", "privacy@localhost")
+# The Ambito's identity as a public body, read through carta.ambito.identity() and shown in
+# the footer, the privacy notice, the emails and GET /api/v1/ambito/ (docs/going-live.md).
+# carta.checks warns (carta.W001-W003) when the production profile lacks the IPA code, the
+# PEC or the data protection officer's contact.
+CARTA_AMBITO_IPA_CODE = env_str("CARTA_AMBITO_IPA_CODE")
+CARTA_AMBITO_ADDRESS = env_str("CARTA_AMBITO_ADDRESS")
+CARTA_AMBITO_PEC = env_str("CARTA_AMBITO_PEC")
+CARTA_AMBITO_WEBSITE = env_url("CARTA_AMBITO_WEBSITE")
+# An https:// image or a path on this site; none: the Bootstrap Italia "it-pa" icon.
+CARTA_AMBITO_LOGO = env_url("CARTA_AMBITO_LOGO", allow_path=True)
+CARTA_DPO_NAME = env_str("CARTA_DPO_NAME")
+CARTA_DPO_EMAIL = env_str("CARTA_DPO_EMAIL")
+CARTA_DPO_PEC = env_str("CARTA_DPO_PEC")
+# The accessibility statement published on AgID's form (form.agid.gov.it): its address,
+# its date and the date of its next review, shown on /accessibilita/ and in the footer.
+CARTA_ACCESSIBILITY_STATEMENT_URL = env_url("CARTA_ACCESSIBILITY_STATEMENT_URL")
+CARTA_ACCESSIBILITY_STATEMENT_DATE = env_date("CARTA_ACCESSIBILITY_STATEMENT_DATE")
+CARTA_ACCESSIBILITY_REVIEW_DATE = env_date("CARTA_ACCESSIBILITY_REVIEW_DATE")
+if (
+    CARTA_ACCESSIBILITY_STATEMENT_DATE
+    and CARTA_ACCESSIBILITY_REVIEW_DATE
+    and CARTA_ACCESSIBILITY_REVIEW_DATE <= CARTA_ACCESSIBILITY_STATEMENT_DATE
+):
+    raise ImproperlyConfigured(
+        "CARTA_ACCESSIBILITY_REVIEW_DATE: must come after CARTA_ACCESSIBILITY_STATEMENT_DATE"
+    )
 CARTA_COMPLAINT_DAYS = env_int("CARTA_COMPLAINT_DAYS", 30, minimum=1)
 # Contact data of closed complaints is erased this many days after closing.
 CARTA_ANONYMIZE_AFTER_DAYS = env_int("CARTA_ANONYMIZE_AFTER_DAYS", 365, minimum=1)
@@ -500,6 +528,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# A logo served from another site (CARTA_AMBITO_LOGO) is the one image allowed from there.
+if CARTA_AMBITO_LOGO.startswith("https://"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        "https://" + CARTA_AMBITO_LOGO.split("/")[2]
+    )
 
 LOGGING = {
     "version": 1,

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from carta import identity, moderation, ratelimit, selectors, services
+from carta import ambito, identity, moderation, ratelimit, selectors, services
 from carta.errors import CartaError, NotFound, RateLimited
 from carta.forms import EraseAccountForm, ProfileForm, RegistrationForm
 from carta.permissions import can_view_audit
@@ -105,7 +105,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "carta/email/password_reset.txt"
     subject_template_name = "carta/email/password_reset_subject.txt"
 
-    extra_email_context = {"AMBITO_NAME": settings.CARTA_AMBITO_NAME}
+    @property
+    def extra_email_context(self):
+        """Read when the email is sent, so that a change of settings is seen."""
+        the_ambito = ambito.identity()
+        return {"AMBITO_NAME": the_ambito.name, "AMBITO_SIGNATURE": the_ambito.email_signature()}
 
     def post(self, request, *args, **kwargs):
         try:

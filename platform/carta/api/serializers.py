@@ -216,3 +216,80 @@ class ModerationEntrySerializer(serializers.ModelSerializer):
 
     def get_target_type(self, obj) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
+
+
+# --- The Ambito -----------------------------------------------------------------------
+
+
+def _absolute(url: str) -> str | None:
+    """A link of this site made absolute with ``CARTA_SITE_URL``; others as they are."""
+    if not url:
+        return None
+    if url.startswith("/"):
+        return settings.CARTA_SITE_URL.rstrip("/") + url
+    return url
+
+
+class DpoSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_null=True, help_text=_("Nome o ufficio dell'RPD."))
+    email = serializers.EmailField(allow_null=True)
+    pec = serializers.EmailField(allow_null=True, help_text=_("PEC dell'RPD."))
+
+
+class AccessibilitySerializer(serializers.Serializer):
+    statement_url = serializers.URLField(
+        allow_null=True, help_text=_("La dichiarazione pubblicata su form.agid.gov.it.")
+    )
+    statement_date = serializers.DateField(allow_null=True)
+    review_date = serializers.DateField(
+        allow_null=True, help_text=_("Entro quando la dichiarazione sarà riesaminata.")
+    )
+    page_url = serializers.URLField(help_text=_("La pagina sull'accessibilità del sito."))
+    feedback_url = serializers.CharField(
+        help_text=_("Il meccanismo di feedback: il modulo delle segnalazioni.")
+    )
+    response_days = serializers.IntegerField(
+        help_text=_("I giorni entro cui l'Ambito risponde a una segnalazione.")
+    )
+
+
+class AmbitoSerializer(serializers.Serializer):
+    """The Ambito's identity (carta.ambito.identity()); unset values are null."""
+
+    name = serializers.CharField()
+    ipa_code = serializers.CharField(allow_null=True, help_text=_("Codice IPA dell'ente."))
+    address = serializers.CharField(allow_null=True, help_text=_("Indirizzo postale."))
+    pec = serializers.EmailField(allow_null=True, help_text=_("Posta elettronica certificata."))
+    website = serializers.URLField(allow_null=True, help_text=_("Sito istituzionale."))
+    logo_url = serializers.URLField(allow_null=True)
+    privacy_email = serializers.EmailField(allow_null=True)
+    accessibility_email = serializers.EmailField(allow_null=True)
+    dpo = DpoSerializer()
+    accessibility = AccessibilitySerializer()
+
+    @staticmethod
+    def describe(the_ambito, statement) -> dict:
+        """The payload of ``GET /api/v1/ambito/`` for an identity and a statement."""
+        return {
+            "name": the_ambito.name,
+            "ipa_code": the_ambito.ipa_code or None,
+            "address": the_ambito.address or None,
+            "pec": the_ambito.pec or None,
+            "website": the_ambito.website or None,
+            "logo_url": _absolute(the_ambito.logo_url),
+            "privacy_email": the_ambito.privacy_email or None,
+            "accessibility_email": the_ambito.accessibility_email or None,
+            "dpo": {
+                "name": the_ambito.dpo_name or None,
+                "email": the_ambito.dpo_email or None,
+                "pec": the_ambito.dpo_pec or None,
+            },
+            "accessibility": {
+                "statement_url": statement.url or None,
+                "statement_date": statement.date,
+                "review_date": statement.review_date,
+                "page_url": _absolute(statement.local_url),
+                "feedback_url": _absolute(statement.feedback_url),
+                "response_days": statement.response_days,
+            },
+        }

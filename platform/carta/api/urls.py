@@ -15,5 +15,6 @@ urlpatterns = [
     path("auth/tokens/<str:token_key>/", views.TokenDetailView.as_view(), name="api-token-revoke"),
     path("auth/register/", views.RegisterView.as_view(), name="api-register"),
     path("auth/me/", views.MeView.as_view(), name="api-me"),
+    path("ambito/", views.AmbitoView.as_view(), name="api-ambito"),
     *router.urls,
 ]

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from carta import moderation, ratelimit, second_factor, selectors, services, tokens
+from carta import ambito, moderation, ratelimit, second_factor, selectors, services, tokens
 from carta.api import serializers as s
 from carta.api.errors import require_signed_in
 from carta.api.schema import ErrorSerializer
@@ -127,6 +127,19 @@ class RegisterView(APIView):
             "contiene per confermare l'indirizzo."
         )
         return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+
+class AmbitoView(APIView):
+    """Who runs this site: the Ambito's name, IPA code, address, PEC, institutional site,
+    logo, the data protection officer's contact and the accessibility statement. Public,
+    read-only, no query (docs/going-live.md)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.AmbitoSerializer)
+    def get(self, request):
+        payload = s.AmbitoSerializer.describe(ambito.identity(), ambito.accessibility_statement())
+        return Response(s.AmbitoSerializer(payload).data)
 
 
 class MeView(generics.GenericAPIView):

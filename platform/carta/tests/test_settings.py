@@ -16,6 +16,11 @@ PROD_ENV = {
     "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP",
     "ALLOWED_HOSTS": "carta.example.org",
     "EMAIL_HOST": "smtp.example.org",
+    # What carta.checks warns about when missing (carta.W001-W004, docs/going-live.md).
+    "CARTA_AMBITO_IPA_CODE": "ats_example",
+    "CARTA_AMBITO_PEC": "ambito@pec.example.org",
+    "CARTA_DPO_EMAIL": "rpd@example.org",
+    "CARTA_ACCESSIBILITY_STATEMENT_URL": "https://form.agid.gov.it/view/example",
 }
 
 
