@@ -24,11 +24,13 @@ class ProposalFilterForm(forms.Form):
     area = forms.ChoiceField(
         label=_("Area di intervento"), required=False, choices=_blank(Area.choices, _("Tutte"))
     )
-    organization = forms.ModelChoiceField(
+    # A search field, not a list of every organization of the network (thousands of
+    # options): a part of the name, or an id when a link names one.
+    organization = forms.CharField(
         label=_("Organizzazione"),
         required=False,
-        queryset=Organization.objects.filter(status="verified"),
-        empty_label=_("Tutte"),
+        max_length=200,
+        help_text=_("Il nome, o una parte del nome, dell'organizzazione proponente o partner."),
     )
 
 

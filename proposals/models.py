@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -62,6 +63,10 @@ class Proposal(Moderatable, TimeStampedModel):
         blank=True,
         related_name="proposals",
     )
+
+    # The weighted Italian full-text vector of title, summary and body, kept by a
+    # PostgreSQL trigger (``carta.search.stored_vector``); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -37,7 +37,7 @@ from proposals.models import (
 )
 from proposals.states import ProposalState
 from stakeholders import permissions as org_perms
-from stakeholders.models import Resource
+from stakeholders.models import Organization, OrganizationStatus, Resource
 
 S = ProposalState
 
@@ -67,19 +67,23 @@ def proposal_list(
     Costs: the staff checks (at most two queries, cached on the user), the rows, one
     prefetch of partnerships (plus a paginator's COUNT).
     """
-    queryset = full_text(perms.proposals_visible_to(user), q, ("title", "summary", "body"))
+    queryset = full_text(
+        perms.proposals_visible_to(user),
+        q,
+        ("title", "summary", "body"),
+        vector="search_vector",
+        rank=True,
+    )
     if state:
         queryset = queryset.filter(state=state)
     if area:
         queryset = queryset.filter(area=area)
     if organization:
-        queryset = queryset.filter(
-            Q(organization_id=organization)
-            | Q(
-                partnerships__organization_id=organization,
-                partnerships__status=PartnershipStatus.ACCEPTED,
-            )
-        ).distinct()
+        organizations = _organizations_named(organization)
+        partnered = Partnership.objects.filter(
+            organization__in=organizations, status=PartnershipStatus.ACCEPTED
+        ).values("proposal_id")
+        queryset = queryset.filter(Q(organization__in=organizations) | Q(pk__in=partnered))
     return (
         queryset.select_related("organization")
         .annotate(
@@ -92,8 +96,19 @@ def proposal_list(
                 queryset=Partnership.objects.select_related("organization"),
             )
         )
-        .order_by("-created_at", "-id")
+        # The best matches first when searching (``search_rank`` is 0 otherwise).
+        .order_by("-search_rank", "-created_at", "-id")
     )
+
+
+def _organizations_named(value: int | str) -> QuerySet:
+    """The organizations a filter names: by id (links from an organization's page, the
+    API) or by a part of the name, as typed in the list's search form."""
+    if isinstance(value, int) or str(value).isdigit():
+        return Organization.objects.filter(pk=int(value)).values("pk")
+    return Organization.objects.filter(
+        status=OrganizationStatus.VERIFIED, legal_name__icontains=str(value).strip()
+    ).values("pk")
 
 
 def get_proposal_for(user, pk, *, perm=None, lock: bool = False) -> Proposal:

@@ -40,7 +40,7 @@ def _filters(request):
         "q": data.get("q", ""),
         "state": data.get("state", ""),
         "area": data.get("area", ""),
-        "organization": data["organization"].pk if data.get("organization") else None,
+        "organization": data.get("organization", "").strip() or None,
     }
 
 

@@ -1,36 +1,99 @@
 """The one full-text search of the platform.
 
-On PostgreSQL the match is Italian full-text search, run in a subquery of its own so that
-it uses the GIN index each app builds on the same ``SearchVector`` expression, plus a
+On PostgreSQL a searchable model stores its Italian full-text vector in a column
+(``search_vector``), weighted title over summary over body and kept up to date by a
+trigger that every insert and update fires (``stored_vector``, used by the model's
+migration), with a GIN index on it. A search is then a lookup in that index plus a
 case-insensitive match on the first field (titles and names, where people type a word
-that stemming would miss). On SQLite every field is matched case-insensitively.
+that stemming would miss), and the results can be ranked (``search_rank``) without
+computing any vector at query time. Where a model has no stored vector, the vector is
+computed by the query (the same expression as a GIN index the app may build). On SQLite
+every field is matched case-insensitively and nothing is ranked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db import connection, migrations
+from django.db.models import F, FloatField, Q, QuerySet, Value
+
+CONFIG = "italian"
+WEIGHTS = "ABCD"
 
 
-def full_text(queryset: QuerySet, q: str | None, fields: Sequence[str]) -> QuerySet:
+def full_text(
+    queryset: QuerySet,
+    q: str | None,
+    fields: Sequence[str],
+    *,
+    vector: str | None = None,
+    rank: bool = False,
+) -> QuerySet:
     """``queryset`` narrowed to the rows whose ``fields`` match the words of ``q``; the
-    whole queryset when ``q`` is blank. ``fields[0]`` is the title or the name."""
+    whole queryset when ``q`` is blank. ``fields[0]`` is the title or the name;
+    ``vector`` names the model's stored vector column, when it has one. With ``rank``,
+    each row carries ``search_rank`` (0 on SQLite and without a query) to order by."""
     q = (q or "").strip()
     if not q:
-        return queryset
+        return queryset.annotate(search_rank=Value(0.0, FloatField())) if rank else queryset
     title = Q(**{f"{fields[0]}__icontains": q})
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+    if connection.vendor != "postgresql":
+        condition = title
+        for name in fields[1:]:
+            condition |= Q(**{f"{name}__icontains": q})
+        queryset = queryset.filter(condition)
+        return queryset.annotate(search_rank=Value(0.0, FloatField())) if rank else queryset
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        matches = (
-            queryset.model.objects.annotate(search=SearchVector(*fields, config="italian"))
-            .filter(search=SearchQuery(q, config="italian"))
-            .values("pk")
-        )
-        return queryset.filter(Q(pk__in=matches) | title)
-    condition = title
-    for name in fields[1:]:
-        condition |= Q(**{f"{name}__icontains": q})
-    return queryset.filter(condition)
+    query = SearchQuery(q, config=CONFIG, search_type="websearch")
+    if vector is not None:
+        queryset = queryset.filter(Q(**{vector: query}) | title)
+        return queryset.annotate(search_rank=SearchRank(F(vector), query)) if rank else queryset
+    matches = (
+        queryset.model.objects.annotate(search=SearchVector(*fields, config=CONFIG))
+        .filter(search=query)
+        .values("pk")
+    )
+    queryset = queryset.filter(Q(pk__in=matches) | title)
+    return queryset.annotate(search_rank=Value(0.0, FloatField())) if rank else queryset
+
+
+def _vector_expression(columns: Sequence[str], row: str = "") -> str:
+    return " || ".join(
+        f"setweight(to_tsvector('{CONFIG}', coalesce({row}{column}, '')), '{WEIGHTS[i]}')"
+        for i, column in enumerate(columns)
+    )
+
+
+def stored_vector(table: str, columns: Sequence[str], *, column: str = "search_vector"):
+    """The migration operation that keeps ``table.column`` (a ``SearchVectorField``
+    added by the same migration) equal to the weighted vector of ``columns`` on
+    PostgreSQL: a trigger function and its trigger, the vector of every existing row, a
+    GIN index. Nothing on SQLite, where the column stays empty."""
+    function, trigger, index = f"{table}_search_update", f"{table}_search", f"{table}_search_gin"
+    create_sql = [
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN NEW.{column} := {_vector_expression(columns, 'NEW.')}; RETURN NEW; END $$",
+        f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
+        f"CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE OF {', '.join(columns)} "
+        f"ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()",
+        # Names from the migration itself, never from a request.
+        f"UPDATE {table} SET {column} = {_vector_expression(columns)}",  # noqa: S608
+        f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin ({column})",
+    ]
+    drop_sql = [
+        f"DROP INDEX IF EXISTS {index}",
+        f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
+        f"DROP FUNCTION IF EXISTS {function}()",
+    ]
+
+    def run(statements):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                for statement in statements:
+                    schema_editor.execute(statement)
+
+        return apply
+
+    return migrations.RunPython(run(create_sql), run(drop_sql), elidable=False)
