@@ -450,25 +450,33 @@ def endorse(request, pk):
 # --- Staff pages ----------------------------------------------------------------------
 
 
+FLAGS_SHOWN = 50  # open flags on the moderation page, oldest first
+
+
 @login_required
 def moderation_queue(request):
-    """Submitted proposals and open flags on proposals and their comments."""
+    """Submitted proposals (paginated, oldest first) and open flags on proposals and their
+    comments: a work queue, so the oldest ``FLAGS_SHOWN`` with the total; the next ones
+    appear as these are decided. The page costs the same whatever the queue holds."""
     submitted = fetch(selectors.submitted_proposals, request.user)
     which = request.GET.get("contenuti", "proposte")
     flags = (
-        list(moderation.open_flags())
+        moderation.open_flags()
         if which == "tutti"
-        else [
-            *moderation.open_flags(Proposal),
-            *moderation.open_flags(ProposalComment),
-        ]
-    )
-    targets = moderation.targets_for(flags)
-    flagged = [(flag, targets.get((flag.content_type_id, flag.object_id))) for flag in flags]
+        else moderation.open_flags(Proposal, ProposalComment)
+    ).order_by("created_at", "id")
+    shown = list(flags[:FLAGS_SHOWN])
+    targets = moderation.targets_for(shown)
+    flagged = [(flag, targets.get((flag.content_type_id, flag.object_id))) for flag in shown]
     return render(
         request,
         "proposals/moderation_queue.html",
-        {"submitted": submitted, "flagged": flagged, "which": which},
+        {
+            **page_context(request, submitted),
+            "flagged": flagged,
+            "flag_count": flags.count() if len(shown) == FLAGS_SHOWN else len(shown),
+            "which": which,
+        },
     )
 
 

@@ -271,13 +271,15 @@ def flags_visible_to(user) -> QuerySet[Flag]:
     return queryset.filter(reporter=user)
 
 
-def open_flags(model: type[models.Model] | None = None) -> QuerySet[Flag]:
-    """Open flags, oldest first, for the moderation queue (callers check the role)."""
+def open_flags(*models_: type[models.Model]) -> QuerySet[Flag]:
+    """Open flags, oldest first, for the moderation queue (callers check the role): on
+    content of the given models, or on every content when none is given."""
     queryset = Flag.objects.filter(status=Flag.Status.OPEN).select_related(
         "content_type", "reporter"
     )
-    if model is not None:
-        queryset = queryset.filter(content_type=ContentType.objects.get_for_model(model))
+    if models_:
+        types = ContentType.objects.get_for_models(*models_).values()
+        queryset = queryset.filter(content_type__in=list(types))
     return queryset
 
 

@@ -104,6 +104,32 @@ def test_moderation_queue_lists_submitted_and_flagged(client_as, moderator, citi
     assert submitted.title in page and "Spam evidente" in page
 
 
+def test_the_moderation_queue_pages_submitted_proposals_and_caps_open_flags(
+    client_as, moderator, make_proposal, monkeypatch
+):
+    """The page costs the same whatever the queue holds: 20 submitted proposals a page,
+    the oldest first, and the oldest open flags with the total."""
+    from carta import moderation
+    from proposals import views
+    from tests.factories import UserFactory
+
+    monkeypatch.setattr(views, "FLAGS_SHOWN", 3)
+    for index in range(23):
+        make_proposal(S.SUBMITTED, title=f"Presentata {index:02d}")
+    flagged = make_proposal(S.PUBLISHED, title="Segnalata")
+    reporters = [UserFactory() for _ in range(5)]
+    for index, reporter in enumerate(reporters):
+        moderation.flag_content(actor=reporter, target=flagged, reason=f"Motivo {index}")
+    client = client_as(moderator)
+    first = client.get("/proposte/moderazione/").content.decode()
+    assert "23 proposte in attesa di verifica" in first
+    assert "Presentata 00" in first and "Presentata 19" in first
+    assert "Presentata 20" not in first
+    assert "Presentata 22" in client.get("/proposte/moderazione/?page=2").content.decode()
+    assert "Motivo 0" in first and "Motivo 2" in first and "Motivo 3" not in first
+    assert "le 3 segnalazioni più vecchie su 5" in first
+
+
 def test_evaluation_page_lists_published_for_evaluators(client_as, carta_editor, make_proposal):
     make_proposal(S.UNDER_EVALUATION, title="In esame")
     make_proposal(S.DRAFT, title="Bozza interna")
