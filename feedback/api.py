@@ -204,7 +204,7 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         return self._out(complaint)
 
     @extend_schema(
-        summary="Corregge canale, numero di protocollo e impegno (ufficio reclami)",
+        summary="Corregge canale, protocollo, impegno e rimborso dovuto (ufficio reclami)",
         request=s.ComplaintRecordSerializer,
         responses=s.ComplaintStaffSerializer,
     )
@@ -216,6 +216,8 @@ class ComplaintViewSet(viewsets.GenericViewSet):
         values = dict(data.validated_data)
         if "commitment" in values and values["commitment"] is None:
             values["commitment"] = ""  # null removes the commitment; absent keeps it
+        if "refund_paid_on" in values and values["refund_paid_on"] is None:
+            values["refund_paid_on"] = ""
         complaint = services.update_complaint_record(
             actor=request.user, complaint=complaint, **values
         )

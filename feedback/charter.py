@@ -6,11 +6,22 @@ Plain queries over ``consultations``' models: the revision in force is the one A
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from carta.errors import InvalidInput
-from consultations.charter.models import QualityCommitment, RevisionStatus, Service
+from consultations.charter.governed_rules import complaint_deadline_days, governing_commitments
+from consultations.charter.models import (
+    GovernedRule,
+    QualityCommitment,
+    Revision,
+    RevisionStatus,
+    Service,
+)
+from consultations.charter.selectors import revisions_in_force
 
 
 def services_in_force() -> QuerySet[Service]:
@@ -68,3 +79,25 @@ def commitment_in_force(
             gettext("L'impegno indicato non è tra quelli della Carta in vigore."), field=field
         )
     return commitment
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """The answer deadline a complaint filed now gets: the revision in force, the days,
+    and the commitment of the Carta that set them (None: ``CARTA_COMPLAINT_DAYS``)."""
+
+    revision: Revision | None
+    days: int
+    commitment: QualityCommitment | None
+
+
+def complaint_deadline_rule() -> DeadlineRule:
+    """Two queries: the revision in force, its commitment governing the complaint
+    deadline. A commitment whose target is not a whole positive number of days (adoption
+    refuses it) gives way to the platform's setting."""
+    revision = revisions_in_force().first()
+    commitment = governing_commitments(revision).get(GovernedRule.COMPLAINT_DEADLINE)
+    days = complaint_deadline_days(commitment)
+    if days is None:
+        return DeadlineRule(revision, settings.CARTA_COMPLAINT_DAYS, None)
+    return DeadlineRule(revision, days, commitment)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import defaultdict
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from feedback.models import (
     Complaint,
     Evaluation,
     ImprovementAction,
+    RefundStatus,
 )
 from feedback.selectors import latest_measurements
 from feedback.services import RATINGS
@@ -55,6 +57,17 @@ def _empty_complaints() -> dict:
         "open": 0,
         "overdue": 0,
     }
+
+
+def _empty_refunds() -> dict:
+    return {"due": 0, "due_amount": Decimal("0.00"), "paid": 0, "paid_amount": Decimal("0.00")}
+
+
+def _add_refunds(out: dict, row: dict) -> None:
+    out["due"] += row["refunds_due"]
+    out["paid"] += row["refunds_paid"]
+    out["due_amount"] += row["refunds_due_amount"] or Decimal("0.00")
+    out["paid_amount"] += row["refunds_paid_amount"] or Decimal("0.00")
 
 
 def _weighted(rows: list[dict]) -> dict:
@@ -112,6 +125,10 @@ def build_dashboard(
     # Founded (and partly founded) complaints per commitment key and quarter of receipt:
     # the same aggregate, grouped also by commitment, so that it costs no query of its own.
     founded: dict[tuple[str, str], int] = defaultdict(int)
+    # Refunds the Carta promises, owed on founded complaints: per commitment and overall.
+    refunds_by_key: dict[str, dict] = defaultdict(_empty_refunds)
+    refunds = _empty_refunds()
+    due_q, paid_q = Q(refund_status=RefundStatus.DUE), Q(refund_status=RefundStatus.PAID)
     for row in (
         Complaint.objects.filter(period__in=quarters)
         .values("service_key", "commitment_key", "period")
@@ -124,11 +141,17 @@ def build_dashboard(
             overdue=Count(
                 "id", filter=open_q & Q(deadline_at__lt=now, first_answered_at__isnull=True)
             ),
+            refunds_due=Count("id", filter=due_q),
+            refunds_due_amount=Sum("refund_amount", filter=due_q),
+            refunds_paid=Count("id", filter=paid_q),
+            refunds_paid_amount=Sum("refund_amount", filter=paid_q),
         )
         .order_by()
     ):
         if row["commitment_key"]:
             founded[(row["commitment_key"], row["period"])] += row["founded"]
+            _add_refunds(refunds_by_key[row["commitment_key"]], row)
+        _add_refunds(refunds, row)
         figures = complaints.setdefault((row["service_key"], row["period"]), _empty_complaints())
         for name in ("received", "answered", "answered_in_time", "open", "overdue"):
             figures[name] += row[name]
@@ -209,6 +232,9 @@ def build_dashboard(
                     "latest_met": latest["met"] if latest else None,
                     "founded_complaints": founded_by_period,
                     "founded_complaints_total": sum(founded_by_period.values()),
+                    "refund": commitment.refund,
+                    "refund_amount": commitment.refund_amount,
+                    "refunds": dict(refunds_by_key.get(commitment.key) or _empty_refunds()),
                 }
             )
         sat_periods = {
@@ -253,6 +279,7 @@ def build_dashboard(
                 "total": complaint_figures(all_keys, quarters),
             },
             "complaints_without_service": complaint_figures([NO_SERVICE], quarters),
+            "refunds": refunds,
         },
     }
 

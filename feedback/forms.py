@@ -17,6 +17,7 @@ from feedback.models import (
     ComplaintStatus,
     Direction,
     ImprovementStatus,
+    RefundStatus,
 )
 
 
@@ -184,6 +185,24 @@ class RecordForm(forms.Form):
     def __init__(self, *args, catalogue=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commitment"].choices = commitment_choices(catalogue, _("Nessuno"))
+
+
+class RefundForm(forms.Form):
+    """The refund owed on a founded complaint whose commitment promises one (the service
+    checks the amount, the judgement and the day)."""
+
+    refund_amount = forms.CharField(
+        label=_("Rimborso dovuto (euro)"),
+        max_length=20,
+        help_text=_("Ad esempio 25,00: all'esito è proposto l'importo previsto dalla Carta."),
+    )
+    refund_status = forms.ChoiceField(label=_("Stato del rimborso"), choices=RefundStatus.choices)
+    refund_paid_on = forms.DateField(
+        label=_("Pagato il"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Obbligatorio quando il rimborso è pagato."),
+    )
 
 
 class StaffReopenForm(forms.Form):

@@ -27,7 +27,9 @@ from feedback.models import (
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
     """The complaints ``user`` may see, with the officer each is assigned to."""
-    return perms.complaints_visible_to(user).select_related("assigned_to")
+    return perms.complaints_visible_to(user).select_related(
+        "assigned_to", "revision", "deadline_commitment"
+    )
 
 
 def overdue(queryset: QuerySet[Complaint], now: datetime.datetime | None = None):

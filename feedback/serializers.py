@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from feedback import permissions as perms
@@ -25,6 +26,7 @@ from feedback.models import (
     Evaluation,
     ImprovementAction,
     ImprovementStatus,
+    RefundStatus,
 )
 
 # --- Complaints -----------------------------------------------------------------------
@@ -88,6 +90,35 @@ class ComplaintSerializer(serializers.ModelSerializer):
         )
     )
     judgement_label = serializers.SerializerMethodField()
+    revision_number = serializers.IntegerField(
+        source="revision.number",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text=_("Numero della revisione della Carta in vigore quando è stata ricevuta"),
+    )
+    deadline_days = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Giorni per la risposta, fissati alla ricezione (restano alla riapertura)"),
+    )
+    deadline_set_by_carta = serializers.SerializerMethodField(
+        help_text=_(
+            "Vero se il termine è fissato da un impegno della Carta, falso se è quello "
+            "ordinario della piattaforma"
+        )
+    )
+    deadline_rule = serializers.SerializerMethodField(
+        help_text=_("La regola che ha fissato il termine, in parole")
+    )
+    refund_amount = serializers.SerializerMethodField(
+        help_text=_("Rimborso o indennizzo dovuto (euro), visibile dopo la risposta")
+    )
+    refund_status = serializers.SerializerMethodField(
+        help_text=_("due (da pagare), paid (pagato) o vuoto; visibile dopo la risposta")
+    )
+    refund_status_label = serializers.SerializerMethodField()
+    refund_paid_on = serializers.SerializerMethodField()
 
     class Meta:
         model = Complaint
@@ -110,8 +141,44 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "can_reopen",
             "judgement",
             "judgement_label",
+            "revision_number",
+            "deadline_days",
+            "deadline_set_by_carta",
+            "deadline_rule",
+            "refund_amount",
+            "refund_status",
+            "refund_status_label",
+            "refund_paid_on",
         ]
         read_only_fields = fields
+
+    def get_deadline_set_by_carta(self, complaint) -> bool:
+        return complaint.deadline_commitment_id is not None
+
+    def get_deadline_rule(self, complaint) -> str:
+        return services.deadline_rule_text(complaint)
+
+    def _refund_shown(self, complaint) -> bool:
+        return bool(complaint.refund_status) and bool(self._judgement_shown(complaint))
+
+    @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True))
+    def get_refund_amount(self, complaint):
+        if not self._refund_shown(complaint) or complaint.refund_amount is None:
+            return None
+        return f"{complaint.refund_amount:.2f}"
+
+    @extend_schema_field(serializers.CharField())
+    def get_refund_status(self, complaint) -> str:
+        return complaint.refund_status if self._refund_shown(complaint) else ""
+
+    def get_refund_status_label(self, complaint) -> str:
+        return complaint.get_refund_status_display() if self._refund_shown(complaint) else ""
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_refund_paid_on(self, complaint):
+        if not self._refund_shown(complaint) or complaint.refund_paid_on is None:
+            return None
+        return complaint.refund_paid_on.isoformat()
 
     def get_can_reopen(self, complaint) -> bool:
         return services.can_still_reopen(complaint)
@@ -169,6 +236,9 @@ class ComplaintStaffSerializer(ComplaintSerializer):
 
     def get_judgement_label(self, complaint) -> str:
         return complaint.get_judgement_display() if complaint.judgement else ""
+
+    def _refund_shown(self, complaint) -> bool:
+        return bool(complaint.refund_status)
 
     def get_overdue(self, complaint) -> bool:
         return complaint.status in ("received", "assigned") and complaint.deadline_at < (
@@ -242,6 +312,24 @@ class ComplaintRecordSerializer(serializers.Serializer):
         help_text=_(
             "Identificativo di un impegno di qualità della Carta in vigore; null lo toglie."
         ),
+    )
+    refund_amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_(
+            "Rimborso dovuto in euro: solo per un reclamo fondato o parzialmente fondato su "
+            "un impegno che lo prevede (all'esito è proposto l'importo della Carta)."
+        ),
+    )
+    refund_status = serializers.ChoiceField(
+        choices=RefundStatus.choices,
+        required=False,
+        help_text=_("due (da pagare) o paid (pagato, con refund_paid_on)."),
+    )
+    refund_paid_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Giorno del pagamento del rimborso")
     )
 
 

@@ -36,6 +36,7 @@ from consultations.charter.models import QualityCommitment, Service
 from feedback import charter, codes, limits, periods
 from feedback import permissions as perms
 from feedback.models import (
+    FOUNDED_JUDGEMENTS,
     OPEN_STATUSES,
     PENDING_IMPROVEMENT_STATUSES,
     STAFF_IMPROVEMENT_STATUSES,
@@ -50,6 +51,7 @@ from feedback.models import (
     ImprovementAction,
     ImprovementStatus,
     LastEvaluation,
+    RefundStatus,
 )
 from feedback.verdicts import is_met
 
@@ -165,6 +167,7 @@ def submit_complaint(
 
     now = timezone.now()
     code = codes.new_code()
+    rule = charter.complaint_deadline_rule()
     complaint = Complaint.objects.create(
         tracking_hash=codes.hash_code(code),
         category=category,
@@ -180,7 +183,10 @@ def submit_complaint(
         submitted_by=actor if is_signed_in(actor) else None,
         received_at=now,
         period=periods.quarter_of(now),
-        deadline_at=periods.response_deadline(now),
+        deadline_at=periods.response_deadline(now, rule.days),
+        revision=rule.revision,
+        deadline_days=rule.days,
+        deadline_commitment=rule.commitment,
     )
     record_audit(
         actor=actor,
@@ -191,6 +197,7 @@ def submit_complaint(
             "category": category,
             "service": complaint.service_key,
             "commitment": complaint.commitment_key,
+            "deadline_days": rule.days,
         },
     )
     notify(
@@ -258,7 +265,123 @@ def _apply_judgement(complaint: Complaint, judgement: str, reason: str, now) -> 
     complaint.judgement = judgement
     complaint.judgement_reason = reason
     complaint.judged_at = now
-    return {"judgement": [before, judgement]}
+    return {"judgement": [before, judgement], **_follow_refund(complaint)}
+
+
+def deadline_rule_text(complaint: Complaint) -> str:
+    """Which rule set the complaint's answer deadline, in words ("" for complaints filed
+    before the rule was recorded). Reads ``revision`` and ``deadline_commitment``
+    (selected with the complaint by the selectors)."""
+    if complaint.deadline_days is None:
+        return ""
+    if complaint.deadline_commitment_id and complaint.revision_id:
+        return gettext(
+            "Termine fissato dalla Carta in vigore, revisione n. %(number)s: risposta entro "
+            "%(days)s giorni"
+        ) % {"number": complaint.revision.number, "days": complaint.deadline_days}
+    return gettext(
+        "Termine ordinario della piattaforma (la Carta in vigore non ne fissa uno): "
+        "risposta entro %(days)s giorni"
+    ) % {"days": complaint.deadline_days}
+
+
+def promises_refund(commitment: QualityCommitment | None) -> bool:
+    return commitment is not None and bool(commitment.refund or commitment.refund_amount)
+
+
+def _money(amount) -> str | None:
+    return None if amount is None else f"{amount:.2f}"
+
+
+def _follow_refund(complaint: Complaint) -> dict:
+    """A founded (or partly founded) complaint on a commitment that promises a refund owes
+    it: the amount the Carta names, due. A judgement turned unfounded drops a refund still
+    due; a paid one stays, as a fact. The audit's ``changes`` for it."""
+    founded = complaint.judgement in FOUNDED_JUDGEMENTS
+    before = (_money(complaint.refund_amount), complaint.refund_status)
+    if founded and not complaint.refund_status and promises_refund(complaint.commitment):
+        complaint.refund_amount = complaint.commitment.refund_amount
+        complaint.refund_status = RefundStatus.DUE
+    elif not founded and complaint.refund_status == RefundStatus.DUE:
+        complaint.refund_amount = None
+        complaint.refund_status = ""
+    after = (_money(complaint.refund_amount), complaint.refund_status)
+    return {"refund": [list(before), list(after)]} if before != after else {}
+
+
+def _apply_refund(complaint: Complaint, amount, status, paid_on) -> dict:
+    """The office's record of the refund (each ``None`` leaves it as it is): the amount
+    owed, ``due`` or ``paid`` (with the day it was paid, not in the future). Only a
+    founded complaint on a commitment that promises a refund has one."""
+    if amount is None and status is None and paid_on is None:
+        return {}
+    if not promises_refund(complaint.commitment):
+        raise InvalidInput(
+            gettext(
+                "L'impegno a cui si riferisce la segnalazione non prevede rimborsi o indennizzi."
+            ),
+            field="refund_amount",
+        )
+    if complaint.judgement not in FOUNDED_JUDGEMENTS:
+        raise InvalidInput(
+            gettext(
+                "Il rimborso spetta solo a un reclamo giudicato fondato o parzialmente "
+                "fondato: registra prima l'esito."
+            ),
+            field="refund_amount",
+        )
+    if status is not None and status not in RefundStatus.values:
+        raise InvalidInput(
+            gettext("Scegli se il rimborso è da pagare o pagato."), field="refund_status"
+        )
+    if amount is not None:
+        amount = _refund_amount(amount)
+    paid_on = _date(paid_on, field="refund_paid_on") if paid_on not in (None, "") else paid_on
+    before = [
+        _money(complaint.refund_amount),
+        complaint.refund_status,
+        _day(complaint.refund_paid_on),
+    ]
+    if amount is not None:
+        complaint.refund_amount = amount
+    if status is not None:
+        complaint.refund_status = status
+    elif not complaint.refund_status:
+        complaint.refund_status = RefundStatus.DUE
+    if paid_on is not None:
+        complaint.refund_paid_on = paid_on or None
+    if complaint.refund_status == RefundStatus.DUE:
+        complaint.refund_paid_on = None
+    elif complaint.refund_paid_on is None:
+        raise InvalidInput(gettext("Indica il giorno del pagamento."), field="refund_paid_on")
+    elif complaint.refund_paid_on > periods.local(timezone.now()).date():
+        raise InvalidInput(
+            gettext("Il giorno del pagamento non può essere nel futuro."), field="refund_paid_on"
+        )
+    if complaint.refund_amount is None:
+        raise InvalidInput(gettext("Indica l'importo del rimborso."), field="refund_amount")
+    after = [
+        _money(complaint.refund_amount),
+        complaint.refund_status,
+        _day(complaint.refund_paid_on),
+    ]
+    return {"refund": [before, after]} if before != after else {}
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _refund_amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or not 0 <= amount < Decimal("1e8"):
+        raise InvalidInput(
+            gettext("Indica l'importo in euro, ad esempio 25,00."), field="refund_amount"
+        )
+    return amount.quantize(Decimal("0.01"))
 
 
 @transaction.atomic
@@ -269,13 +392,18 @@ def update_complaint_record(
     channel: str | None = None,
     protocol_number: str | None = None,
     commitment=None,
+    refund_amount=None,
+    refund_status: str | None = None,
+    refund_paid_on=None,
 ) -> Complaint:
     """Correct what the office records about a complaint (officers only): the intake
     channel (a complaint received at the counter, by PEC, phone or letter and entered on
     the site), the protocol number, and the commitment it concerns (an instance or an id of
     the Carta in force, which also sets the complaint's service to the commitment's; ``""``
-    removes it, the service staying). ``None`` leaves a value as it is. Audited with the
-    values, which are not personal data."""
+    removes it, the service staying), and the refund owed on a founded complaint whose
+    commitment promises one (``refund_amount``, ``refund_status`` due or paid,
+    ``refund_paid_on``; otherwise ``InvalidInput`` on ``refund_amount``). ``None`` leaves
+    a value as it is. Audited with the values, which are not personal data."""
     _require_officer(actor)
     if channel is not None and channel not in ComplaintChannel.values:
         raise InvalidInput(gettext("Scegli il canale di ricezione."), field="channel")
@@ -305,6 +433,9 @@ def update_complaint_record(
         complaint.commitment_key = commitment.key
         complaint.service = service
         complaint.service_key = service.key
+    if "commitment" in changes:
+        changes.update(_follow_refund(complaint))
+    changes.update(_apply_refund(complaint, refund_amount, refund_status, refund_paid_on))
     if changes:
         complaint.save()
         record_audit(
@@ -367,7 +498,7 @@ def find_complaint_by_code(
     if len(normalized) != codes.GROUPS * codes.GROUP_SIZE or not email:
         return None
     complaint = (
-        Complaint.objects.select_related("assigned_to")
+        Complaint.objects.select_related("assigned_to", "revision", "deadline_commitment")
         .filter(tracking_hash=codes.hash_code(normalized), anonymized_at__isnull=True)
         .first()
     )
@@ -536,7 +667,8 @@ def reopen_complaint(
     )
     complaint.reopened_at = now
     complaint.closed_at = None
-    complaint.deadline_at = periods.response_deadline(now)
+    # The days of the rule in force when it was filed, not those of a later revision.
+    complaint.deadline_at = periods.response_deadline(now, complaint.deadline_days)
     complaint.reminded_before_at = None
     complaint.reminded_overdue_at = None
     complaint.reopen_reason = reason

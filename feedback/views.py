@@ -37,11 +37,12 @@ from feedback.forms import (
     MeasurementForm,
     QueueFilterForm,
     RecordForm,
+    RefundForm,
     ReopenForm,
     StaffReopenForm,
     TrackForm,
 )
-from feedback.models import OPEN_STATUSES
+from feedback.models import FOUNDED_JUDGEMENTS, OPEN_STATUSES, RefundStatus
 from feedback.privacy import personal_data_of
 
 PAGE_SIZE = 25
@@ -237,6 +238,7 @@ ACTIONS = {
     "close": CloseForm,
     "reopen": StaffReopenForm,
     "record": RecordForm,
+    "refund": RefundForm,
 }
 
 
@@ -258,6 +260,17 @@ def complaint_staff(request, pk):
                 "protocol_number": complaint.protocol_number,
                 "commitment": complaint.commitment_id or "",
             },
+        ),
+        "refund": RefundForm(
+            initial={
+                "refund_amount": (
+                    f"{complaint.refund_amount:.2f}".replace(".", ",")
+                    if complaint.refund_amount is not None
+                    else ""
+                ),
+                "refund_status": complaint.refund_status or RefundStatus.DUE,
+                "refund_paid_on": complaint.refund_paid_on,
+            }
         ),
     }
     status = 200
@@ -287,6 +300,14 @@ def complaint_staff(request, pk):
                         protocol_number=data["protocol_number"],
                         commitment=data["commitment"],  # "" removes it
                     )
+                elif action == "refund":
+                    services.update_complaint_record(
+                        actor=request.user,
+                        complaint=complaint,
+                        refund_amount=data["refund_amount"],
+                        refund_status=data["refund_status"],
+                        refund_paid_on=data["refund_paid_on"] or "",
+                    )
                 else:
                     services.reopen_complaint(
                         actor=request.user, complaint=complaint, reason=data["reason"]
@@ -307,6 +328,8 @@ def complaint_staff(request, pk):
             "forms": forms,
             "overdue": complaint.status in OPEN_STATUSES and complaint.deadline_at < timezone.now(),
             "can_reopen": services.can_still_reopen(complaint),
+            "refund_possible": services.promises_refund(complaint.commitment)
+            and complaint.judgement in FOUNDED_JUDGEMENTS,
             "staff_url": reverse("feedback_complaint_staff", args=[complaint.pk]),
         },
         status=status,

@@ -24,3 +24,11 @@ def bar_height(value, scale=5):
     if value is None:
         return 0
     return max(0, min(100, round(float(value) / float(scale) * 100)))
+
+
+@register.filter
+def deadline_rule(complaint) -> str:
+    """Which rule set the complaint's answer deadline, in words (``services``)."""
+    from feedback.services import deadline_rule_text
+
+    return deadline_rule_text(complaint)
