@@ -9,3 +9,11 @@ class FeedbackConfig(AppConfig):
 
     name = "feedback"
     verbose_name = _("Valutazioni, reclami e impegni")
+
+    def ready(self):
+        from consultations.charter.service_extras import register_service_extras
+        from feedback.service_page import service_extras
+
+        # The Carta's service page shows what feedback knows of the service; the Carta,
+        # below feedback, asks through this hook instead of importing it.
+        register_service_extras("feedback", service_extras)

@@ -86,7 +86,11 @@ def landing(request):
 
 def complaint_create(request):
     template = "feedback/complaint_form.html"
-    form = ComplaintForm(request.POST or None, catalogue=charter.catalogue())
+    form = ComplaintForm(
+        request.POST or None,
+        catalogue=charter.catalogue(),
+        initial={"service": request.GET.get("servizio", "")},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

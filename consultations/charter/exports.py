@@ -18,7 +18,7 @@ from carta import csvexport
 from consultations.charter import selectors
 from consultations.charter.models import Revision
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def _iso(value) -> str | None:
@@ -64,6 +64,10 @@ def open_data(revision: Revision) -> dict:
                 "main_functions": service.main_functions,
                 "delivery_modalities": service.delivery_modalities,
                 "access_requirements": service.access_requirements,
+                "how_to_apply": service.how_to_apply,
+                "where_and_when": service.where_and_when,
+                "documents_required": service.documents_required,
+                "costs": service.costs,
                 "providers": [
                     {"name": o.legal_name, "tax_code": o.tax_code}
                     for o in service.provider_organizations.all()
@@ -76,6 +80,11 @@ def open_data(revision: Revision) -> dict:
                         "target_value": float(c.target_value),
                         "unit": c.unit,
                         "how_measured": c.how_measured,
+                        "governs": c.governs or None,
+                        "refund": c.refund,
+                        "refund_amount": (
+                            float(c.refund_amount) if c.refund_amount is not None else None
+                        ),
                     }
                     for c in service.commitments.all()
                 ],

@@ -36,6 +36,7 @@ from consultations.charter.forms import (
     ServiceForm,
 )
 from consultations.charter.models import Amendment, AmendmentKind, RevisionStatus, Service
+from consultations.charter.service_extras import render_service_extras
 from stakeholders.selectors import organization_from_input
 
 PAGE_SIZE = 20  # revisions and services per page
@@ -102,7 +103,11 @@ def service_list(request):
 
 def service_detail(request, key):
     service = _fetch(selectors.get_service_for, request.user, key)
-    return render(request, "consultations/service_detail.html", {"service": service})
+    return render(
+        request,
+        "consultations/service_detail.html",
+        {"service": service, "extras": render_service_extras(request, service)},
+    )
 
 
 # --- Revisions ------------------------------------------------------------------------

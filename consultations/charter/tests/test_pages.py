@@ -40,6 +40,8 @@ def history(db):
 #   report: revision; sections; service titles; comments with reply counts; amendments
 #           with supports
 #   print: revision in force; sections; services, commitments, providers
+#   service: service with revision, commitments, providers; what feedback adds (latest
+#            measurements, pending improvement actions: service_extras)
 ANONYMOUS = {
     "/carta/": 7,
     "/carta/servizi/": 5,
@@ -48,7 +50,7 @@ ANONYMOUS = {
     "/carta/revisioni/{draft}/confronto/?con={in_force}": 11,
     "/carta/revisioni/{draft}/resoconto/": 5,
     "/carta/stampa/": 5,
-    "/carta/servizi/servizio-1/": 3,
+    "/carta/servizi/servizio-1/": 5,
 }
 
 

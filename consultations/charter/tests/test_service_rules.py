@@ -213,3 +213,48 @@ def test_the_service_page_shows_the_governing_mark_and_the_refund(client, db):
     page = client.get("/carta/servizi/servizio-1/").content.decode()
     assert "Fissa il termine di risposta ai reclami" in page
     assert "Rimborso della quota mensile: 48.000,00 €" in page
+
+
+def test_the_exports_carry_the_practical_fields_the_rule_and_the_refund(client, db):
+    revision = carta_revision(3, RevisionStatus.ADOPTED, sections=1, services=1)
+    revision.services.update(how_to_apply="Domanda online.", costs="Gratuito.")
+    QualityCommitment.objects.filter(service__revision=revision).update(
+        governs="complaint_deadline",
+        direction="at_most",
+        target_value=Decimal("20"),
+        refund="Rimborso del ticket",
+        refund_amount=Decimal("25.5"),
+    )
+    data = client.get("/carta/dati-aperti.json").json()
+    assert data["schema_version"] == "1.1"
+    service = data["services"][0]
+    assert (service["how_to_apply"], service["costs"], service["documents_required"]) == (
+        "Domanda online.",
+        "Gratuito.",
+        "",
+    )
+    commitment = service["quality_commitments"][0]
+    assert (commitment["governs"], commitment["refund"], commitment["refund_amount"]) == (
+        "complaint_deadline",
+        "Rimborso del ticket",
+        25.5,
+    )
+    printed = client.get("/carta/stampa/").content.decode()
+    assert "Domanda online." in printed
+    assert "fissa il termine di risposta ai reclami" in printed
+    assert "Rimborso del ticket: 25,50 €" in printed
+
+
+def test_a_registered_provider_adds_its_fragment_to_the_service_page(client, db):
+    from consultations.charter import service_extras
+
+    carta_revision(3, RevisionStatus.ADOPTED, sections=1, services=1)
+    service_extras.register_service_extras(
+        "test", lambda request, service: f"<p id='extra'>Extra per {service.key}</p>"
+    )
+    try:
+        page = client.get("/carta/servizi/servizio-1/").content.decode()
+    finally:
+        service_extras.register_service_extras("test", None)
+    assert "<p id='extra'>Extra per servizio-1</p>" in page
+    assert "Extra per" not in client.get("/carta/servizi/servizio-1/").content.decode()
