@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from stakeholders import services
-from stakeholders.models import Invitation, OrganizationStatus, Visibility
+from stakeholders.models import Invitation, Organization, OrganizationStatus, Visibility
 from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
@@ -124,6 +124,15 @@ def perform(action: str, client, w, user) -> int:
         return client.post(f"/api/v1/invitations/{token}/{answer}/").status_code
     if action == "org.verify":
         return client.post(f"{orgs}{w['pending'].pk}/verify/", {}).status_code
+    if action == "org.verify_without_pact":
+        bare = OrganizationFactory(status=OrganizationStatus.PENDING, pact_accepted_at=None)
+        return client.post(f"{orgs}{bare.pk}/verify/", {}).status_code
+    if action == "org.pact.accept":
+        # A's pact never accepted (an organization verified before the rule).
+        Organization.objects.filter(pk=a).update(pact_accepted_at=None)
+        return client.post(f"{orgs}{a}/pact/", {"accept": True}).status_code
+    if action == "org.pact.accept_current":
+        return client.post(f"{orgs}{a}/pact/", {"accept": True}).status_code
     if action == "org.reject":
         return client.post(
             f"{orgs}{w['pending'].pk}/reject/", {"reason": "Dati incompleti"}
