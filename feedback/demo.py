@@ -1,7 +1,9 @@
 """Demo data of the feedback app: about 150 complaints in every state (overdue ones
 included), and, when a Carta is in force, about 2,000 evaluations and four quarters of
 measurements of its commitments, with one missed target and its improvement action and one
-corrected measurement with its history. Deterministic (``ctx.rng``) and idempotent: each part is
+corrected measurement with its history; a commitment of the Carta in force that sets the
+complaint deadline, one that promises a refund, and complaints judged founded (one owing
+the refund), partly founded and unfounded. Deterministic (``ctx.rng``) and idempotent: each part is
 made only when none of it exists yet."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from carta.demo import CITIZENS
 from carta.models import User
+from consultations.charter.models import QualityCommitment
 from feedback import charter, codes, periods, services
 from feedback.models import (
     CommitmentMeasurement,
@@ -77,6 +80,7 @@ def load(ctx) -> None:
         return
     _evaluations(ctx, citizens, catalogue)
     _measurements(ctx, officers, catalogue)
+    _carta_rules(ctx, officers, catalogue)
 
 
 @transaction.atomic
@@ -269,3 +273,67 @@ def _showcase(commitments, quarters, recorder) -> None:
         reason=("Aggiunti i questionari consegnati allo sportello dopo la chiusura del trimestre."),
     )
     services._follow_improvement_action(recorder, corrected, measurement)
+
+
+DEMO_REFUND = "Rimborso della quota di compartecipazione del mese"
+JUDGED = [
+    # (natural key: the sender's name, judgement, reason)
+    ("Demo: reclamo fondato", "founded", "L'attivazione ha superato il termine della Carta."),
+    (
+        "Demo: reclamo parzialmente fondato",
+        "partly_founded",
+        "Il ritardo è dipeso in parte dalla documentazione incompleta.",
+    ),
+    ("Demo: reclamo infondato", "unfounded", "Il servizio è stato attivato nei termini."),
+]
+
+
+def _carta_rules(ctx, officers, catalogue) -> None:
+    """The Carta in force sets the complaint deadline (a commitment at most N whole days,
+    marked ``governs`` unless one already is) and promises a refund on the commitment
+    that misses its target; three complaints on it are judged, the founded one owing
+    the refund. The Carta's rows belong to the charter's demo: only ``governs`` and the
+    refund are set here, once."""
+    commitments = [c for s in catalogue for c in s.commitments.all()]
+    if not commitments:
+        return
+    if not any(c.governs for c in commitments):
+        deadline = next(
+            (
+                c
+                for c in commitments
+                if c.direction == Direction.AT_MOST
+                and c.target_value == c.target_value.to_integral_value()
+                and 0 < c.target_value <= 365
+                and "giorn" in c.unit.lower()
+            ),
+            None,
+        )
+        if deadline is not None:
+            QualityCommitment.objects.filter(pk=deadline.pk).update(governs="complaint_deadline")
+    refunding = commitments[0]
+    if not refunding.refund:
+        QualityCommitment.objects.filter(pk=refunding.pk).update(
+            refund=DEMO_REFUND, refund_amount=Decimal("50.00")
+        )
+        refunding.refresh_from_db()
+    officer = officers[0] if officers else None
+    if officer is None or Complaint.objects.filter(contact_name=JUDGED[0][0]).exists():
+        return
+    for name, judgement, reason in JUDGED:
+        complaint = services.submit_complaint(
+            actor=None,
+            category=ComplaintCategory.COMPLAINT,
+            description="Il servizio è stato attivato dopo più di un mese dalla domanda.",
+            privacy_consent=True,
+            commitment=refunding,
+            contact_name=name,
+        ).complaint
+        services.answer_complaint(
+            actor=officer,
+            complaint=complaint,
+            answer=ANSWERS[0],
+            judgement=judgement,
+            judgement_reason=reason,
+        )
+    ctx.stdout.write("feedback: complaint deadline set by the Carta, three judged complaints\n")

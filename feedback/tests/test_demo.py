@@ -17,7 +17,8 @@ def test_demo_loads_every_state_and_runs_twice_without_changes(carta):
     demo.load(ctx)
     statuses = set(Complaint.objects.values_list("status", flat=True))
     assert statuses == {"received", "assigned", "answered", "closed"}
-    assert Complaint.objects.count() == 150
+    # 150 in every state, and the three judged ones on the commitment that promises a refund.
+    assert Complaint.objects.count() == 150 + len(demo.JUDGED)
     assert selectors.overdue(Complaint.objects.all()).exists()
     assert Evaluation.objects.count() == 2000
     # Four quarters of two commitments, and one correction (a second version).
@@ -54,3 +55,21 @@ def test_demo_tracking_code_works(api, carta):
         {"code": demo.DEMO_CODE, "email": f"segnalazione0@{demo.DEMO_DOMAIN}"},
     )
     assert response.status_code == 200
+
+
+def test_demo_sets_the_deadline_rule_a_refund_and_judged_complaints(carta, complaint_officer):
+    demo.load(core_demo.DemoContext(stdout=io.StringIO()))
+    carta.attivazione.refresh_from_db()
+    assert carta.attivazione.governs == "complaint_deadline"  # at most 30 giorni
+    assert carta.attivazione.refund == demo.DEMO_REFUND
+    judged = dict(
+        Complaint.objects.filter(contact_name__startswith="Demo: ").values_list(
+            "judgement", "refund_status"
+        )
+    )
+    assert judged == {"founded": "due", "partly_founded": "due", "unfounded": ""}
+    founded = Complaint.objects.get(judgement="founded", contact_name__startswith="Demo: ")
+    assert (founded.deadline_days, founded.deadline_commitment) == (30, carta.attivazione)
+    assert ImprovementAction.objects.filter(commitment_key=carta.attivazione.key).exists()
+    demo.load(core_demo.DemoContext(stdout=io.StringIO()))
+    assert Complaint.objects.filter(contact_name__startswith="Demo: ").count() == 3
