@@ -1,4 +1,6 @@
-"""Demo organizations, members in every role, and resources.
+"""Demo organizations, members in every role, and resources; two verified organizations
+still on revision 1 of the Carta, one past its grace period for renewing the pact and one
+within it.
 
 Deterministic and idempotent: an organization's natural key is its tax code, derived from
 its name (so it does not depend on how far the shared random generator has run); a
@@ -22,6 +24,7 @@ from stakeholders.models import (
     KINDS_WITHOUT_RUNTS,
     Membership,
     Organization,
+    PactAcceptance,
     Resource,
     Role,
     Visibility,
@@ -88,6 +91,14 @@ ORGANIZATIONS = [
     ("Ente Morale San Benedetto", "other_ets", V, ["elderly", "poverty"], "sanbenedetto"),
 ]
 
+# Two verified organizations still on revision 1 of the Carta. Filo d'Argento was asked to
+# renew when revision 2 took effect (22 April 2024) and let the 60 days pass: it casts no
+# organization ballot. Il Girasole, reinstated twenty days ago, was asked then and is within
+# its grace period.
+PACT_LAPSED = "ODV Filo d'Argento"
+PACT_WITHIN_GRACE = "Cooperativa Sociale Il Girasole"
+PACT_TO_RENEW = {PACT_LAPSED, PACT_WITHIN_GRACE}
+
 REASONS = {
     R: "Lo statuto allegato non prevede finalità sociali compatibili con la rete.",
     S: "Sospesa in attesa del rinnovo dell'iscrizione al RUNTS.",
@@ -127,6 +138,38 @@ def _member(organization: Organization, user, role: str) -> None:
     )
     if created:
         permissions.grant_role(membership)
+
+
+def _pact_to_renew(organization: Organization, *, lapsed: bool, now) -> None:
+    """Put the organization's pact on revision 1 with a renewal asked (once: a second run
+    finds the renewal already there and leaves the dates alone)."""
+    if organization.pact_renewal_revision_number is not None or (
+        organization.pact_revision_number == 1
+    ):
+        return
+    tz = timezone.get_current_timezone()
+    if lapsed:
+        asked = datetime.datetime(2024, 4, 22, 10, 0, tzinfo=tz)
+    else:
+        asked = now - datetime.timedelta(days=20)
+        organization.decided_at = asked
+    organization.pact_revision_number = 1
+    organization.pact_accepted_at = datetime.datetime(2023, 3, 10, 10, 0, tzinfo=tz)
+    organization.pact_renewal_revision_number = 2
+    organization.pact_renewal_requested_at = asked
+    organization.pact_renew_by = asked + datetime.timedelta(days=60)
+    organization.save()
+
+
+def _pact_history(organization: Organization, representative) -> None:
+    """The acceptance of the organization's current pact, by its representative."""
+    if organization.pact_accepted_at is None:
+        return
+    PactAcceptance.objects.get_or_create(
+        organization=organization,
+        revision_number=organization.pact_revision_number,
+        defaults={"accepted_by": representative, "accepted_at": organization.pact_accepted_at},
+    )
 
 
 @transaction.atomic
@@ -169,6 +212,9 @@ def load(ctx: DemoContext) -> None:
             describe=f"rappresentante di {name}" if index == 0 else None,
         )
         _member(organization, representative, Role.REPRESENTATIVE)
+        if name in PACT_TO_RENEW:
+            _pact_to_renew(organization, lapsed=name == PACT_LAPSED, now=now)
+        _pact_history(organization, representative)
 
     melograno, amici, ponte = organizations[0], organizations[1], organizations[2]
     _member(

@@ -50,3 +50,26 @@ def test_demo_roles_carry_their_permissions():
     assert perms.can_manage_members(User.objects.get(username="rappresentante"), melograno)
     assert perms.can_write_for(User.objects.get(username="redattore"), melograno)
     assert not perms.can_write_for(User.objects.get(username="socio"), melograno)
+
+
+def test_demo_has_pacts_to_renew_within_and_past_the_grace_period():
+    from stakeholders import permissions as perms
+    from stakeholders.models import PactAcceptance
+
+    run()
+    lapsed = Organization.objects.get(legal_name=demo.PACT_LAPSED)
+    within = Organization.objects.get(legal_name=demo.PACT_WITHIN_GRACE)
+    assert lapsed.status == within.status == "verified"
+    assert perms.pact_lapsed(lapsed) and perms.pact_to_renew(lapsed)
+    assert perms.pact_to_renew(within) and not perms.pact_lapsed(within)
+    assert (lapsed.pact_revision_number, lapsed.pact_renewal_revision_number) == (1, 2)
+    deadline = within.pact_renew_by
+    assert PactAcceptance.objects.filter(organization=lapsed, revision_number=1).exists()
+    assert (
+        PactAcceptance.objects.count()
+        == Organization.objects.filter(pact_accepted_at__isnull=False).count()
+    )
+    run()
+    within.refresh_from_db()
+    assert within.pact_renew_by == deadline
+    assert PactAcceptance.objects.count() == Organization.objects.count()
