@@ -272,3 +272,15 @@ def save_service(
         service.provider_organizations.set(list(providers))
     record_audit(actor=actor, verb=verb, target=revision, changes=changes)
     return service
+
+
+@transaction.atomic
+def store_imported_services(*, actor, revision: Revision, services: Iterable[Mapping]) -> int:
+    """Store the service cards a Markdown import found (``importer.parse(...,
+    services=True)``) in the draft ``revision``, each through ``save_service`` (its checks,
+    its audit row). Returns how many."""
+    count = 0
+    for position, card in enumerate(services):
+        save_service(actor=actor, revision=revision, position=position, **dict(card))
+        count += 1
+    return count
