@@ -101,10 +101,45 @@ class RevisionViewSet(viewsets.GenericViewSet):
     def share(self, request, pk=None):
         return self._transition(request, pk, services.share_with_network)
 
-    @extend_schema(summary="Mette la bozza in consultazione pubblica", request=None)
+    def _phase(self, request, pk, service):
+        revision = selectors.get_revision_for(request.user, pk)
+        require_signed_in(request)
+        # Who first (403), then the dates (400), then the state (409).
+        services.require_editor(request.user)
+        data = s.ConsultationPhaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        revision = service(
+            actor=request.user,
+            revision=revision,
+            closes_at=data.validated_data["closes_at"],
+            organizations_close_at=data.validated_data["organizations_close_at"],
+        )
+        return Response(s.CartaRevisionSerializer(revision).data)
+
+    @extend_schema(
+        summary=(
+            "Mette la bozza in consultazione pubblica fino alla data indicata (e, se "
+            "indicata, fino a una data successiva per le organizzazioni della rete)"
+        ),
+        request=s.ConsultationPhaseSerializer,
+        responses=s.CartaRevisionSerializer,
+    )
     @action(detail=True, methods=["post"], url_path="open-consultation")
     def open_consultation(self, request, pk=None):
-        return self._transition(request, pk, services.open_consultation)
+        return self._phase(
+            request,
+            pk,
+            lambda **values: services.open_consultation(strict=True, **values),
+        )
+
+    @extend_schema(
+        summary="Proroga la consultazione in corso (la chiusura si sposta più avanti)",
+        request=s.ConsultationPhaseSerializer,
+        responses=s.CartaRevisionSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="extend-consultation")
+    def extend_consultation(self, request, pk=None):
+        return self._phase(request, pk, services.extend_consultation)
 
     @extend_schema(
         summary=(

@@ -66,6 +66,25 @@ class AdoptForm(forms.Form):
     )
 
 
+class ConsultationPhaseForm(forms.Form):
+    """The consultation phase's closing dates (the service checks them)."""
+
+    closes_at = forms.DateField(
+        label=_("Aperta a tutti fino al"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("La consultazione resta aperta fino alla fine di questo giorno."),
+    )
+    organizations_close_at = forms.DateField(
+        label=_("Per le organizzazioni della rete fino al"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Facoltativo: un giorno successivo fino al quale le organizzazioni possono "
+            "ancora contribuire a loro nome."
+        ),
+    )
+
+
 class SectionForm(forms.Form):
     key = forms.SlugField(
         label=_("Chiave"),

@@ -13,7 +13,10 @@ app checks these predicates against it.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.utils import timezone
 
 from carta.moderation import can_moderate
 from carta.permissions import is_signed_in
@@ -39,6 +42,9 @@ __all__ = [
     "can_view_revision",
     "carta_editors",
     "comments_visible_to",
+    "consultation_phase",
+    "contributions_close_at",
+    "end_of_day",
     "organizations_user_can_act_for",
     "revisions_visible_to",
     "with_texts_readable_by",
@@ -121,6 +127,46 @@ def can_participate(user, revision: Revision) -> bool:
     if revision.status == RevisionStatus.DRAFT:
         return can_view_revision(user, revision)
     return False
+
+
+# The consultation phase of a revision in consultation, computed from the clock and its
+# dates (never stored): ``OPEN`` for everybody (also when no closing date was set, as for
+# revisions opened before the dates existed: they stay open until adopted),
+# ``ORGANIZATIONS`` once the general date has passed but the organizations' later date
+# has not, ``CLOSED`` after both; ``NOT_IN_CONSULTATION`` for every other state.
+PHASE_NOT_IN_CONSULTATION = ""
+PHASE_OPEN = "open"
+PHASE_ORGANIZATIONS = "organizations"
+PHASE_CLOSED = "closed"
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of ``day`` in the Ambito's time zone: a closing date "8 ottobre"
+    means contributions are accepted all through that day."""
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def contributions_close_at(revision: Revision, *, organization: bool) -> datetime | None:
+    """When the consultation closes for a person (``organization=False``) or for a
+    contribution in an organization's name; None when no closing date is set."""
+    closes = revision.consultation_closes_at
+    if organization and revision.organizations_close_at and closes:
+        return max(closes, revision.organizations_close_at)
+    return closes
+
+
+def consultation_phase(revision: Revision, now: datetime | None = None) -> str:
+    """The phase of ``revision`` (one of the ``PHASE_*`` values); no query."""
+    if revision.status != RevisionStatus.IN_CONSULTATION:
+        return PHASE_NOT_IN_CONSULTATION
+    now = now or timezone.now()
+    closes = revision.consultation_closes_at
+    if closes is None or now <= closes:
+        return PHASE_OPEN
+    organizations = contributions_close_at(revision, organization=True)
+    if organizations is not None and now <= organizations:
+        return PHASE_ORGANIZATIONS
+    return PHASE_CLOSED
 
 
 def carta_editors() -> QuerySet:

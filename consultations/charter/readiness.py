@@ -1,5 +1,6 @@
-"""Whether a revision may be adopted: every comment has its outcome, every amendment its
-decision, and nothing registered by a higher app is still open (a vote on the revision).
+"""Whether a revision may be adopted: its consultation phase is over (when it has a
+closing date), every comment has its outcome, every amendment its decision, and nothing
+registered by a higher app is still open (a vote on the revision).
 
 The voting app sits above the Carta, so the Carta cannot ask it; like the pact's hook
 (``stakeholders.pact``), the higher app registers a provider when it starts
@@ -15,13 +16,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from consultations.charter import permissions as perms
 from consultations.charter.models import AmendmentKind, AmendmentStatus, Revision
 
 COMMENT_WITHOUT_OUTCOME = "comment_without_outcome"
 AMENDMENT_UNDECIDED = "amendment_undecided"
+# The consultation phase has a closing date (for everybody, or the organizations' later
+# one) still to come. A revision opened without a closing date has none to wait for.
+CONSULTATION_STILL_OPEN = "consultation_still_open"
 
 
 @dataclass(frozen=True)
@@ -64,12 +71,35 @@ def _describe_amendments(n: int) -> str:
     ) % {"n": n}
 
 
+def _describe_phase(n: int) -> str:
+    return _("la chiusura della consultazione")
+
+
+def _phase_item(revision: Revision) -> list[OpenItem]:
+    """The consultation phase while it is still open for someone (no query)."""
+    if perms.consultation_phase(revision) not in (perms.PHASE_OPEN, perms.PHASE_ORGANIZATIONS):
+        return []
+    last = perms.contributions_close_at(revision, organization=True)
+    if last is None:
+        return []
+    return [
+        OpenItem(
+            CONSULTATION_STILL_OPEN,
+            revision.pk,
+            _("Consultazione aperta fino al %(date)s")
+            % {"date": date_format(timezone.localtime(last), "j F Y")},
+            f"{revision.get_absolute_url()}#fase-di-consultazione",
+        )
+    ]
+
+
 def _own_items(revision: Revision) -> list[OpenItem]:
-    """Top-level comments without an outcome and open amendments (four queries: section
-    headings, service titles, comments, amendments)."""
+    """The consultation phase while still open, top-level comments without an outcome and
+    open amendments (four queries: section headings, service titles, comments,
+    amendments)."""
     headings = dict(revision.sections.values_list("key", "heading"))
     titles = dict(revision.services.values_list("key", "title"))
-    items = [
+    items = _phase_item(revision) + [
         OpenItem(
             COMMENT_WITHOUT_OUTCOME,
             comment.pk,
@@ -112,6 +142,7 @@ def summary(items: list[OpenItem]) -> str:
     for item in items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
     describe = {
+        CONSULTATION_STILL_OPEN: _describe_phase,
         COMMENT_WITHOUT_OUTCOME: _describe_comments,
         AMENDMENT_UNDECIDED: _describe_amendments,
         **{kind: entry[1] for kind, entry in _providers.items()},

@@ -69,6 +69,7 @@ def revision_history(revision: Revision) -> list:
                 "carta.imported",
                 "carta.draft_shared",
                 "carta.consultation_opened",
+                "carta.consultation_extended",
                 "carta.adopted",
                 "carta.took_effect",
             ],

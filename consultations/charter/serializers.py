@@ -3,6 +3,7 @@ selectors prefetched; input serializers only parse (the services decide)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -21,10 +22,17 @@ from consultations.charter.models import (
     Service,
 )
 
+PHASES = ["", "open", "organizations", "closed"]
+
 
 class CartaRevisionSerializer(serializers.ModelSerializer):
     based_on = serializers.IntegerField(source="based_on_id", read_only=True, allow_null=True)
     shared_with_network = serializers.SerializerMethodField()
+    consultation_phase = serializers.SerializerMethodField(
+        help_text="Fase della consultazione, calcolata ora: open (aperta a tutti), "
+        "organizations (aperta solo ai contributi a nome delle organizzazioni), closed "
+        "(chiusa); vuota per una revisione che non è in consultazione"
+    )
 
     class Meta:
         model = Revision
@@ -38,6 +46,9 @@ class CartaRevisionSerializer(serializers.ModelSerializer):
             "shared_with_network",
             "created_at",
             "consultation_opened_at",
+            "consultation_closes_at",
+            "organizations_close_at",
+            "consultation_phase",
             "adopted_at",
             "act_body",
             "act_number",
@@ -48,6 +59,34 @@ class CartaRevisionSerializer(serializers.ModelSerializer):
 
     def get_shared_with_network(self, obj) -> bool:
         return obj.shared_with_network_at is not None
+
+    @extend_schema_field(serializers.ChoiceField(choices=PHASES))
+    def get_consultation_phase(self, obj) -> str:
+        from consultations.charter.permissions import consultation_phase
+
+        return consultation_phase(obj)
+
+
+class ConsultationPhaseSerializer(serializers.Serializer):
+    """The consultation phase's dates, as days: each closes at the end of that day (local
+    time). The service checks them (400 naming the field): the closing date today or
+    later (and, for an extension, not before the current one), the organizations' date
+    not before it."""
+
+    closes_at = serializers.DateField(
+        help_text="Ultimo giorno in cui la consultazione è aperta a tutti",
+        error_messages={
+            "required": gettext_lazy("Indica fino a quando resta aperta la consultazione."),
+            "null": gettext_lazy("Indica fino a quando resta aperta la consultazione."),
+        },
+    )
+    organizations_close_at = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Ultimo giorno per i contributi a nome delle organizzazioni della rete "
+        "(facoltativo, non prima di closes_at)",
+    )
 
 
 class RevisionCreateSerializer(serializers.Serializer):

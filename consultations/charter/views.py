@@ -26,6 +26,7 @@ from consultations.charter.forms import (
     AdoptForm,
     AmendmentForm,
     CommentForm,
+    ConsultationPhaseForm,
     DecisionForm,
     DraftForm,
     ImportForm,
@@ -123,11 +124,26 @@ def revision_list(request):
     )
 
 
-def revision_detail(request, pk, *, adopt_form=None, status=200):
-    """The revision page; ``adopt_form`` is the adoption form sent back with its errors
-    (and the typed values) when the act was refused."""
+def _phase_initial(revision) -> dict:
+    from django.utils import timezone
+
+    return {
+        name: timezone.localtime(value).date()
+        for name, value in (
+            ("closes_at", revision.consultation_closes_at),
+            ("organizations_close_at", revision.organizations_close_at),
+        )
+        if value
+    }
+
+
+def revision_detail(request, pk, *, adopt_form=None, phase_form=None, status=200):
+    """The revision page; ``adopt_form`` and ``phase_form`` (opening or extending the
+    consultation) are the forms sent back with their errors (and the typed values) when
+    the service refused them."""
     user = request.user
     revision = _fetch(selectors.get_revision_for, user, pk)
+    phase = perms.consultation_phase(revision)
     comments = selectors.comments_for(user, revision)
     amendments = list(selectors.amendments_for(user, revision))
     by_section: dict[str, list] = {}
@@ -137,8 +153,14 @@ def revision_detail(request, pk, *, adopt_form=None, status=200):
     for amendment in amendments:
         amendment.ops = word_diff(amendment.base_text, amendment.new_text)
         amendments_by_key.setdefault(amendment.target_key, []).append(amendment)
-    can_participate = perms.can_participate(user, revision) and revision.is_open
+    can_participate = (
+        perms.can_participate(user, revision) and revision.is_open and phase != perms.PHASE_CLOSED
+    )
     organizations = list(perms.organizations_user_can_act_for(user)) if can_participate else []
+    # After the general closing date only contributions in an organization's name.
+    organizations_only = phase == perms.PHASE_ORGANIZATIONS
+    if organizations_only and not organizations:
+        can_participate = False
     outline = selectors.section_outline(revision)
     for node in outline:
         node.comments = by_section.get(node.section.key, [])
@@ -152,6 +174,12 @@ def revision_detail(request, pk, *, adopt_form=None, status=200):
         "outline": outline,
         "services": service_list_,
         "can_participate": can_participate,
+        "phase": phase,
+        "organizations_only": organizations_only,
+        "phase_form": phase_form
+        or ConsultationPhaseForm(
+            initial=_phase_initial(revision) if phase == perms.PHASE_OPEN else None
+        ),
         "can_edit": perms.can_edit_carta(user) and revision.is_open,
         "can_decide": perms.can_decide(user),
         "can_moderate": perms.can_moderate(user),
@@ -462,6 +490,7 @@ def service_edit(request, pk, key=None):
 REVISION_ACTIONS = {
     "condividi": (services.share_with_network, _("La bozza è ora visibile alla rete.")),
     "consultazione": (services.open_consultation, _("La consultazione è aperta.")),
+    "proroga": (services.extend_consultation, _("La consultazione è prorogata.")),
     "adotta": (services.adopt_revision, _("La revisione è ora la Carta in vigore.")),
 }
 
@@ -503,6 +532,33 @@ def _adopt(request, revision):
     return redirect(revision)
 
 
+def _phase(request, revision, service, done):
+    """Opening (``consultazione``) or extending (``proroga``) the consultation from the
+    page: the dates, then the service. A refused date renders the page again with the
+    message next to the field and the typed dates kept (400); a refused state comes
+    back as a message."""
+    if not perms.can_edit_carta(request.user):
+        raise PermissionDenied
+    form = ConsultationPhaseForm(request.POST)
+    if not form.is_valid():
+        return revision_detail(request, revision.pk, phase_form=form, status=400)
+    try:
+        revision = service(actor=request.user, revision=revision, **form.cleaned_data)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except CartaError as error:
+        if error.field in form.fields:
+            form.add_error(error.field, error.message)
+            return revision_detail(request, revision.pk, phase_form=form, status=400)
+        messages.error(request, str(error.message))
+        return redirect(revision)
+    messages.success(
+        request,
+        done % {"date": date_format(form.cleaned_data["closes_at"], "j F Y")},
+    )
+    return redirect(revision)
+
+
 @require_POST
 @login_required
 def revision_action(request, pk, action):
@@ -511,6 +567,20 @@ def revision_action(request, pk, action):
     revision = _fetch(selectors.get_revision_for, request.user, pk)
     if action == "adotta":
         return _adopt(request, revision)
+    if action == "consultazione":
+        return _phase(
+            request,
+            revision,
+            lambda **values: services.open_consultation(strict=True, **values),
+            _("La consultazione è aperta fino al %(date)s."),
+        )
+    if action == "proroga":
+        return _phase(
+            request,
+            revision,
+            services.extend_consultation,
+            _("La consultazione è prorogata fino al %(date)s."),
+        )
     service, done = REVISION_ACTIONS[action]
     try:
         service(actor=request.user, revision=revision)

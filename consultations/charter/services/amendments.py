@@ -64,7 +64,7 @@ def propose_amendment(
     organization=None,
 ) -> Amendment:
     """Propose replacement text for a section, or new values for a service's fields."""
-    require_participant(actor, revision)
+    require_participant(actor, revision, for_organization=organization is not None)
     organization = acting_for(actor, organization)
     rationale = clean_text(rationale, field="rationale", required=False, max_length=COMMENT_MAX)
     if kind == AmendmentKind.SECTION:
@@ -113,7 +113,7 @@ def propose_amendment(
 def support_amendment(*, actor, amendment: Amendment, organization=None) -> AmendmentSupport:
     """One support per person, and one per organization (the database decides)."""
     amendment = Amendment.objects.select_related("revision").get(pk=amendment.pk)
-    require_participant(actor, amendment.revision)
+    require_participant(actor, amendment.revision, for_organization=organization is not None)
     organization = acting_for(actor, organization)
     if amendment.status != AmendmentStatus.OPEN:
         raise Conflict(_("L'emendamento è già stato deciso."))

@@ -57,7 +57,7 @@ def post_comment(
     quote_end: int | None = None,
 ) -> Comment:
     """Comment on a section of an open revision, or reply to a comment in its thread."""
-    require_participant(actor, revision)
+    require_participant(actor, revision, for_organization=organization is not None)
     organization = acting_for(actor, organization)
     body = clean_text(body, field="body", max_length=COMMENT_MAX)
     if parent is not None:

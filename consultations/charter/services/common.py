@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
@@ -54,22 +56,61 @@ def acting_for(actor, organization):
     return organization
 
 
-def require_participant(actor, revision: Revision) -> None:
+def day(moment) -> str:
+    """A moment as the day it falls on in the Ambito ("8 ottobre 2026")."""
+    return date_format(timezone.localtime(moment), "j F Y")
+
+
+def require_participant(actor, revision: Revision, *, for_organization: bool = False) -> None:
+    """Refuse a contribution (comment, reply, amendment, support) the revision does not
+    take now: 409 when it is closed for everybody or its consultation phase is over for
+    this kind of contributor (``for_organization``: in an organization's name, which the
+    organizations' later date keeps open), 403 when this person may not take part."""
     check_may_take_part(actor)
     # The caller's copy may be stale: the state that decides is the stored one, read under
     # the revision's lock, which adoption holds while it checks that nothing is left open:
     # a contribution either lands before that check (and is counted) or sees the adoption.
+    # An extension of the closing date takes the same lock.
     fresh = (
         Revision.objects.select_for_update()
-        .only("status", "shared_with_network_at")
+        .only(
+            "status",
+            "shared_with_network_at",
+            "consultation_closes_at",
+            "organizations_close_at",
+        )
         .get(pk=revision.pk)
     )
     revision.status = fresh.status
     revision.shared_with_network_at = fresh.shared_with_network_at
+    revision.consultation_closes_at = fresh.consultation_closes_at
+    revision.organizations_close_at = fresh.organizations_close_at
     if not revision.is_open:
         raise Conflict(
             _("La revisione %(number)s non è aperta ai contributi.") % {"number": revision.number},
             code="revision_closed",
         )
+    phase = perms.consultation_phase(revision)
+    if phase == perms.PHASE_CLOSED or (phase == perms.PHASE_ORGANIZATIONS and not for_organization):
+        closed = _("La consultazione su questa revisione si è chiusa il %(date)s.") % {
+            "date": day(revision.consultation_closes_at)
+        }
+        if phase == perms.PHASE_ORGANIZATIONS:
+            closed += " " + _(
+                "Le organizzazioni della rete possono ancora contribuire, a loro nome, fino "
+                "al %(date)s."
+            ) % {"date": day(revision.organizations_close_at)}
+        elif (
+            revision.organizations_close_at
+            and revision.organizations_close_at > revision.consultation_closes_at
+        ):
+            closed = _(
+                "La consultazione su questa revisione si è chiusa il %(date)s, per le "
+                "organizzazioni il %(organizations)s."
+            ) % {
+                "date": day(revision.consultation_closes_at),
+                "organizations": day(revision.organizations_close_at),
+            }
+        raise Conflict(closed, code="consultation_closed")
     if not perms.can_participate(actor, revision):
         raise NotAllowed(_("Questa bozza non è ancora aperta ai contributi."))

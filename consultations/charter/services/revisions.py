@@ -3,9 +3,11 @@ opened to consultation, adopted in place of the one in force."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from carta.errors import Conflict, InvalidInput
 from carta.services import diff_fields, notify, record_audit
 from consultations.charter import importer, readiness
+from consultations.charter import permissions as perms
 from consultations.charter.models import (
     QualityCommitment,
     Revision,
@@ -23,6 +26,7 @@ from consultations.charter.models import (
 )
 from consultations.charter.services.common import (
     clean_text,
+    day,
     locked,
     require_editor,
     require_open,
@@ -186,9 +190,90 @@ def share_with_network(*, actor, revision: Revision) -> Revision:
     return revision
 
 
+# The notice before the closing goes out this long before the general closing date.
+CLOSING_NOTICE_BEFORE = timedelta(days=3)
+
+
+def _clean_phase(
+    *, closes_at: date | None, organizations_close_at: date | None, strict: bool
+) -> tuple[datetime | None, datetime | None]:
+    """The phase's dates, checked (``InvalidInput`` naming the field), as the last
+    instant of each day. ``strict`` (the API and the page) requires the closing date."""
+    if closes_at is None:
+        if strict:
+            raise InvalidInput(
+                _("Indica fino a quando resta aperta la consultazione."), field="closes_at"
+            )
+        if organizations_close_at is not None:
+            raise InvalidInput(_("Indica prima la data di chiusura per tutti."), field="closes_at")
+        return None, None
+    if closes_at < timezone.localdate():
+        raise InvalidInput(
+            _(
+                "La data di chiusura non può essere nel passato: indica oggi o un giorno "
+                "successivo."
+            ),
+            field="closes_at",
+        )
+    if organizations_close_at is not None and organizations_close_at < closes_at:
+        raise InvalidInput(
+            _(
+                "La data per le organizzazioni non può precedere la chiusura per tutti "
+                "(%(date)s): indica lo stesso giorno o uno successivo."
+            )
+            % {"date": date_format(closes_at, "j F Y")},
+            field="organizations_close_at",
+        )
+    return perms.end_of_day(closes_at), (
+        perms.end_of_day(organizations_close_at) if organizations_close_at else None
+    )
+
+
+def _phase_notice_text(revision: Revision) -> dict:
+    """The dates for the notices' text ("fino al 8 ottobre 2026")."""
+    organizations = perms.contributions_close_at(revision, organization=True)
+    return {
+        "title": revision.title,
+        "date": day(revision.consultation_closes_at) if revision.consultation_closes_at else "",
+        "organizations": (
+            day(organizations)
+            if organizations and organizations != revision.consultation_closes_at
+            else ""
+        ),
+    }
+
+
+def _opened_body(revision: Revision):
+    if revision.consultation_closes_at is None:
+        return gettext_lazy("Puoi commentare le sezioni e proporre emendamenti.")
+    if _phase_notice_text(revision)["organizations"]:
+        return gettext_lazy(
+            "Puoi commentare le sezioni e proporre emendamenti fino al %(date)s; le "
+            "organizzazioni della rete, a loro nome, fino al %(organizations)s."
+        )
+    return gettext_lazy("Puoi commentare le sezioni e proporre emendamenti fino al %(date)s.")
+
+
 @transaction.atomic
-def open_consultation(*, actor, revision: Revision) -> Revision:
+def open_consultation(
+    *,
+    actor,
+    revision: Revision,
+    closes_at: date | None = None,
+    organizations_close_at: date | None = None,
+    strict: bool = False,
+) -> Revision:
+    """Open the public consultation on a draft, until the end of ``closes_at`` (local
+    day) for everybody and, when given, until the end of the later
+    ``organizations_close_at`` for contributions in an organization's name. The network
+    is notified. Checks: who (403), the dates (400 naming the field: the closing date
+    missing with ``strict``, in the past, the organizations' date before it), the state
+    (409). Internal callers may leave the dates out: the consultation then stays open
+    until the adoption."""
     require_editor(actor)
+    closes, organizations = _clean_phase(
+        closes_at=closes_at, organizations_close_at=organizations_close_at, strict=strict
+    )
     revision = locked(revision)
     if revision.status != RevisionStatus.DRAFT:
         raise Conflict(_("Solo una bozza può essere messa in consultazione."))
@@ -196,18 +281,186 @@ def open_consultation(*, actor, revision: Revision) -> Revision:
         raise Conflict(_("La bozza non ha sezioni: aggiungine almeno una."))
     revision.status = RevisionStatus.IN_CONSULTATION
     revision.consultation_opened_at = timezone.now()
-    revision.save(update_fields=["status", "consultation_opened_at", "updated_at"])
-    record_audit(actor=actor, verb="carta.consultation_opened", target=revision)
+    revision.consultation_closes_at = closes
+    revision.organizations_close_at = organizations
+    revision.closing_notice_sent_at = None
+    revision.save(update_fields=[*PHASE_FIELDS, "status", "consultation_opened_at", "updated_at"])
+    record_audit(
+        actor=actor,
+        verb="carta.consultation_opened",
+        target=revision,
+        changes={
+            "closes_at": closes.isoformat() if closes else None,
+            "organizations_close_at": organizations.isoformat() if organizations else None,
+        },
+    )
     notify(
         recipients=_network_people(),
         kind="carta.consultation_opened",
         title=gettext_lazy("È aperta la consultazione sulla Carta: %(title)s"),
-        body=gettext_lazy("Puoi commentare le sezioni e proporre emendamenti."),
-        params={"title": revision.title},
+        body=_opened_body(revision),
+        params=_phase_notice_text(revision),
         url=revision.get_absolute_url(),
         exclude=actor,
     )
     return revision
+
+
+PHASE_FIELDS = ("consultation_closes_at", "organizations_close_at", "closing_notice_sent_at")
+
+
+@transaction.atomic
+def extend_consultation(
+    *,
+    actor,
+    revision: Revision,
+    closes_at: date | None,
+    organizations_close_at: date | None = None,
+) -> Revision:
+    """Move the closing date of an open consultation later (an extension, never
+    earlier: people plan on the announced date). ``organizations_close_at`` left out
+    keeps the organizations' date while it still follows the new general one, and drops
+    it otherwise (the general date then covers it). A revision opened without a closing
+    date gets its first one here. Checks: who (403), the dates (400 naming the field),
+    the state (409: not in consultation, or already closed for everybody). A new notice
+    before the closing is sent when the new date is more than three days away."""
+    require_editor(actor)
+    closes, organizations = _clean_phase(
+        closes_at=closes_at, organizations_close_at=organizations_close_at, strict=True
+    )
+    revision = locked(revision)
+    if revision.status != RevisionStatus.IN_CONSULTATION:
+        raise Conflict(
+            _("Si può prorogare solo la consultazione di una revisione in consultazione."),
+            code="not_in_consultation",
+        )
+    now = timezone.now()
+    current = revision.consultation_closes_at
+    if current is not None and now > current:
+        raise Conflict(
+            _("La consultazione su questa revisione si è chiusa il %(date)s: non si può riaprire.")
+            % {"date": day(current)},
+            code="consultation_closed",
+        )
+    if current is not None and closes < current:
+        raise InvalidInput(
+            _(
+                "La nuova data di chiusura non può precedere quella attuale (%(date)s): la "
+                "consultazione si può prorogare, non accorciare."
+            )
+            % {"date": day(current)},
+            field="closes_at",
+        )
+    previous_organizations = revision.organizations_close_at
+    if organizations is None and previous_organizations and previous_organizations > closes:
+        organizations = previous_organizations
+    if (
+        organizations_close_at is not None
+        and previous_organizations is not None
+        and organizations < previous_organizations
+    ):
+        raise InvalidInput(
+            _("La nuova data per le organizzazioni non può precedere quella attuale (%(date)s).")
+            % {"date": day(previous_organizations)},
+            field="organizations_close_at",
+        )
+    changes = diff_fields(
+        revision, {"consultation_closes_at": closes, "organizations_close_at": organizations}
+    )
+    if not changes:
+        return revision
+    revision.consultation_closes_at = closes
+    revision.organizations_close_at = organizations
+    if closes - CLOSING_NOTICE_BEFORE > now:
+        # The notice already sent named the old date: one more goes out before the new one.
+        revision.closing_notice_sent_at = None
+    revision.save(update_fields=[*PHASE_FIELDS, "updated_at"])
+    record_audit(
+        actor=actor,
+        verb="carta.consultation_extended",
+        target=revision,
+        changes={
+            "closes_at": [current.isoformat() if current else None, closes.isoformat()],
+            "organizations_close_at": [
+                previous_organizations.isoformat() if previous_organizations else None,
+                organizations.isoformat() if organizations else None,
+            ],
+        },
+    )
+    notify(
+        recipients=_phase_people(revision),
+        kind="carta.consultation_extended",
+        title=gettext_lazy("La consultazione sulla Carta è prorogata: %(title)s"),
+        body=_opened_body(revision),
+        params=_phase_notice_text(revision),
+        url=revision.get_absolute_url(),
+        exclude=actor,
+    )
+    return revision
+
+
+def _phase_people(revision: Revision):
+    """Who hears about the phase's dates: the network and whoever contributed."""
+    from consultations.charter.models import AmendmentSupport, Comment
+
+    contributors = (
+        Q(pk__in=Comment.objects.filter(revision=revision).values("author"))
+        | Q(pk__in=revision.amendments.values("author"))
+        | Q(pk__in=AmendmentSupport.objects.filter(amendment__revision=revision).values("user"))
+    )
+    return User.objects.filter(Q(pk__in=_network_people().values("pk")) | contributors)
+
+
+def send_closing_notices(*, now: datetime | None = None) -> list[Revision]:
+    """Tell the network and the contributors, once, that a consultation closes soon:
+    every revision in consultation whose general closing date is less than three days
+    away (``CLOSING_NOTICE_BEFORE``) and not yet past. Each notice is claimed by a
+    conditional UPDATE of ``closing_notice_sent_at`` before it is written, in the same
+    transaction, so two runs at once send it once. Returns the revisions notified."""
+    now = now or timezone.now()
+    due = Revision.objects.filter(
+        status=RevisionStatus.IN_CONSULTATION,
+        closing_notice_sent_at__isnull=True,
+        consultation_closes_at__gt=now,
+        consultation_closes_at__lte=now + CLOSING_NOTICE_BEFORE,
+    ).order_by("pk")
+    sent = []
+    for revision in due:
+        with transaction.atomic():
+            claimed = Revision.objects.filter(
+                pk=revision.pk,
+                status=RevisionStatus.IN_CONSULTATION,
+                closing_notice_sent_at__isnull=True,
+            ).update(closing_notice_sent_at=now)
+            if not claimed:
+                continue
+            revision.closing_notice_sent_at = now
+            record_audit(
+                actor=None,
+                verb="carta.closing_notice_sent",
+                target=revision,
+                changes={"closes_at": revision.consultation_closes_at.isoformat()},
+            )
+            params = _phase_notice_text(revision)
+            notify(
+                recipients=_phase_people(revision),
+                kind="carta.consultation_closing",
+                title=gettext_lazy("La consultazione sulla Carta si chiude il %(date)s: %(title)s"),
+                body=(
+                    gettext_lazy(
+                        "Hai tempo fino al %(date)s per commentare e proporre emendamenti; "
+                        "le organizzazioni della rete, a loro nome, fino al %(organizations)s."
+                    )
+                    if params["organizations"]
+                    else gettext_lazy(
+                        "Hai tempo fino al %(date)s per commentare e proporre emendamenti."
+                    )
+                ),
+                params=params,
+                url=revision.get_absolute_url(),
+            )
+        sent.append(revision)
+    return sent
 
 
 def _clean_act(

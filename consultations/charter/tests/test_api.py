@@ -1,9 +1,12 @@
 """The Carta's API: resources, errors in the common shape, and fixed query counts."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from consultations.charter import services
-from consultations.charter.models import RevisionStatus
+from consultations.charter.models import Revision, RevisionStatus
 from tests.factories import (
     AmendmentFactory,
     CommentFactory,
@@ -114,7 +117,8 @@ def test_full_lifecycle_through_the_api(api_as, carta_editor, citizen, in_force)
     draft = editor.post(API, {"title": "Bozza 2026"}, format="json").json()
     assert draft["based_on"] == in_force.pk
     assert editor.post(f"{API}{draft['id']}/share/").json()["shared_with_network"]
-    assert editor.post(f"{API}{draft['id']}/open-consultation/").json()["status"] == (
+    phase = {"closes_at": "2099-10-08"}
+    assert editor.post(f"{API}{draft['id']}/open-consultation/", phase).json()["status"] == (
         "in_consultation"
     )
     person = api_as(citizen)
@@ -154,6 +158,12 @@ def test_full_lifecycle_through_the_api(api_as, carta_editor, citizen, in_force)
     accepted = editor.post(f"{API}{draft['id']}/amendments/{amendment['id']}/accept/")
     assert accepted.json()["status"] == "accepted"
     act = {"act_body": "Assemblea dei Sindaci", "act_number": "7", "act_date": "2024-03-01"}
+    refused = editor.post(f"{API}{draft['id']}/adopt/", act, format="json")
+    assert refused.json()["code"] == "not_ready"  # the consultation is still open
+    # The closing date passes.
+    Revision.objects.filter(pk=draft["id"]).update(
+        consultation_closes_at=timezone.now() - timedelta(minutes=1)
+    )
     adopted = editor.post(f"{API}{draft['id']}/adopt/", act, format="json")
     assert adopted.json()["status"] == "adopted"
     assert person.get(f"{API}{in_force.pk}/").json()["status"] == "superseded"

@@ -186,7 +186,7 @@ def test_the_revision_lifecycle_from_the_pages(client_as, carta_editor, citizen,
     assert response.status_code == 302
     assert draft.sections.get(key="sezione-1").heading == "Accesso"
     assert client_as(citizen).post(f"/carta/revisioni/{draft.pk}/consultazione/").status_code == 404
-    editor.post(f"/carta/revisioni/{draft.pk}/consultazione/")
+    editor.post(f"/carta/revisioni/{draft.pk}/consultazione/", {"closes_at": "2099-10-08"})
     draft.refresh_from_db()
     assert draft.status == "in_consultation"
 

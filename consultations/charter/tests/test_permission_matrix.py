@@ -136,7 +136,12 @@ def perform(action: str, client, w) -> int:  # noqa: C901 - one branch per row o
             f"/api/v1/services/{w['in_force_service']}/", {"title": "Nuovo"}, format="json"
         ),
         "revision.share": lambda: client.post(f"{r4}share/"),
-        "revision.open_consultation": lambda: client.post(f"{r4}open-consultation/"),
+        "revision.open_consultation": lambda: client.post(
+            f"{r4}open-consultation/", {"closes_at": "2099-10-08"}, format="json"
+        ),
+        "revision.extend_consultation": lambda: client.post(
+            f"{r2}extend-consultation/", {"closes_at": "2099-10-08"}, format="json"
+        ),
         "revision.adopt_not_ready": lambda: client.post(f"{r2}adopt/", ACT, format="json"),
         "revision.adopt": lambda: _settle(w) and client.post(f"{r2}adopt/", ACT, format="json"),
         "revision.readiness": lambda: client.get(f"{r2}readiness/"),
