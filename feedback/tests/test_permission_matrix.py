@@ -120,6 +120,24 @@ def perform(action, client, page_client, w) -> str:
                 {"channel": "counter", "protocol_number": "PG 1/2026"},
             )
         )
+    if action == "record_refund":
+        from decimal import Decimal
+
+        from feedback.models import Complaint
+
+        commitment = w["commitment"]
+        commitment.refund, commitment.refund_amount = "Rimborso della quota", Decimal("50")
+        commitment.save()
+        Complaint.objects.filter(pk=other).update(
+            commitment=commitment, commitment_key=commitment.key, judgement="founded"
+        )
+        return ok(
+            client.post(
+                f"/api/v1/complaints/{other}/record/",
+                {"refund_amount": "50.00", "refund_status": "due"},
+            ),
+            lambda r: r.json()["refund_status"] == "due",
+        )
     if action == "reopen_own_complaint":
         return ok(client.post(f"/api/v1/complaints/{closed}/reopen/", {"reason": "Ancora."}))
     if action == "record_measurement":
@@ -185,7 +203,7 @@ def perform(action, client, page_client, w) -> str:
 
 
 def test_every_action_of_the_table_is_tested():
-    assert len(MATRIX) == 26
+    assert len(MATRIX) == 27
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
