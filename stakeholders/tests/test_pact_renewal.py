@@ -396,3 +396,34 @@ def test_a_representative_of_two_organizations_renews_each(revisions, org_a, rep
     services.accept_pact(actor=rep_a, organization=org_a)
     other.refresh_from_db()
     assert other.pact_revision_number == 1
+
+
+# --- Admin and the staff's page ---------------------------------------------------------
+
+
+def test_the_admin_action_refuses_verification_without_the_pact(client_as, admin, revisions):
+    bare = OrganizationFactory(status=OrganizationStatus.PENDING, pact_accepted_at=None)
+    response = client_as(admin).post(
+        "/admin/stakeholders/organization/",
+        {"action": "verify", "_selected_action": [bare.pk], "index": 0, "reason": ""},
+        follow=True,
+    )
+    assert "non ha ancora accettato il patto" in response.content.decode()
+    bare.refresh_from_db()
+    assert bare.status == OrganizationStatus.PENDING
+
+
+def test_the_admin_shows_the_pact_history(client_as, admin, revisions, citizen):
+    organization = apply(citizen, accept_pact=True)
+    page = client_as(admin).get(f"/admin/stakeholders/organization/{organization.pk}/change/")
+    assert "Accettazioni del patto" in page.content.decode()
+
+
+def test_the_staff_page_says_why_verification_is_refused(client_as, moderator, revisions):
+    bare = OrganizationFactory(status=OrganizationStatus.PENDING, pact_accepted_at=None)
+    response = client_as(moderator).post(
+        f"/organizzazioni/{bare.pk}/decisione/verify/", {}, follow=True
+    )
+    assert "non ha ancora accettato il patto" in response.content.decode()
+    bare.refresh_from_db()
+    assert bare.status == OrganizationStatus.PENDING
