@@ -72,6 +72,7 @@ def test_footer_leaves_out_what_is_not_configured(client, settings):
     footer = _footer(client.get("/"))
     assert "Codice IPA" not in footer and "PEC:" not in footer
     assert "Sito istituzionale" not in footer
+    assert "<address" not in footer  # no empty block either
 
 
 def test_without_a_logo_header_and_footer_show_the_pa_icon(client, settings):
