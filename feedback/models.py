@@ -308,6 +308,15 @@ class LastEvaluation(models.Model):
         return f"{self.user_id} {self.service_key}: {self.evaluated_at:%Y-%m-%d}"
 
 
+class MeasurementStatus(models.TextChoices):
+    """Staff record validated values; a provider of the service submits pending ones,
+    which count only once staff validate them."""
+
+    VALIDATED = "validated", _("Convalidata")
+    PENDING = "pending", _("Da convalidare")
+    REJECTED = "rejected", _("Respinta")
+
+
 class CommitmentMeasurement(models.Model):
     """One version of the value staff measured for a quality commitment in one quarter.
 
@@ -341,6 +350,32 @@ class CommitmentMeasurement(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("registrato il"), default=timezone.now)
+    # A value submitted by an organization that provides the service is pending until
+    # staff validate (or reject) it; only validated values count.
+    status = models.CharField(
+        _("stato"),
+        max_length=10,
+        choices=MeasurementStatus.choices,
+        default=MeasurementStatus.VALIDATED,
+        db_index=True,
+    )
+    organization = models.ForeignKey(
+        "stakeholders.Organization",
+        verbose_name=_("ente erogatore che l'ha inviata"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    validated_at = models.DateTimeField(_("convalidata il"), null=True, blank=True)
+    validation_note = models.TextField(_("motivo del rifiuto"), blank=True)
 
     class Meta:
         ordering = ["service_key", "commitment_key", "period", "version"]
