@@ -17,11 +17,11 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
 
 from carta.permissions import is_administrator, is_signed_in, is_staff_member
+from carta.templatetags.carta_tags import long_date
 from stakeholders.models import (
     Membership,
     Organization,
@@ -206,7 +206,7 @@ def pact_vote_refusal(organization: Organization) -> str | None:
         "rappresenta può rinnovarlo dalla pagina dell'organizzazione."
     ) % {
         "name": organization.legal_name,
-        "date": date_format(timezone.localtime(organization.pact_renew_by), "j F Y"),
+        "date": long_date(timezone.localtime(organization.pact_renew_by).date()),
     }
 
 

@@ -19,13 +19,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.services import notify, record_audit
+from carta.templatetags.carta_tags import long_date
 from stakeholders import pact
 from stakeholders import permissions as perms
 from stakeholders.models import (
@@ -47,7 +47,7 @@ PACT_FIELDS = (
 )
 
 # Formatted when the notification is written, in each recipient's language.
-_long_date = lazy(lambda moment: date_format(timezone.localtime(moment), "j F Y"), str)
+_long_date = lazy(lambda moment: long_date(timezone.localtime(moment).date()), str)
 
 
 def grace_days() -> int:
