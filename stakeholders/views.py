@@ -21,8 +21,8 @@ from carta.pages import page_context
 from carta.pages import querystring as _querystring
 from carta.permissions import is_staff_member
 from carta.views import apply_service_error
+from stakeholders import pact, selectors, services
 from stakeholders import permissions as perms
-from stakeholders import selectors, services
 from stakeholders.forms import (
     AddMemberForm,
     ApplyForm,
@@ -81,6 +81,9 @@ def _detail_context(request, organization, *, pact_form=None, pact_error="") -> 
         "decision_form": DecisionForm(),
         "pact_to_renew": perms.pact_to_renew(organization),
     }
+    if context["can_decide"]:
+        # Staff see before verifying whether the pact allows it (one query).
+        context["pact_in_force"] = pact.revision_in_force_number()
     if perms.can_accept_pact(user, organization):
         # The representative's view: the pact's state against the revision in force,
         # what changed since the one signed, and the form to accept (three queries).
@@ -223,7 +226,11 @@ def organization_queue(request):
     return render(
         request,
         "stakeholders/organization_queue.html",
-        {"decision_form": DecisionForm(), **page_context(request, queryset)},
+        {
+            "decision_form": DecisionForm(),
+            "pact_in_force": pact.revision_in_force_number(),
+            **page_context(request, queryset),
+        },
     )
 
 

@@ -430,3 +430,16 @@ def test_the_staff_page_says_why_verification_is_refused(client_as, moderator, r
     assert "non ha ancora accettato il patto" in response.content.decode()
     bare.refresh_from_db()
     assert bare.status == OrganizationStatus.PENDING
+
+
+def test_staff_see_before_verifying_that_the_pact_is_missing(client_as, moderator, revisions):
+    bare = OrganizationFactory(status=OrganizationStatus.PENDING, pact_accepted_at=None)
+    behind = signed(OrganizationFactory(status=OrganizationStatus.PENDING), 1)
+    ready = signed(OrganizationFactory(status=OrganizationStatus.PENDING), 2)
+    client = client_as(moderator)
+    queue = client.get("/organizzazioni/in-attesa/").content.decode()
+    assert queue.count("Il patto non è ancora stato accettato") == 1
+    assert queue.count("la verifica sarà possibile dopo il rinnovo sulla revisione n. 2") == 1
+    for organization, note in ((bare, True), (behind, True), (ready, False)):
+        page = client.get(f"/organizzazioni/{organization.pk}/").content.decode()
+        assert ("la verifica sarà possibile" in page) is note
