@@ -24,8 +24,14 @@ from feedback import charter, periods, selectors, services
 from feedback import permissions as perms
 from feedback import serializers as s
 from feedback.dashboard import build_dashboard
-from feedback.models import ComplaintCategory, ComplaintStatus, ImprovementStatus
+from feedback.models import (
+    ComplaintCategory,
+    ComplaintStatus,
+    ImprovementStatus,
+    MeasurementStatus,
+)
 from feedback.privacy import personal_data_of
+from stakeholders.selectors import organization_from_input
 
 User = get_user_model()
 
@@ -319,7 +325,8 @@ class MeasurementViewSet(viewsets.GenericViewSet):
 
     def get_permissions(self):
         # Recording needs an account (401 for anonymous callers); reading is public.
-        return [IsAuthenticated()] if self.action == "create" else super().get_permissions()
+        writes = ("create", "validate")
+        return [IsAuthenticated()] if self.action in writes else super().get_permissions()
 
     def _context(self):
         return {"staff": perms.can_view_staff_dashboard(self.request.user)}
@@ -340,32 +347,72 @@ class MeasurementViewSet(viewsets.GenericViewSet):
             OpenApiParameter("commitment_key", str),
             OpenApiParameter("period", str, description="Trimestre, per esempio 2026-Q1"),
             OpenApiParameter("service_key", str),
+            OpenApiParameter(
+                "status",
+                str,
+                enum=MeasurementStatus.values,
+                description="Solo per il personale: validated, pending (da convalidare), "
+                "rejected; gli altri vedono solo i valori convalidati",
+            ),
         ],
         responses=s.MeasurementSerializer(many=True),
     )
     @action(detail=False, methods=["get"])
     def history(self, request):
         params = request.query_params
+        staff = perms.can_record_measurements(request.user)
+        wanted = params.get("status", "")
+        if wanted and wanted not in MeasurementStatus.values:
+            raise InvalidInput(_("Stato sconosciuto."), field="status")
         queryset = selectors.measurement_history(
             commitment_key=params.get("commitment_key", ""),
             period=params.get("period", ""),
             service_key=params.get("service_key", ""),
+            staff=staff,
+            status=wanted,
         )
         page = self.paginate_queryset(queryset)
         data = s.MeasurementSerializer(page, many=True, context=self._context()).data
         return self.get_paginated_response(data)
 
     @extend_schema(
-        summary="Registra o corregge il valore di un trimestre (personale incaricato)",
+        summary="Convalida o respinge il valore inviato da un ente erogatore (personale)",
+        request=s.MeasurementValidateSerializer,
+        responses=s.MeasurementSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def validate(self, request, pk=None):
+        data = s.MeasurementValidateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        measurement = selectors.get_measurement(pk)
+        measurement = services.validate_measurement(
+            actor=request.user, measurement=measurement, **data.validated_data
+        )
+        return Response(s.MeasurementSerializer(measurement, context=self._context()).data)
+
+    @extend_schema(
+        summary="Registra o corregge il valore di un trimestre (personale incaricato, o un "
+        "ente erogatore del servizio con organization: da convalidare)",
         request=s.MeasurementCreateSerializer,
         responses={201: s.MeasurementSerializer},
     )
     def create(self, request):
         data = s.MeasurementCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        organization = organization_from_input(values.pop("organization"))
+        if organization is not None:
+            values.pop("direction", None)
+            commitment = charter.commitment_in_force(values.pop("commitment"))
+            measurement = services.submit_measurement(
+                actor=request.user, commitment=commitment, organization=organization, **values
+            )
+            return Response(
+                s.MeasurementSerializer(measurement, context=self._context()).data,
+                status=status.HTTP_201_CREATED,
+            )
         if not perms.can_record_measurements(request.user):
             raise NotAllowed(_("Solo il personale incaricato può registrare le misurazioni."))
-        values = dict(data.validated_data)
         commitment = charter.commitment_in_force(values.pop("commitment"))
         measurement = services.record_measurement(
             actor=request.user, commitment=commitment, **values

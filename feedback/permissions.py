@@ -65,3 +65,12 @@ def evaluations_visible_to(user) -> QuerySet[Evaluation]:
     if is_signed_in(user):
         return Evaluation.objects.filter(user=user)
     return Evaluation.objects.none()
+
+
+def can_submit_measurements_for(user, organization) -> bool:
+    """An organization that provides a service submits its measurements through those who
+    may write in its name (representatives and editors, ``stakeholders.permissions``);
+    staff validate them."""
+    from stakeholders.permissions import can_write_for
+
+    return is_signed_in(user) and can_write_for(user, organization)

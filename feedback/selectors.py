@@ -22,6 +22,7 @@ from feedback.models import (
     Complaint,
     Evaluation,
     ImprovementAction,
+    MeasurementStatus,
 )
 
 
@@ -91,12 +92,14 @@ def evaluation_list(user, *, service_key: str = "", period: str = "") -> QuerySe
 def latest_measurements() -> QuerySet[CommitmentMeasurement]:
     """The latest version of each (commitment key, quarter): the figure every count uses.
     One query (a ``NOT EXISTS`` over a newer version)."""
-    newer = CommitmentMeasurement.objects.filter(
+    validated = CommitmentMeasurement.objects.filter(status=MeasurementStatus.VALIDATED)
+    newer = validated.filter(
         commitment_key=OuterRef("commitment_key"),
         period=OuterRef("period"),
         version__gt=OuterRef("version"),
     )
-    return CommitmentMeasurement.objects.filter(~Exists(newer))
+    # Only validated values count: a provider's submission waits for staff.
+    return validated.filter(~Exists(newer))
 
 
 def measurements_list(*, service_key: str = "", period: str = "") -> QuerySet:
@@ -111,13 +114,23 @@ def measurements_list(*, service_key: str = "", period: str = "") -> QuerySet:
 
 
 def measurement_history(
-    *, commitment_key: str = "", period: str = "", service_key: str = ""
+    *,
+    commitment_key: str = "",
+    period: str = "",
+    service_key: str = "",
+    staff: bool = False,
+    status: str = "",
 ) -> QuerySet[CommitmentMeasurement]:
-    """Every version of the measurements (of a commitment key and quarter, when given),
-    oldest first within each. One query."""
-    queryset = CommitmentMeasurement.objects.select_related("recorded_by").order_by(
-        "service_key", "commitment_key", "period", "version"
-    )
+    """Every validated version of the measurements (of a commitment key and quarter, when
+    given), oldest first within each; ``staff`` also see the values providers submitted,
+    pending or rejected, and may filter by ``status``. One query."""
+    queryset = CommitmentMeasurement.objects.select_related(
+        "recorded_by", "organization", "validated_by"
+    ).order_by("service_key", "commitment_key", "period", "version")
+    if not staff:
+        queryset = queryset.filter(status=MeasurementStatus.VALIDATED)
+    elif status:
+        queryset = queryset.filter(status=status)
     if commitment_key:
         queryset = queryset.filter(commitment_key=commitment_key)
     if period:
@@ -150,4 +163,15 @@ def get_improvement_action(pk) -> ImprovementAction:
     try:
         return improvement_actions().get(pk=int(pk))
     except (ImprovementAction.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+
+
+def get_measurement(pk) -> CommitmentMeasurement:
+    """A measurement by id (any status: whoever may decide on it is the service's
+    question), else ``NotFound``. One query."""
+    try:
+        return CommitmentMeasurement.objects.select_related("commitment", "organization").get(
+            pk=int(pk)
+        )
+    except (CommitmentMeasurement.DoesNotExist, TypeError, ValueError):
         raise NotFound() from None

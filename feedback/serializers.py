@@ -404,11 +404,34 @@ class MeasurementCreateSerializer(serializers.Serializer):
             "(la correzione diventa una nuova versione)."
         ),
     )
+    organization = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Ente erogatore del servizio a nome del quale si invia il valore: resta da "
+            "convalidare (pending) finché il personale non lo convalida."
+        ),
+    )
+
+
+class MeasurementValidateSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text=_("true convalida, false respinge"))
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.REASON_MAX,
+        help_text=_("Motivo del rifiuto: obbligatorio per respingere."),
+    )
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
     commitment = serializers.IntegerField(source="commitment_id", read_only=True)
     recorded_by = serializers.SerializerMethodField()
+    organization = serializers.SerializerMethodField(
+        help_text=_("Ente erogatore che ha inviato il valore (vuoto se registrato dal personale)")
+    )
 
     class Meta:
         model = CommitmentMeasurement
@@ -425,8 +448,14 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "reason",
             "recorded_by",
             "recorded_at",
+            "status",
+            "organization",
+            "validated_at",
         ]
         read_only_fields = fields
+
+    def get_organization(self, measurement) -> str:
+        return measurement.organization.legal_name if measurement.organization_id else ""
 
     def get_recorded_by(self, measurement) -> str:
         """Who recorded it: staff only (empty for everyone else)."""

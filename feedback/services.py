@@ -51,6 +51,7 @@ from feedback.models import (
     ImprovementAction,
     ImprovementStatus,
     LastEvaluation,
+    MeasurementStatus,
     RefundStatus,
 )
 from feedback.verdicts import is_met
@@ -945,6 +946,30 @@ def record_measurement(
     """
     if not perms.can_record_measurements(actor):
         raise NotAllowed(_("Solo il personale incaricato può registrare le misurazioni."))
+    return _store_measurement(
+        actor=actor,
+        commitment=commitment,
+        period=period,
+        value=value,
+        direction=direction,
+        note=note,
+        reason=reason,
+    )
+
+
+def _store_measurement(
+    *,
+    actor,
+    commitment,
+    period: str,
+    value,
+    direction: str = "",
+    note: str = "",
+    reason: str = "",
+    organization=None,
+) -> CommitmentMeasurement:
+    """The checks and the row of ``record_measurement`` (validated) and, with
+    ``organization``, of ``submit_measurement`` (pending: no verdict, no action yet)."""
     if not isinstance(commitment, QualityCommitment):
         commitment = charter.commitment_in_force(commitment)
     parsed = periods.parse_quarter(period)
@@ -966,11 +991,11 @@ def record_measurement(
     direction = direction or commitment.direction
     # Every write of this commitment's measurements waits here for the one before.
     QualityCommitment.objects.select_for_update().filter(pk=commitment.pk).first()
-    current = (
-        CommitmentMeasurement.objects.filter(commitment_key=commitment.key, period=period)
-        .order_by("-version")
-        .first()
-    )
+    versions = CommitmentMeasurement.objects.filter(commitment_key=commitment.key, period=period)
+    last = versions.order_by("-version").first()
+    # A value already validated makes this a correction; submissions still pending or
+    # rejected take a version number but correct nothing.
+    current = versions.filter(status=MeasurementStatus.VALIDATED).order_by("-version").first()
     if current is not None and not reason:
         raise InvalidInput(
             gettext(
@@ -983,14 +1008,49 @@ def record_measurement(
         commitment_key=commitment.key,
         service_key=commitment.service.key,
         period=period,
-        version=1 if current is None else current.version + 1,
+        version=1 if last is None else last.version + 1,
         value=number.quantize(Decimal("0.01")),
         direction=direction,
         note=note,
         reason=reason if current is not None else "",
         recorded_by=actor,
         recorded_at=timezone.now(),
+        status=MeasurementStatus.PENDING if organization else MeasurementStatus.VALIDATED,
+        organization=organization,
     )
+    if organization is not None:
+        record_audit(
+            actor=actor,
+            verb="measurement.submitted",
+            target=measurement,
+            reason=measurement.reason,
+            changes={
+                "value": str(measurement.value),
+                "period": period,
+                "version": measurement.version,
+                "organization": organization.pk,
+            },
+        )
+        notify(
+            recipients=list(
+                User.objects.filter(
+                    is_active=True, groups__name__in=["complaint_officers", "carta_editors"]
+                ).distinct()
+            ),
+            kind="measurement.submitted",
+            title=_("Una misurazione da convalidare: %(indicator)s"),
+            body=_("%(organization)s ha inviato il valore %(value)s per il trimestre %(period)s."),
+            params={
+                "indicator": commitment.indicator,
+                "organization": organization.legal_name,
+                "value": str(measurement.value).replace(".", ","),
+                "period": period,
+            },
+            url=reverse("feedback_measurement_history")
+            + f"?impegno={commitment.key}&trimestre={period}",
+            email=False,
+        )
+        return measurement
     record_audit(
         actor=actor,
         verb="measurement.recorded" if current is None else "measurement.corrected",
@@ -1003,6 +1063,90 @@ def record_measurement(
         },
     )
     _follow_improvement_action(actor, commitment, measurement)
+    return measurement
+
+
+@transaction.atomic
+def submit_measurement(
+    *,
+    actor,
+    commitment,
+    organization,
+    period: str,
+    value,
+    note: str = "",
+    reason: str = "",
+) -> CommitmentMeasurement:
+    """A provider of the service submits the value measured for one of its commitments:
+    stored pending (the next version of its quarter) until staff validate it
+    (``validate_measurement``); it counts nowhere before. ``organization`` must be among
+    the service's providers (``InvalidInput`` on ``organization``) and ``actor`` may write
+    in its name (``NotAllowed``). Correcting a validated value needs ``reason``, as for
+    staff. Staff who record measurements are notified after the commit."""
+    if not is_signed_in(actor):
+        raise NotAllowed(_("Accedi per inviare una misurazione."))
+    if not isinstance(commitment, QualityCommitment):
+        commitment = charter.commitment_in_force(commitment)
+    if (
+        organization is None
+        or not commitment.service.provider_organizations.filter(pk=organization.pk).exists()
+    ):
+        raise InvalidInput(
+            gettext("L'organizzazione indicata non è tra gli enti erogatori del servizio."),
+            field="organization",
+        )
+    if not perms.can_submit_measurements_for(actor, organization):
+        raise NotAllowed(
+            _("Solo chi può scrivere a nome dell'ente erogatore può inviarne le misurazioni.")
+        )
+    return _store_measurement(
+        actor=actor,
+        commitment=commitment,
+        period=period,
+        value=value,
+        note=note,
+        reason=reason,
+        organization=organization,
+    )
+
+
+@transaction.atomic
+def validate_measurement(
+    *, actor, measurement: CommitmentMeasurement, accept: bool, reason: str = ""
+) -> CommitmentMeasurement:
+    """Staff who record measurements validate a provider's pending value (it then counts,
+    and a missed target opens the improvement action as a recorded one does) or reject it
+    with a reason (``InvalidInput`` on ``reason`` without). Only a pending value can be
+    decided (``Conflict``). The commitment's row is locked, as for recording."""
+    if not perms.can_record_measurements(actor):
+        raise NotAllowed(_("Solo il personale incaricato può convalidare le misurazioni."))
+    reason = _text(reason, field="reason", maximum=REASON_MAX, required=False)
+    if not accept and not reason:
+        raise InvalidInput(gettext("Indica il motivo del rifiuto."), field="reason")
+    QualityCommitment.objects.select_for_update().filter(pk=measurement.commitment_id).first()
+    measurement = CommitmentMeasurement.objects.select_for_update().get(pk=measurement.pk)
+    if measurement.status != MeasurementStatus.PENDING:
+        raise Conflict(_("La misurazione è già stata convalidata o respinta."))
+    measurement.status = MeasurementStatus.VALIDATED if accept else MeasurementStatus.REJECTED
+    measurement.validated_by = actor
+    measurement.validated_at = timezone.now()
+    measurement.validation_note = "" if accept else reason
+    measurement.save(update_fields=["status", "validated_by", "validated_at", "validation_note"])
+    record_audit(
+        actor=actor,
+        verb="measurement.validated" if accept else "measurement.rejected",
+        target=measurement,
+        reason=reason,
+        changes={"status": [MeasurementStatus.PENDING, measurement.status]},
+    )
+    newer = CommitmentMeasurement.objects.filter(
+        commitment_key=measurement.commitment_key,
+        period=measurement.period,
+        status=MeasurementStatus.VALIDATED,
+        version__gt=measurement.version,
+    ).exists()
+    if accept and not newer:
+        _follow_improvement_action(actor, measurement.commitment, measurement)
     return measurement
 
 

@@ -32,7 +32,7 @@ MATRIX = read_matrix()
 
 
 @pytest.fixture
-def world(carta, citizen, complaint_officer):
+def world(carta, citizen, complaint_officer, org_a):
     return {
         "service": carta.assistenza,
         "commitment": carta.attivazione,
@@ -138,6 +138,45 @@ def perform(action, client, page_client, w) -> str:
             ),
             lambda r: r.json()["refund_status"] == "due",
         )
+    if action in ("submit_provider_measurement", "validate_measurement"):
+        from feedback import services
+        from stakeholders.models import Organization
+
+        provider = Organization.objects.get(legal_name="Cooperativa Sociale Il Melograno")
+        w["service"].provider_organizations.add(provider)
+        if action == "submit_provider_measurement":
+            return ok(
+                client.post(
+                    "/api/v1/commitment-measurements/",
+                    {
+                        "commitment": w["commitment"].pk,
+                        "period": "2025-Q4",
+                        "value": "20",
+                        "organization": provider.pk,
+                    },
+                ),
+                lambda r: r.json()["status"] == "pending",
+            )
+        from tests.factories import MembershipFactory, UserFactory
+
+        representative = MembershipFactory(
+            user=UserFactory(username="rappresentante_matrice"),
+            organization=provider,
+            role="representative",
+        ).user
+        pending = services.submit_measurement(
+            actor=representative,
+            commitment=w["commitment"],
+            organization=provider,
+            period="2025-Q4",
+            value="20",
+        )
+        return ok(
+            client.post(
+                f"/api/v1/commitment-measurements/{pending.pk}/validate/", {"accept": True}
+            ),
+            lambda r: r.json()["status"] == "validated",
+        )
     if action == "reopen_own_complaint":
         return ok(client.post(f"/api/v1/complaints/{closed}/reopen/", {"reason": "Ancora."}))
     if action == "record_measurement":
@@ -203,7 +242,7 @@ def perform(action, client, page_client, w) -> str:
 
 
 def test_every_action_of_the_table_is_tested():
-    assert len(MATRIX) == 27
+    assert len(MATRIX) == 29
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
