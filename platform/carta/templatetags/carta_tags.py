@@ -28,3 +28,20 @@ def long_date(value):
     if (translation.get_language() or "").split("-")[0] in _LOWER_CASE_MONTHS:
         month = month.lower()
     return f"{value.day} {month} {value.year}"
+
+
+@register.filter(name="page_window")
+def page_window(page, around: int = 2):
+    """``{% for number in page_obj|page_window %}``: the page numbers worth a link — the
+    first, the last and ``around`` each side of the current one — with None where numbers
+    are left out (an ellipsis). A list of at most ``2 * around + 5`` items whatever the
+    number of pages, so the links cost the same at 5 pages and at 5,000."""
+    last = page.paginator.num_pages
+    current = page.number
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - window[-1] > 1:
+            window.append(None)
+        window.append(number)
+    return window
