@@ -11,9 +11,14 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Valutazioni, reclami e impegni")
 
     def ready(self):
+        from consultations.charter.draft_flags import register_draft_flags
         from consultations.charter.service_extras import register_service_extras
+        from feedback.draft_flags import draft_flags
         from feedback.service_page import service_extras
 
         # The Carta's service page shows what feedback knows of the service; the Carta,
         # below feedback, asks through this hook instead of importing it.
         register_service_extras("feedback", service_extras)
+        # A new draft flags to its editors the services whose commitments were missed or
+        # drew founded complaints in the revision it was copied from.
+        register_draft_flags("feedback", draft_flags)

@@ -22,6 +22,7 @@ from carta.views import apply_service_error
 from consultations.charter import exports, selectors, services
 from consultations.charter import permissions as perms
 from consultations.charter.diff import word_diff
+from consultations.charter.draft_flags import flags_for as draft_flags_for
 from consultations.charter.forms import (
     AdoptForm,
     AmendmentForm,
@@ -483,7 +484,13 @@ def service_edit(request, pk, key=None):
     return render(
         request,
         "consultations/service_form.html",
-        {"form": form, "revision": revision, "service": service},
+        {
+            "form": form,
+            "revision": revision,
+            "service": service,
+            # What the revision it was copied from says of this service (editors only).
+            "flags": draft_flags_for(revision).get(service.key, []) if service else [],
+        },
     )
 
 
