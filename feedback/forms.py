@@ -49,7 +49,7 @@ class ComplaintForm(forms.Form):
     commitment = forms.ChoiceField(
         label=_("Impegno della Carta non rispettato"),
         required=False,
-        help_text=_("Facoltativo: se lo conosci, indica l'impegno che non è stato mantenuto."),
+        help_text=_("Facoltativo: se lo conosce, indichi l'impegno che non è stato mantenuto."),
     )
     description = forms.CharField(
         label=_("Descrizione"),
