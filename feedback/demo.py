@@ -202,7 +202,9 @@ def _measurements(ctx, officers, catalogue) -> None:
     made = 0
     recorder = officers[0] if officers else None
     quarters = periods.recent_quarters(4)
-    commitments = [c for s in catalogue for c in s.commitments.all()]
+    # The complaint deadline the demo adds is measured by the complaints' own answer times
+    # (the dashboard's complaint figures), not by recorded values.
+    commitments = [c for s in catalogue for c in s.commitments.all() if c.key != DEMO_DEADLINE_KEY]
     existing = set(
         CommitmentMeasurement.objects.filter(
             commitment_key__in=[c.key for c in commitments]
@@ -276,6 +278,7 @@ def _showcase(commitments, quarters, recorder) -> None:
 
 
 DEMO_REFUND = "Rimborso della quota di compartecipazione del mese"
+DEMO_DEADLINE_KEY = "risposta-reclami"
 JUDGED = [
     # (natural key: the sender's name, judgement, reason)
     ("Demo: reclamo fondato", "founded", "L'attivazione ha superato il termine della Carta."),
@@ -298,19 +301,36 @@ def _carta_rules(ctx, officers, catalogue) -> None:
     if not commitments:
         return
     if not any(c.governs for c in commitments):
+        # The Carta's own promise on complaints, when it has one; otherwise the one its
+        # text makes ("risponde per iscritto entro 30 giorni"), added to the first service.
         deadline = next(
             (
                 c
                 for c in commitments
-                if c.direction == Direction.AT_MOST
+                if "reclam" in f"{c.key} {c.indicator}".lower()
+                and c.direction == Direction.AT_MOST
                 and c.target_value == c.target_value.to_integral_value()
                 and 0 < c.target_value <= 365
-                and "giorn" in c.unit.lower()
             ),
             None,
         )
         if deadline is not None:
             QualityCommitment.objects.filter(pk=deadline.pk).update(governs="complaint_deadline")
+        else:
+            first = catalogue[0]
+            QualityCommitment.objects.get_or_create(
+                service=first,
+                key=DEMO_DEADLINE_KEY,
+                defaults={
+                    "position": len(first.commitments.all()),
+                    "indicator": "Giorni per la risposta scritta ai reclami",
+                    "direction": Direction.AT_MOST,
+                    "target_value": Decimal("30"),
+                    "unit": "giorni",
+                    "how_measured": "Registro dei reclami: date di ricezione e di risposta.",
+                    "governs": "complaint_deadline",
+                },
+            )
     refunding = commitments[0]
     if not refunding.refund:
         QualityCommitment.objects.filter(pk=refunding.pk).update(

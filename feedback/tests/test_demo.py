@@ -5,6 +5,7 @@ import io
 import pytest
 
 from carta import demo as core_demo
+from consultations.charter.models import QualityCommitment
 from feedback import demo, periods, selectors
 from feedback.models import CommitmentMeasurement, Complaint, Evaluation, ImprovementAction
 
@@ -60,7 +61,13 @@ def test_demo_tracking_code_works(api, carta):
 def test_demo_sets_the_deadline_rule_a_refund_and_judged_complaints(carta, complaint_officer):
     demo.load(core_demo.DemoContext(stdout=io.StringIO()))
     carta.attivazione.refresh_from_db()
-    assert carta.attivazione.governs == "complaint_deadline"  # at most 30 giorni
+    assert carta.attivazione.governs == ""
+    deadline = QualityCommitment.objects.get(governs="complaint_deadline")
+    assert (deadline.key, deadline.service, deadline.target_value) == (
+        demo.DEMO_DEADLINE_KEY,
+        carta.assistenza,
+        30,
+    )
     assert carta.attivazione.refund == demo.DEMO_REFUND
     judged = dict(
         Complaint.objects.filter(contact_name__startswith="Demo: ").values_list(
@@ -69,7 +76,8 @@ def test_demo_sets_the_deadline_rule_a_refund_and_judged_complaints(carta, compl
     )
     assert judged == {"founded": "due", "partly_founded": "due", "unfounded": ""}
     founded = Complaint.objects.get(judgement="founded", contact_name__startswith="Demo: ")
-    assert (founded.deadline_days, founded.deadline_commitment) == (30, carta.attivazione)
+    assert (founded.deadline_days, founded.deadline_commitment) == (30, deadline)
     assert ImprovementAction.objects.filter(commitment_key=carta.attivazione.key).exists()
     demo.load(core_demo.DemoContext(stdout=io.StringIO()))
     assert Complaint.objects.filter(contact_name__startswith="Demo: ").count() == 3
+    assert QualityCommitment.objects.filter(governs="complaint_deadline").count() == 1
