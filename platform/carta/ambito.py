@@ -116,31 +116,27 @@ def accessibility_statement() -> AccessibilityStatement:
 
 
 # What a public body must publish and the production profile checks (carta.checks): the
-# setting, what it is, and the check's id.
+# settings (any one of them is enough), what they are, and the check's id.
 REQUIRED_IN_PRODUCTION = (
-    ("CARTA_AMBITO_IPA_CODE", "ipa_code", "the Ambito's code in the IPA index", "carta.W001"),
-    ("CARTA_AMBITO_PEC", "pec", "the Ambito's certified email address (PEC)", "carta.W002"),
+    (("CARTA_AMBITO_IPA_CODE",), "the Ambito's code in the IPA index", "carta.W001"),
+    (("CARTA_AMBITO_PEC",), "the Ambito's certified email address (PEC)", "carta.W002"),
     (
-        "CARTA_DPO_EMAIL",
-        "dpo_contact",
+        ("CARTA_DPO_EMAIL", "CARTA_DPO_PEC"),
         "the data protection officer's contact (RPD), or CARTA_DPO_PEC",
         "carta.W003",
     ),
     (
-        "CARTA_ACCESSIBILITY_STATEMENT_URL",
-        "accessibility_statement_url",
+        ("CARTA_ACCESSIBILITY_STATEMENT_URL",),
         "the address of the accessibility statement published on form.agid.gov.it",
         "carta.W004",
     ),
 )
 
 
-def missing_in_production(ambito: AmbitoIdentity | None = None) -> list[tuple[str, str, str]]:
+def missing_in_production() -> list[tuple[str, str, str]]:
     """``(setting, what it is, check id)`` for each required value left empty."""
-    ambito = ambito or identity()
-    values = {"accessibility_statement_url": settings.CARTA_ACCESSIBILITY_STATEMENT_URL}
     return [
-        (setting, description, check_id)
-        for setting, attribute, description, check_id in REQUIRED_IN_PRODUCTION
-        if not values.get(attribute, getattr(ambito, attribute, ""))
+        (names[0], description, check_id)
+        for names, description, check_id in REQUIRED_IN_PRODUCTION
+        if not any(getattr(settings, name) for name in names)
     ]
