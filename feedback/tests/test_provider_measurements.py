@@ -147,3 +147,49 @@ def test_only_providers_of_the_service_may_submit(
     with pytest.raises(NotAllowed):
         services.validate_measurement(actor=rep_a, measurement=measurement, accept=True)
     assert CommitmentMeasurement.objects.get(pk=measurement.pk).status == "pending"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_at_once_on_one_value_leave_one_decision(provided, org_a, rep_a):
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import UserFactory
+
+    officer = UserFactory(is_superuser=True, is_staff=True)
+    measurement = services.submit_measurement(
+        actor=rep_a, commitment=provided.attivazione, organization=org_a, period="2026-Q3", value=45
+    )
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(accept):
+        try:
+            barrier.wait()
+            services.validate_measurement(
+                actor=officer, measurement=measurement, accept=accept, reason="Non verificabile."
+            )
+            outcomes.append("done")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(a,)) for a in (True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "done"]
+    measurement.refresh_from_db()
+    assert measurement.status in ("validated", "rejected")
+    assert (
+        AuditEntry.objects.filter(
+            verb__in=["measurement.validated", "measurement.rejected"]
+        ).count()
+        == 1
+    )
+    actions = ImprovementAction.objects.filter(commitment_key="sad-attivazione").count()
+    assert actions == (1 if measurement.status == "validated" else 0)
