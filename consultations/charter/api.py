@@ -8,6 +8,8 @@ and answer with an output serializer. Errors take the common shape of ``carta.ap
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -241,6 +243,8 @@ class RevisionViewSet(viewsets.GenericViewSet):
                 "by_section": report["by_section"],
                 "comments": s.CartaCommentSerializer(report["comments"], many=True).data,
                 "amendments": s.CartaAmendmentSerializer(report["amendments"], many=True).data,
+                # The votes on the revision and their results once published.
+                "votes": [asdict(vote) for vote in report["votes"]],
             }
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -268,6 +269,59 @@ def revision_diff(user, revision: Revision, against) -> tuple[Revision, dict]:
     return other, carta_diff.compare(snapshot(other), snapshot(revision))
 
 
+# --- Votes on a revision (the voting app's, through a registered provider) ------------
+
+
+@dataclass(frozen=True)
+class RevisionVote:
+    """A vote (a consultation of the voting app) on a revision, as the Carta's pages and
+    report show it. ``results`` is None until the voting app publishes them; otherwise
+    one row per question and electorate: ``{"question", "electorate", "options": [{"label",
+    "count", "percent"}], "approved"}``."""
+
+    id: int
+    title: str
+    url: str
+    status: str
+    status_label: str
+    opens_at: object
+    closes_at: object
+    results_url: str = ""
+    results: list | None = None
+
+
+# The voting app sits above the Carta: it registers, in ``VotingConfig.ready``, what the
+# revision page and the report ask (``consultations/voting/revision_votes.py``).
+_vote_providers: dict[str, Callable] = {}
+
+
+def register_revision_votes(
+    votes: Callable[[Revision], list[RevisionVote]] | None,
+    create_url: Callable[[object, Revision], str] | None = None,
+) -> None:
+    """Make ``votes(revision)`` the source of the votes on a revision and
+    ``create_url(user, revision)`` the page where ``user`` may put it to a vote ("" when
+    they may not); ``None`` unregisters."""
+    _vote_providers.clear()
+    if votes is not None:
+        _vote_providers["votes"] = votes
+        if create_url is not None:
+            _vote_providers["create_url"] = create_url
+
+
+def votes_on(revision: Revision) -> list[RevisionVote]:
+    """The votes on ``revision``, oldest first, with their results once published (what
+    the provider costs; none registered: no vote)."""
+    provider = _vote_providers.get("votes")
+    return list(provider(revision)) if provider else []
+
+
+def vote_create_url(user, revision: Revision) -> str:
+    """Where ``user`` may put ``revision`` to a vote, or "" (no query of its own)."""
+    provider = _vote_providers.get("create_url")
+    return provider(user, revision) if provider else ""
+
+
 # --- Readiness for adoption ----------------------------------------------------------
 
 
@@ -383,8 +437,10 @@ def supported_by(user, amendments) -> set[tuple[int, int | None]]:
 
 
 def report(revision: Revision) -> dict:
-    """Comments (top level) and amendments of the revision with their outcomes, and counts
-    by section or service (each item gets ``label``, the heading or title): five queries.
+    """Comments (top level) and amendments of the revision with their outcomes, counts
+    by section or service (each item gets ``label``, the heading or title), and the votes
+    on the revision with their published results (``votes_on``): five queries plus what
+    the votes' provider costs.
     The report is public: the texts of hidden items are withheld from every reader."""
     sections = {s.key: s.heading for s in revision.sections.order_by("position", "id")}
     labels = {**dict(revision.services.values_list("key", "title")), **sections}
@@ -416,6 +472,7 @@ def report(revision: Revision) -> dict:
         "revision": revision,
         "comments": comments,
         "amendments": amendments,
+        "votes": votes_on(revision),
         "by_section": by_section,
         "headings": sections,
         "totals": {

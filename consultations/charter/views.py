@@ -199,6 +199,9 @@ def revision_detail(request, pk, *, adopt_form=None, phase_form=None, status=200
         "service_fields": AmendmentForm().fields["field"].choices,
         "comment_count": len(comments),
         "history": selectors.revision_history(revision),
+        # The votes on the revision (the voting app's provider) and where to prepare one.
+        "votes": selectors.votes_on(revision),
+        "vote_create_url": selectors.vote_create_url(user, revision),
         # What is still missing before adoption: editors only, while the text is open.
         "readiness": (
             selectors.readiness_for(user, revision)
@@ -302,10 +305,52 @@ def report_view(request, pk):
     )
 
 
+def _votes_csv(votes) -> str:
+    """The published results of the votes on the revision, after the report's rows: a
+    blank line, a header, one row per question and electorate ("" without results)."""
+    import io
+
+    from carta import csvexport
+
+    rows = [(vote, row) for vote in votes for row in vote.results or []]
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csvexport.writer(out)
+    writer.writerow([])
+    writer.writerow(
+        [
+            _("votazione"),
+            _("id"),
+            _("domanda"),
+            _("chi ha votato"),
+            _("schede"),
+            _("voti"),
+            _("esito"),
+        ]
+    )
+    outcome = {True: _("approvata"), False: _("non approvata"), None: ""}
+    for vote, row in rows:
+        writer.writerow(
+            [
+                vote.title,
+                vote.id,
+                row["question"],
+                row["electorate"],
+                row["ballots"],
+                "; ".join(f"{o['label']}: {o['count']}" for o in row["options"]),
+                outcome[row["approved"]],
+            ]
+        )
+    return out.getvalue()
+
+
 def report_csv_view(request, pk):
     revision = _fetch(selectors.get_revision_for, request.user, pk)
+    report = selectors.report(revision)
     response = HttpResponse(
-        exports.report_csv(selectors.report(revision)), content_type="text/csv; charset=utf-8"
+        exports.report_csv(report) + _votes_csv(report["votes"]),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
         f'attachment; filename="resoconto-consultazione-{revision.number}.csv"'

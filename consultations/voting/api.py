@@ -18,8 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from carta.api.parsers import SafeJSONParser
-from carta.errors import InvalidInput
+from carta.errors import InvalidInput, NotAllowed
+from consultations.charter import selectors as charter_selectors
 from consultations.voting import ballots, eligibility, results, selectors, services
+from consultations.voting import permissions as perms
 from consultations.voting import serializers as s
 from consultations.voting.models import Status
 from stakeholders.selectors import organization_from_input
@@ -83,6 +85,30 @@ class ConsultationViewSet(viewsets.GenericViewSet):
         )
         consultation = selectors.get_consultation_for(request.user, pk)
         return Response(s.ConsultationSerializer(consultation).data)
+
+    @extend_schema(
+        summary=(
+            "Mette al voto una revisione della Carta in consultazione, con le domande "
+            "preparate dalla revisione (poi modificabili fino all'apertura)"
+        ),
+        request=s.RevisionVoteInputSerializer,
+        responses={201: s.ConsultationSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="on-revision")
+    def on_revision(self, request):
+        # Who first (403), then the body (400), then the revision (404 when hidden), then
+        # its state (409).
+        if not perms.can_put_revision_to_vote(request.user):
+            raise NotAllowed(_("Solo la redazione della Carta può mettere al voto una revisione."))
+        data = s.RevisionVoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        revision = charter_selectors.get_revision_for(request.user, values.pop("revision"))
+        consultation = services.create_vote_on_revision(
+            actor=request.user, revision=revision, **values
+        )
+        consultation = selectors.get_consultation_for(request.user, consultation.pk)
+        return Response(s.ConsultationSerializer(consultation).data, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Chiude in anticipo una consultazione aperta, con un motivo",

@@ -12,6 +12,8 @@ class VotingConfig(AppConfig):
 
     def ready(self):
         # A vote on a revision still running holds back the revision's adoption.
-        from consultations.voting import readiness  # noqa: PLC0415 - after the models
+        from consultations.voting import readiness, revision_votes  # noqa: PLC0415
 
         readiness.register()
+        # The revision page and the consultation report show the votes on a revision.
+        revision_votes.register()

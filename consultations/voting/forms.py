@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consultations.voting.models import (
     Consultation,
+    Electorate,
     QuestionKind,
     ResultsVisibility,
     Secrecy,
@@ -257,3 +259,41 @@ class CloseForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     token = forms.CharField(label=_("Codice della ricevuta"), max_length=100, strip=True)
+
+
+class RevisionVoteForm(forms.Form):
+    """Putting a revision of the Carta to a vote: the questions are prepared from it (the
+    service checks the dates and the sections)."""
+
+    opens_at = forms.DateTimeField(
+        label=_("Apertura"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Se lasci vuoto, domani alle 0:00: fino ad allora puoi rivedere le domande."),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Chiusura"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Se lasci vuoto, una settimana dopo l'apertura."),
+    )
+    electorate = forms.ChoiceField(
+        label=_("Chi vota"), choices=Electorate.choices, initial=Electorate.BOTH
+    )
+    amendments = forms.BooleanField(
+        label=_("Una domanda per ogni proposta di modifica ancora da decidere"), required=False
+    )
+    section_keys = forms.MultipleChoiceField(
+        label=_("Una domanda per ciascuna di queste sezioni"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, sections=(), open_amendments=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section_keys"].choices = [(s.key, s.heading) for s in sections]
+        self.fields["amendments"].help_text = ngettext(
+            "La revisione ha %(n)s proposta di modifica aperta.",
+            "La revisione ha %(n)s proposte di modifica aperte.",
+            open_amendments,
+        ) % {"n": open_amendments}

@@ -45,6 +45,14 @@ def can_manage(user) -> bool:
     return is_signed_in(user) and user.has_perm(MANAGE)
 
 
+def can_put_revision_to_vote(user) -> bool:
+    """Create a vote on a revision of the Carta in consultation, with questions prepared
+    from it: whoever manages consultations (``voting.manage_consultation``: the Carta
+    editors' group, which a data migration gives it, and administrators), since they are
+    the ones who then edit the prepared questions in the consultation builder."""
+    return can_manage(user)
+
+
 def consultations_visible_to(user) -> QuerySet[Consultation]:
     """Consultations the user may see: all of them, upcoming ones included, because the
     Ambito announces them (unevaluated; one query when evaluated)."""

@@ -143,6 +143,38 @@ class EligibilityListSerializer(serializers.Serializer):
     )
 
 
+class RevisionVoteInputSerializer(serializers.Serializer):
+    """A vote on a revision of the Carta in consultation, its questions prepared from it
+    (the service checks the dates, the sections and the state)."""
+
+    revision = serializers.IntegerField(
+        help_text="La revisione della Carta in consultazione da mettere al voto (id)"
+    )
+    opens_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Apertura, nel futuro (di default domani alle 0:00, ora locale)",
+    )
+    closes_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Chiusura (di default una settimana dopo l'apertura)",
+    )
+    electorate = serializers.ChoiceField(choices=Electorate.choices, default=Electorate.BOTH)
+    amendments = serializers.BooleanField(
+        default=False, help_text="Una domanda per ogni proposta di modifica aperta"
+    )
+    section_keys = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        default=list,
+        help_text="Chiavi delle sezioni su cui fare una domanda ciascuna",
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 class CloseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 

@@ -10,17 +10,23 @@ cast in ``consultations.voting.ballots``; notices are sent by
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.identity import eligibility_hash
 from carta.services import diff_fields, record_audit
-from consultations.charter.models import Revision
+from consultations.charter.models import (
+    AmendmentKind,
+    AmendmentStatus,
+    Revision,
+    RevisionStatus,
+)
 from consultations.voting import eligibility, live
 from consultations.voting import permissions as perms
 from consultations.voting.models import (
@@ -318,3 +324,160 @@ def clear_eligibility_list(
         target=locked,
         changes={"count": [previous, 0]},
     )
+
+
+# --- A vote on a revision of the Carta --------------------------------------------------
+
+# How long a prepared vote stays open when no closing is given.
+REVISION_VOTE_LENGTH = timedelta(days=7)
+
+
+def _default_opening(now: datetime) -> datetime:
+    """The start of the next day, local time: the questions can still be reviewed."""
+    tomorrow = timezone.localtime(now).date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+
+def _revision_questions(
+    revision: Revision, *, amendments: bool, section_keys: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The prepared questions: the revision as a whole, then one per chosen section
+    (in the revision's order) and one per open amendment. Every question is yes / no /
+    abstain; labels name an amendment by its number and place, never its author or text.
+    Three queries: sections, services' titles, amendments."""
+    questions: list[dict[str, Any]] = [
+        {
+            "kind": QuestionKind.YES_NO,
+            "text": _("Approvi questa revisione della Carta?"),
+            "help_text": _(
+                "Revisione n. %(number)s, «%(title)s». Nella pagina della revisione puoi "
+                "leggerla e confrontarla con la Carta in vigore."
+            )
+            % {"number": revision.number, "title": revision.title},
+        }
+    ]
+    headings = dict(revision.sections.order_by("position", "id").values_list("key", "heading"))
+    chosen = list(dict.fromkeys(str(key).strip() for key in section_keys if str(key).strip()))
+    unknown = [key for key in chosen if key not in headings]
+    if unknown:
+        raise InvalidInput(
+            _("Sezione sconosciuta in questa revisione: %(keys)s.") % {"keys": ", ".join(unknown)},
+            field="section_keys",
+        )
+    for key in [key for key in headings if key in chosen]:
+        questions.append(
+            {
+                "kind": QuestionKind.YES_NO,
+                "text": _("Approvi la sezione «%(heading)s» nel testo di questa revisione?")
+                % {"heading": headings[key]},
+                "section_key": key,
+            }
+        )
+    if amendments:
+        titles = dict(revision.services.values_list("key", "title"))
+        for amendment in revision.amendments.filter(
+            status=AmendmentStatus.OPEN, hidden_at__isnull=True
+        ).order_by("created_at", "id"):
+            names = titles if amendment.kind == AmendmentKind.SERVICE else headings
+            label = amendment.public_label(names.get(amendment.target_key, ""))
+            questions.append(
+                {
+                    "kind": QuestionKind.YES_NO,
+                    "text": _("Approvi la %(label)s?") % {"label": label[:1].lower() + label[1:]},
+                    "section_key": (
+                        amendment.target_key if amendment.kind == AmendmentKind.SECTION else ""
+                    ),
+                }
+            )
+    return questions
+
+
+@transaction.atomic
+def create_vote_on_revision(
+    *,
+    actor,
+    revision: Revision,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    amendments: bool = False,
+    section_keys: Sequence[str] = (),
+    electorate: str = Electorate.BOTH,
+    title: str = "",
+) -> Consultation:
+    """A consultation on ``revision`` (in consultation) with its questions prepared: "Approvi
+    questa revisione della Carta?" (yes / no / abstain) and, optionally, one question per
+    open amendment (``amendments``) and per chosen section (``section_keys``). It opens at
+    ``opens_at`` (the start of tomorrow by default, never in the past, so that the
+    questions can be reviewed in the builder) and closes at ``closes_at`` (a week later by
+    default); organizations and citizens vote, counted apart, unless ``electorate`` says
+    otherwise.
+
+    Refusals: 403 for who may not (``can_put_revision_to_vote``); 400 naming the field
+    (a date, an unknown section); 409 ``revision_not_in_consultation`` and 409
+    ``vote_exists`` while another vote on the revision has not closed. The revision's row
+    is locked, so two requests at once prepare one vote.
+    """
+    if not perms.can_put_revision_to_vote(actor):
+        raise NotAllowed(_("Solo la redazione della Carta può mettere al voto una revisione."))
+    now = timezone.now()
+    opens_at = opens_at or _default_opening(now)
+    closes_at = closes_at or opens_at + REVISION_VOTE_LENGTH
+    if opens_at <= now:
+        raise InvalidInput(
+            _(
+                "L'apertura della votazione deve essere nel futuro: così puoi ancora "
+                "rivedere le domande."
+            ),
+            field="opens_at",
+        )
+    locked = Revision.objects.select_for_update().get(pk=revision.pk)
+    if locked.status != RevisionStatus.IN_CONSULTATION:
+        raise Conflict(
+            _(
+                "Si può mettere al voto solo una revisione in consultazione: la revisione "
+                "%(number)s è «%(status)s»."
+            )
+            % {"number": locked.number, "status": locked.get_status_display()},
+            code="revision_not_in_consultation",
+        )
+    existing = (
+        Consultation.objects.filter(revision=locked, closes_at__gt=now)
+        .filter(Q(closed_early_at__isnull=True) | Q(closed_early_at__gt=now))
+        .first()
+    )
+    if existing is not None:
+        raise Conflict(
+            _("C'è già una votazione non ancora chiusa su questa revisione: «%(title)s».")
+            % {"title": existing.title},
+            code="vote_exists",
+        )
+    questions = _revision_questions(locked, amendments=amendments, section_keys=section_keys)
+    title = (title or "").strip() or _(
+        "Votazione sulla revisione %(number)s della Carta: %(title)s"
+    ) % {"number": locked.number, "title": locked.title}
+    consultation = create_consultation(
+        actor=actor,
+        title=title[:200],
+        description=_(
+            "La redazione della Carta mette al voto la revisione n. %(number)s, «%(title)s», "
+            "discussa in consultazione pubblica."
+        )
+        % {"number": locked.number, "title": locked.title},
+        opens_at=opens_at,
+        closes_at=closes_at,
+        questions=questions,
+        revision=locked,
+        electorate=electorate,
+    )
+    record_audit(
+        actor=actor,
+        verb="consultation.revision_vote_prepared",
+        target=consultation,
+        changes={
+            "revision": locked.number,
+            "questions": len(questions),
+            "sections": [q["section_key"] for q in questions if q.get("section_key")],
+            "amendments": bool(amendments),
+        },
+    )
+    return consultation

@@ -7,6 +7,11 @@ from consultations.voting import views
 urlpatterns = [
     path("consultazioni/", views.consultation_list, name="consultations"),
     path("consultazioni/nuova/", views.consultation_create, name="consultation_create"),
+    path(
+        "consultazioni/su-revisione/<int:pk>/",
+        views.consultation_on_revision,
+        name="consultation_on_revision",
+    ),
     path("consultazioni/<int:pk>/", views.consultation_detail, name="consultation"),
     path("consultazioni/<int:pk>/modifica/", views.consultation_edit, name="consultation_edit"),
     path(

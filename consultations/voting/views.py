@@ -18,6 +18,8 @@ from carta.errors import CartaError, InvalidInput, NotAllowed, NotFound, RateLim
 from carta.pages import fetch
 from carta.permissions import is_signed_in
 from carta.views import apply_service_error
+from consultations.charter import selectors as charter_selectors
+from consultations.charter.models import AmendmentStatus
 from consultations.voting import ballots, eligibility, results, selectors, services
 from consultations.voting import permissions as perms
 from consultations.voting.forms import (
@@ -26,6 +28,7 @@ from consultations.voting.forms import (
     ConsultationForm,
     EligibilityForm,
     ReceiptForm,
+    RevisionVoteForm,
 )
 from consultations.voting.models import Electorate, Status
 
@@ -123,6 +126,10 @@ def consultation_detail(request, pk):
             "login_url": _login_url(consultation),
             "records": records,
             "can_manage": perms.can_manage(request.user),
+            # The Carta in force, to compare the revision voted on with it.
+            "in_force": (
+                charter_selectors.revision_in_force() if consultation.revision_id else None
+            ),
         },
     )
 
@@ -296,6 +303,53 @@ def consultation_create(request):
             messages.success(request, _("Consultazione creata."))
             return redirect(consultation)
     return render(request, "voting/consultation_form.html", {"form": form, "consultation": None})
+
+
+@login_required
+def consultation_on_revision(request, pk):
+    """Put revision ``pk`` (in consultation) to a vote: the questions are prepared from it,
+    then edited in the ordinary builder. 404 for a revision one may not read, 403 for who
+    may not prepare votes; a refused date or section comes back next to its field with
+    what was typed, a refused state (not in consultation, a vote already running) as a
+    message on the revision's page."""
+    revision = fetch(charter_selectors.get_revision_for, request.user, pk)
+    if not perms.can_put_revision_to_vote(request.user):
+        raise PermissionDenied
+    form = RevisionVoteForm(
+        request.POST or None,
+        sections=list(revision.sections.order_by("position", "id")),
+        open_amendments=revision.amendments.filter(
+            status=AmendmentStatus.OPEN, hidden_at__isnull=True
+        ).count(),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                consultation = services.create_vote_on_revision(
+                    actor=request.user, revision=revision, **form.cleaned_data
+                )
+            except CartaError as error:
+                if error.field not in form.fields:
+                    messages.error(request, str(error.message))
+                    return redirect(revision)
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "La votazione è pronta, con le domande preparate dalla revisione: "
+                        "rivedile prima dell'apertura."
+                    ),
+                )
+                return redirect("consultation_edit", consultation.pk)
+    return render(
+        request,
+        "voting/consultation_on_revision.html",
+        {"form": form, "revision": revision},
+        status=status,
+    )
 
 
 @login_required

@@ -34,11 +34,12 @@ def history(db):
 #   services: revision in force; COUNT; services, commitments, providers
 #   revisions: COUNT; the page of revisions with based_on
 #   detail: revision; lineage; section texts; comments; amendments; sections; services,
-#           commitments, providers; the other revisions; the revision's history
+#           commitments, providers; the other revisions; the revision's history; the
+#           votes on the revision (the voting app's provider)
 #   diff: revision; the other revisions; the compared revision; 2 x (sections, services,
 #         commitments, providers)
 #   report: revision; sections; service titles; comments with reply counts; amendments
-#           with supports
+#           with supports; the votes on the revision
 #   print: revision in force; sections; services, commitments, providers
 #   service: service with revision, commitments, providers; what feedback adds (latest
 #            measurements, pending improvement actions: service_extras)
@@ -46,9 +47,9 @@ ANONYMOUS = {
     "/carta/": 7,
     "/carta/servizi/": 5,
     "/carta/revisioni/": 2,
-    "/carta/revisioni/{draft}/": 11,
+    "/carta/revisioni/{draft}/": 12,
     "/carta/revisioni/{draft}/confronto/?con={in_force}": 11,
-    "/carta/revisioni/{draft}/resoconto/": 5,
+    "/carta/revisioni/{draft}/resoconto/": 6,
     "/carta/stampa/": 5,
     "/carta/servizi/servizio-1/": 5,
 }
@@ -77,8 +78,8 @@ def test_revision_page_for_a_participant_costs_a_fixed_number_of_queries(
     # session; user; revision; lineage; section texts; comments; amendments; permissions
     # (2); network membership; organizations one may speak for; sections; services,
     # commitments, providers; other revisions; history; supports given; staff groups;
-    # unread count
-    with django_assert_num_queries(20):
+    # unread count; votes on the revision
+    with django_assert_num_queries(21):
         response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert "Commenta questa sezione" in response.content.decode()

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from consultations.charter.models import RevisionStatus
 from consultations.voting import ballots
-from tests.factories import ConsultationFactory, UserFactory
+from tests.factories import ConsultationFactory, UserFactory, carta_revision
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "permissions-voting.md"
 ROLES = [
@@ -43,6 +44,7 @@ ACTIONS = {
     "vote for organization A (electorate includes organizations)": "vote_org",
     "vote in a consultation that does not exist": "vote_missing",
     "create a consultation": "create",
+    "put a revision in consultation to a vote": "vote_on_revision",
     "edit a consultation before it opens": "edit",
     "edit a consultation that does not exist": "edit_missing",
     "close a consultation early, with a reason": "close",
@@ -117,6 +119,11 @@ def attempt(action, client, org_a, answers_for) -> int | tuple[int, ...]:
             "questions": [{"kind": "yes_no", "text": "D'accordo?"}],
         }
         return client.post("/api/v1/consultations/", body, format="json").status_code
+    if action == "vote_on_revision":
+        revision = carta_revision(None, RevisionStatus.IN_CONSULTATION, sections=1, services=0)
+        return client.post(
+            "/api/v1/consultations/on-revision/", {"revision": revision.pk}, format="json"
+        ).status_code
     if action == "edit":
         c = _upcoming()
         return client.patch(
