@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from carta.demo import DemoContext
 from consultations.charter import services
-from consultations.charter.models import Revision
+from consultations.charter.models import Revision, RevisionStatus
 
 # --- The text of the Carta ------------------------------------------------------------
 
@@ -519,8 +519,52 @@ def load(ctx: DemoContext) -> None:
         _load(ctx)
 
 
+# The acts that adopted the two earlier revisions (the demo adopts them now, then dates
+# them as they happened).
+ACTS = {
+    1: {
+        "act_body": "Assemblea dei Sindaci dell'Ambito",
+        "act_number": "4/2022",
+        "act_date": datetime.date(2022, 5, 10),
+        "effective_from": datetime.date(2022, 5, 16),
+    },
+    2: {
+        "act_body": "Assemblea dei Sindaci dell'Ambito",
+        "act_number": "7/2024",
+        "act_date": datetime.date(2024, 4, 15),
+        "effective_from": datetime.date(2024, 4, 22),
+    },
+}
+
+
+def _phase_dates() -> tuple[datetime.date, datetime.date]:
+    """Revision 3's consultation: open to everybody for three more weeks, to the network's
+    organizations one week longer (relative to the day the demo is loaded)."""
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=21), today + datetime.timedelta(days=28)
+
+
+def _complete(editor) -> None:
+    """What earlier versions of the demo lacked, added to a database that has it already
+    (idempotent): the acts of revisions 1 and 2, the closing dates of revision 3."""
+    for number, act in ACTS.items():
+        Revision.objects.filter(number=number, act_number="").update(**act)
+    third = Revision.objects.filter(
+        number=3, status=RevisionStatus.IN_CONSULTATION, consultation_closes_at__isnull=True
+    ).first()
+    if third is not None:
+        closes, organizations_close = _phase_dates()
+        services.extend_consultation(
+            actor=editor,
+            revision=third,
+            closes_at=closes,
+            organizations_close_at=organizations_close,
+        )
+
+
 def _load(ctx: DemoContext) -> None:
     if Revision.objects.filter(number__in=[1, 2, 3]).count() == 3:
+        _complete(ctx.user("redattrice"))
         return
     editor = ctx.user("redattrice")
     citizens = [ctx.user(name) for name in ("anna.rossi", "luca.bianchi", "maria.esposito")]
@@ -555,6 +599,7 @@ def _load(ctx: DemoContext) -> None:
         services.open_consultation(actor=editor, revision=first)
         services.adopt_revision(actor=editor, revision=first)
         _dated(first, consultation_opened_at=day(2022, 3, 1), adopted_at=day(2022, 5, 16))
+        _dated(first, **ACTS[1])
 
     second = Revision.objects.filter(number=2).first()
     if second is None:
@@ -571,6 +616,7 @@ def _load(ctx: DemoContext) -> None:
         services.open_consultation(actor=editor, revision=second)
         services.adopt_revision(actor=editor, revision=second)
         _dated(second, consultation_opened_at=day(2024, 2, 5), adopted_at=day(2024, 4, 22))
+        _dated(second, **ACTS[2])
         _dated(first, superseded_at=day(2024, 4, 22))
 
     third = Revision.objects.filter(number=3).first()
@@ -612,7 +658,13 @@ def _load(ctx: DemoContext) -> None:
             position=13,
         )
         services.share_with_network(actor=editor, revision=third)
-        third = services.open_consultation(actor=editor, revision=third)
+        closes, organizations_close = _phase_dates()
+        third = services.open_consultation(
+            actor=editor,
+            revision=third,
+            closes_at=closes,
+            organizations_close_at=organizations_close,
+        )
         _dated(
             third,
             shared_with_network_at=day(2026, 9, 1),

@@ -1,5 +1,6 @@
 """Demo consultations: one closed with results, one open to organizations on the revision
-of the Carta in consultation, one open to citizens with a secret ballot, one open to
+of the Carta in consultation, the revision's own approval vote (upcoming, its questions
+prepared from the revision), one open to citizens with a secret ballot, one open to
 citizens who sign in with SPID or CIE. Deterministic and
 idempotent (found again by title)."""
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carta.demo import CITIZENS, DemoContext
+from carta.errors import Conflict
 from consultations.charter.models import Revision, RevisionStatus
 from consultations.voting import ballots, services
 from consultations.voting.models import Consultation, QuestionKind, Status
@@ -20,6 +22,8 @@ CLOSED_TITLE = "Priorità del Piano Sociale di Zona 2026-2028"
 ORGS_TITLE = "Carta dei servizi: parere della rete sulla revisione"
 ANONYMOUS_TITLE = "Soddisfazione per il Segretariato Sociale"
 SPID_TITLE = "Nuovi orari degli sportelli sociali"
+# The vote on the revision in consultation, its questions prepared from the revision.
+REVISION_VOTE_TITLE = "Approvazione della Carta dei servizi 2026-2028"
 
 
 def _questions_closed():
@@ -129,6 +133,26 @@ def load(ctx: DemoContext) -> None:
             reason="Raggiunta la partecipazione attesa; i risultati servono alla conferenza "
             "dei sindaci.",
         )
+
+    in_consultation = Revision.objects.filter(status=RevisionStatus.IN_CONSULTATION).first()
+    if REVISION_VOTE_TITLE not in existing and in_consultation is not None:
+        # Prepared from the revision (its approval, two revised sections, every open
+        # amendment); it opens the day after the consultation closes for everybody.
+        opens_at = None
+        if in_consultation.consultation_closes_at:
+            opens_at = in_consultation.consultation_closes_at + datetime.timedelta(microseconds=1)
+        try:
+            services.create_vote_on_revision(
+                actor=editor,
+                revision=in_consultation,
+                title=REVISION_VOTE_TITLE,
+                amendments=True,
+                section_keys=["sportelli", "tempi-risposta"],
+                opens_at=opens_at,
+            )
+        except Conflict:
+            # A database loaded by an earlier demo already has an open vote on it.
+            ctx.stdout.write("  votazione sulla revisione: già presente un'altra votazione\n")
 
     if ORGS_TITLE not in existing:
         orgs = services.create_consultation(
