@@ -12,6 +12,7 @@ called (no query, nothing cached), so that a test's override is seen at once.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -65,7 +66,15 @@ class AccessibilityStatement:
     review_date: datetime.date | None
     local_url: str
     feedback_url: str
-    response_days: int
+
+    @property
+    def response_days(self) -> int:
+        """The days the Ambito has to answer a report: those of the complaint deadline
+        (see :func:`register_response_days`). Read only where shown: the provider may
+        query."""
+        return (
+            _response_days_provider() if _response_days_provider else settings.CARTA_COMPLAINT_DAYS
+        )
 
     @property
     def link(self) -> str:
@@ -97,10 +106,23 @@ def identity() -> AmbitoIdentity:
 FEEDBACK_ROUTE = "feedback_complaint"
 
 
+# The days a complaint gets to be answered are decided above the platform core (the
+# feedback app reads them from the Carta in force, CARTA_COMPLAINT_DAYS otherwise): the app
+# that decides registers its answer here when it starts, as the pact's provider does.
+_response_days_provider: Callable[[], int] | None = None
+
+
+def register_response_days(provider: Callable[[], int] | None) -> None:
+    """Let ``provider()`` say how many days a report filed now has to be answered;
+    ``None`` restores ``CARTA_COMPLAINT_DAYS``."""
+    global _response_days_provider
+    _response_days_provider = provider
+
+
 def accessibility_statement() -> AccessibilityStatement:
     """The accessibility statement's settings, with the local page, the feedback form
-    (the accessibility email when no form is installed) and the days the Ambito has to
-    answer, the same ``CARTA_COMPLAINT_DAYS`` that sets a complaint's deadline; no query."""
+    (the accessibility email when no form is installed) and, read when shown, the days
+    the Ambito has to answer (``response_days``); no query until then."""
     try:
         feedback_url = reverse(FEEDBACK_ROUTE)
     except NoReverseMatch:
@@ -111,7 +133,6 @@ def accessibility_statement() -> AccessibilityStatement:
         review_date=settings.CARTA_ACCESSIBILITY_REVIEW_DATE,
         local_url=reverse("accessibility"),
         feedback_url=feedback_url,
-        response_days=settings.CARTA_COMPLAINT_DAYS,
     )
 
 

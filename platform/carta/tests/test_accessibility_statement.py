@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from carta import ambito
 from carta.tests.test_settings import run_carta
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,41 @@ def test_bad_statement_settings_stop_start_up_naming_the_variable(environment, m
     result = run_carta("check", extra_env=environment)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.fixture
+def response_days_provider():
+    """Register a provider of the answer days for one test, as the feedback app would."""
+    calls = []
+
+    def register(days):
+        def provider():
+            calls.append(days)
+            return days
+
+        ambito.register_response_days(provider)
+        return calls
+
+    yield register
+    ambito.register_response_days(None)
+
+
+def test_page_and_api_promise_the_days_the_registered_provider_gives(
+    client, api, settings, response_days_provider
+):
+    """The complaint deadline may be set by the Carta in force, which the platform core
+    cannot read: the app that can registers it (carta.ambito.register_response_days)."""
+    settings.CARTA_COMPLAINT_DAYS = 30
+    response_days_provider(15)
+    html = client.get("/accessibilita/").content.decode()
+    assert re.search(r'<p id="accessibility-response-time">(.*?)</p>', html).group(1) == (
+        "L'Ambito risponde entro 15 giorni dal ricevimento della segnalazione."
+    )
+    assert api.get("/api/v1/ambito/").json()["accessibility"]["response_days"] == 15
+
+
+def test_other_pages_do_not_ask_the_provider(client, response_days_provider):
+    calls = response_days_provider(15)
+    client.get("/")
+    client.get("/privacy/")
+    assert calls == []
