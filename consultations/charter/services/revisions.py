@@ -32,6 +32,7 @@ from consultations.charter.services.common import (
     require_open,
 )
 from stakeholders.models import Membership, OrganizationStatus
+from stakeholders.services import pact
 
 User = get_user_model()
 
@@ -616,7 +617,7 @@ def adopt_revision(
         },
     )
     if at_once:
-        _notify_in_force(revision, exclude=actor)
+        _entered_into_force(revision, exclude=actor)
     else:
         notify(
             recipients=_network_people(),
@@ -634,7 +635,12 @@ def adopt_revision(
 ACT_FIELDS = ("act_body", "act_number", "act_date", "effective_from")
 
 
-def _notify_in_force(revision: Revision, *, exclude=None) -> None:
+def _entered_into_force(revision: Revision, *, exclude=None) -> None:
+    """The one place where a revision entering into force has its consequences, in the
+    transaction that puts it in force: every verified organization whose pact is on an
+    older revision is asked to renew it (``stakeholders.services.request_pact_renewal``),
+    and the network is told (on commit)."""
+    pact.request_pact_renewal(revision_number=revision.number)
     notify(
         recipients=_network_people(),
         kind="carta.adopted",
@@ -678,7 +684,7 @@ def take_effect(*, today=None) -> Revision | None:
                 "effective_from": revision.effective_from.isoformat(),
             },
         )
-    _notify_in_force(revision)
+        _entered_into_force(revision)
     return revision
 
 
