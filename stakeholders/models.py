@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -97,6 +98,9 @@ class Organization(TimeStampedModel):
         _("rinnovo del patto chiesto il"), null=True, blank=True
     )
     pact_renew_by = models.DateTimeField(_("patto da rinnovare entro il"), null=True, blank=True)
+    # The weighted Italian full-text vector of name and description, kept by a PostgreSQL
+    # trigger (``carta.search.stored_vector``); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["legal_name", "id"]
@@ -304,6 +308,8 @@ class Resource(TimeStampedModel):
     visibility = models.CharField(
         _("visibilità"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    # As the organization's: title over description, kept by a trigger.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["title", "id"]

@@ -72,7 +72,12 @@ def organization_list(
 
     Costs: the page rows, one prefetch of municipalities (plus the COUNT of a paginator).
     """
-    queryset = full_text(perms.organizations_visible_to(user), q, ("legal_name", "description"))
+    queryset = full_text(
+        perms.organizations_visible_to(user),
+        q,
+        ("legal_name", "description"),
+        vector="search_vector",
+    )
     if kind:
         queryset = queryset.filter(kind=kind)
     if status:
@@ -184,7 +189,9 @@ def resource_list(
     visibility: str = "",
 ) -> QuerySet[Resource]:
     """The catalogue: rows with their organization joined and municipalities prefetched."""
-    queryset = full_text(perms.resources_visible_to(user), q, ("title", "description"))
+    queryset = full_text(
+        perms.resources_visible_to(user), q, ("title", "description"), vector="search_vector"
+    )
     if kind:
         queryset = queryset.filter(kind=kind)
     if visibility:
