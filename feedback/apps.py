@@ -11,8 +11,10 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Valutazioni, reclami e impegni")
 
     def ready(self):
+        from carta import ambito
         from consultations.charter.draft_flags import register_draft_flags
         from consultations.charter.service_extras import register_service_extras
+        from feedback import charter
         from feedback.draft_flags import draft_flags
         from feedback.service_page import service_extras
 
@@ -22,3 +24,5 @@ class FeedbackConfig(AppConfig):
         # A new draft flags to its editors the services whose commitments were missed or
         # drew founded complaints in the revision it was copied from.
         register_draft_flags("feedback", draft_flags)
+        # The accessibility statement promises the same answer time as complaints get.
+        ambito.register_response_days(lambda: charter.complaint_deadline_rule().days)
