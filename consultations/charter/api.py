@@ -166,6 +166,7 @@ class RevisionViewSet(viewsets.GenericViewSet):
             act_number=data.validated_data["act_number"],
             act_date=data.validated_data["act_date"],
             effective_from=data.validated_data["effective_from"],
+            pact_grace_days=data.validated_data["pact_grace_days"],
             strict=True,
         )
         return Response(s.CartaRevisionSerializer(revision).data)

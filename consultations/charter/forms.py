@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,21 @@ class AdoptForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Oggi, se lasci vuoto; oppure un giorno successivo."),
     )
+    pact_grace_days = forms.IntegerField(
+        label=_("Giorni per rinnovare il patto"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_(
+            "I giorni che l'atto dà alle organizzazioni della rete per rinnovare il patto "
+            "dall'entrata in vigore. Se lasci vuoto: %(days)s."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["pact_grace_days"]
+        field.help_text = field.help_text % {"days": settings.CARTA_PACT_GRACE_DAYS}
 
 
 class ConsultationPhaseForm(forms.Form):

@@ -104,6 +104,11 @@ class Revision(TimeStampedModel):
     act_number = models.CharField(_("numero dell'atto"), max_length=50, blank=True)
     act_date = models.DateField(_("data dell'atto"), null=True, blank=True)
     effective_from = models.DateField(_("in vigore dal"), null=True, blank=True)
+    # The days the act gives the network's organizations to renew their pact on this
+    # revision once it is in force (``CARTA_PACT_GRACE_DAYS`` when it gives none).
+    pact_grace_days = models.PositiveSmallIntegerField(
+        _("giorni per rinnovare il patto"), null=True, blank=True
+    )
     superseded_at = models.DateTimeField(_("superata il"), null=True, blank=True)
 
     objects = RevisionQuerySet.as_manager()

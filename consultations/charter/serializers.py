@@ -54,6 +54,7 @@ class CartaRevisionSerializer(serializers.ModelSerializer):
             "act_number",
             "act_date",
             "effective_from",
+            "pact_grace_days",
             "superseded_at",
         ]
 
@@ -117,6 +118,17 @@ class AdoptSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="Data di entrata in vigore (oggi se omessa, oppure un giorno successivo)",
+    )
+    pact_grace_days = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=365,
+        help_text=(
+            "Giorni dati alle organizzazioni della rete per rinnovare il patto dall'entrata "
+            "in vigore (CARTA_PACT_GRACE_DAYS, 60, se omesso)"
+        ),
     )
 
 

@@ -563,6 +563,7 @@ def _adopt(request, revision):
             act_number=data["act_number"],
             act_date=data["act_date"],
             effective_from=data["effective_from"],
+            pact_grace_days=data["pact_grace_days"],
             strict=True,
         )
     except NotAllowed:

@@ -128,14 +128,19 @@ def accept_pact(*, actor, organization: Organization, revision_number=ANY_REVISI
 
 
 def _ask_renewal(
-    organization: Organization, *, actor, revision_number: int, now: datetime.datetime
+    organization: Organization,
+    *,
+    actor,
+    revision_number: int,
+    now: datetime.datetime,
+    days: int | None = None,
 ) -> None:
     """Ask one organization to renew (row locked by the caller): a deadline only if none
     is pending (the first unanswered request sets it), an audit row, a notification to
     its representatives."""
     if organization.pact_renew_by is None:
         organization.pact_renewal_requested_at = now
-        organization.pact_renew_by = now + datetime.timedelta(days=grace_days())
+        organization.pact_renew_by = now + datetime.timedelta(days=days or grace_days())
     organization.pact_renewal_revision_number = revision_number
     organization.save(
         update_fields=[
@@ -187,9 +192,10 @@ def _needs_renewal(revision_number: int) -> Q:
 
 
 @transaction.atomic
-def request_pact_renewal(*, revision_number: int, actor=None) -> int:
+def request_pact_renewal(*, revision_number: int, grace_days: int | None = None, actor=None) -> int:
     """Revision ``revision_number`` has taken effect: ask every verified organization whose
-    pact is on an older revision to renew, with a deadline ``grace_days()`` from now, and
+    pact is on an older revision to renew, with a deadline ``grace_days`` from now (the
+    days the act of adoption gave, ``CARTA_PACT_GRACE_DAYS`` when it gave none), and
     notify its representatives once. Idempotent: an organization already asked for this
     revision (or a later one) is left alone; one still asked for an earlier revision keeps
     its deadline and is told of the new revision. Returns how many were asked.
@@ -207,7 +213,9 @@ def request_pact_renewal(*, revision_number: int, actor=None) -> int:
         .order_by("pk")
     )
     for organization in organizations:
-        _ask_renewal(organization, actor=actor, revision_number=revision_number, now=now)
+        _ask_renewal(
+            organization, actor=actor, revision_number=revision_number, now=now, days=grace_days
+        )
     return len(organizations)
 
 

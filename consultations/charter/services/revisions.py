@@ -514,10 +514,13 @@ def adopt_revision(
     act_number: str = "",
     act_date=None,
     effective_from=None,
+    pact_grace_days: int | None = None,
     strict: bool = False,
 ) -> Revision:
-    """Adopt ``revision`` by an act: the deciding ``body``, the act's number and date, and
-    the date it takes effect (``effective_from``, today by default).
+    """Adopt ``revision`` by an act: the deciding ``body``, the act's number and date, the
+    date it takes effect (``effective_from``, today by default) and the days it gives the
+    network to renew its pact once it is in force (``pact_grace_days``, 1 to 365;
+    ``CARTA_PACT_GRACE_DAYS`` when omitted).
 
     Effective today: the revision is put in force at once and the one in force is
     superseded, in one transaction. Effective later: the revision is ``SCHEDULED``
@@ -579,6 +582,13 @@ def adopt_revision(
         current=current,
         strict=strict,
     )
+    if pact_grace_days is not None and not (
+        isinstance(pact_grace_days, int) and 1 <= pact_grace_days <= MAX_PACT_GRACE_DAYS
+    ):
+        raise InvalidInput(
+            _("Indica un numero di giorni da 1 a %(max)s.") % {"max": MAX_PACT_GRACE_DAYS},
+            field="pact_grace_days",
+        )
     # Under the revision's lock: a comment or an amendment takes the same lock
     # (``require_participant``), so none can arrive between this check and the adoption.
     missing = readiness.open_items(revision)
@@ -590,6 +600,7 @@ def adopt_revision(
     revision.act_number = act_number
     revision.act_date = act_date
     revision.effective_from = effective_from
+    revision.pact_grace_days = pact_grace_days
     revision.adopted_at = now
     try:
         with transaction.atomic():
@@ -614,6 +625,7 @@ def adopt_revision(
             "act_date": act_date.isoformat() if act_date else None,
             "effective_from": effective_from.isoformat(),
             "in_force_at_once": at_once,
+            "pact_grace_days": pact_grace_days,
         },
     )
     if at_once:
@@ -632,7 +644,8 @@ def adopt_revision(
     return revision
 
 
-ACT_FIELDS = ("act_body", "act_number", "act_date", "effective_from")
+ACT_FIELDS = ("act_body", "act_number", "act_date", "effective_from", "pact_grace_days")
+MAX_PACT_GRACE_DAYS = 365
 
 
 def _entered_into_force(revision: Revision, *, exclude=None) -> None:
@@ -640,7 +653,7 @@ def _entered_into_force(revision: Revision, *, exclude=None) -> None:
     transaction that puts it in force: every verified organization whose pact is on an
     older revision is asked to renew it (``stakeholders.services.request_pact_renewal``),
     and the network is told (on commit)."""
-    pact.request_pact_renewal(revision_number=revision.number)
+    pact.request_pact_renewal(revision_number=revision.number, grace_days=revision.pact_grace_days)
     notify(
         recipients=_network_people(),
         kind="carta.adopted",

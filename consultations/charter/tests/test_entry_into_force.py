@@ -62,3 +62,60 @@ def test_a_scheduled_revision_asks_for_renewal_only_when_it_takes_effect(
     assert AuditEntry.objects.filter(verb="carta.took_effect").count() == 1
     asked = Organization.objects.filter(pact_renewal_revision_number=in_consultation.number)
     assert list(asked) == [organization]
+
+
+def test_the_act_sets_the_days_to_renew_the_pact(in_consultation, carta_editor, signed_on_one):
+    organization, _representative = signed_on_one
+    services.adopt_revision(
+        actor=carta_editor, revision=in_consultation, **ACT, pact_grace_days=30, strict=True
+    )
+    organization.refresh_from_db()
+    in_consultation.refresh_from_db()
+    assert in_consultation.pact_grace_days == 30
+    assert organization.pact_renew_by - organization.pact_renewal_requested_at == (
+        datetime.timedelta(days=30)
+    )
+
+
+def test_without_days_in_the_act_the_setting_applies(
+    in_consultation, carta_editor, signed_on_one, settings
+):
+    settings.CARTA_PACT_GRACE_DAYS = 45
+    organization, _representative = signed_on_one
+    services.adopt_revision(actor=carta_editor, revision=in_consultation, **ACT, strict=True)
+    organization.refresh_from_db()
+    assert organization.pact_renew_by - organization.pact_renewal_requested_at == (
+        datetime.timedelta(days=45)
+    )
+
+
+@pytest.mark.parametrize("days", [0, 366, -3, "tanti"])
+def test_days_out_of_range_are_refused_naming_the_field(
+    api_as, in_consultation, carta_editor, days
+):
+    body = {"act_body": "Assemblea", "act_number": "4", "act_date": "2026-03-09"}
+    response = api_as(carta_editor).post(
+        f"/api/v1/carta/revisions/{in_consultation.pk}/adopt/",
+        {**body, "pact_grace_days": days},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "pact_grace_days" in response.json()["errors"]
+    in_consultation.refresh_from_db()
+    assert in_consultation.status == "in_consultation"
+
+
+def test_the_page_form_keeps_the_days_and_shows_the_error(client, in_consultation, carta_editor):
+    client.force_login(carta_editor)
+    response = client.post(
+        f"/carta/revisioni/{in_consultation.pk}/adotta/",
+        {
+            "act_body": "Assemblea",
+            "act_number": "4",
+            "act_date": "2026-03-09",
+            "pact_grace_days": "400",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_pact_grace_days-errore"' in html and 'value="400"' in html
