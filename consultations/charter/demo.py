@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from carta.demo import DemoContext
 from consultations.charter import services
-from consultations.charter.models import Revision, RevisionStatus
+from consultations.charter.models import Revision, RevisionStatus, Service
 
 # --- The text of the Carta ------------------------------------------------------------
 
@@ -430,6 +430,59 @@ SERVICES = [
 ADDED_IN_2 = {"teleassistenza", "prevenzione-dipendenze"}
 
 
+# What a citizen needs to know to use each service (the practical fields of a service).
+OFFICES = (
+    "Sportello sociale in ogni comune: lunedì e mercoledì 9-12, giovedì 15-17. "
+    "Telefono 085 000 1234, servizisociali@ambito.example.it."
+)
+PRACTICAL = {
+    "segretariato-sociale": {
+        "how_to_apply": "Non serve una domanda: basta presentarsi allo sportello o telefonare.",
+        "where_and_when": OFFICES,
+        "documents_required": "Nessuno. Se lo hai, porta un documento d'identità.",
+        "costs": "Gratuito.",
+    },
+    "servizio-sociale-professionale": {
+        "how_to_apply": (
+            "Chiedi un appuntamento al Segretariato Sociale, allo sportello o per telefono."
+        ),
+        "where_and_when": OFFICES,
+        "documents_required": "Documento d'identità; eventuali certificazioni sanitarie.",
+        "costs": "Gratuito.",
+    },
+    "pronto-intervento-sociale": {
+        "how_to_apply": "Chiama il numero di emergenza: risponde un operatore 24 ore su 24.",
+        "where_and_when": "Numero verde 800 000 123, tutti i giorni, a qualsiasi ora.",
+        "documents_required": "Nessuno.",
+        "costs": "Gratuito.",
+    },
+    "assistenza-domiciliare-anziani": {
+        "how_to_apply": (
+            "Compila la domanda allo sportello sociale del tuo comune o scaricala dal sito "
+            "dell'Ambito; l'assistente sociale ti contatta per la valutazione."
+        ),
+        "where_and_when": OFFICES,
+        "documents_required": (
+            "Domanda firmata; documento d'identità; attestazione ISEE in corso di validità; "
+            "certificato del medico di famiglia."
+        ),
+        "costs": (
+            "Compartecipazione secondo l'ISEE: gratuito fino a 8.000,00 €; 3,00 € l'ora da "
+            "8.000,01 a 20.000,00 €; 7,00 € l'ora oltre 20.000,00 €."
+        ),
+    },
+    "centro-diurno-anziani": {
+        "how_to_apply": "Domanda allo sportello sociale, poi il colloquio di valutazione.",
+        "where_and_when": "Centro diurno di Popoli, dal lunedì al venerdì 8.30-17.30.",
+        "documents_required": "Domanda firmata; attestazione ISEE; certificato medico.",
+        "costs": (
+            "Retta mensile secondo l'ISEE: da 0,00 € (ISEE fino a 8.000,00 €) a 250,00 € "
+            "(oltre 25.000,00 €); il trasporto è compreso."
+        ),
+    },
+}
+
+
 def _commitments(rows):
     return [
         {
@@ -471,6 +524,7 @@ def _write_content(editor, revision, *, skip=(), overrides=None, providers=None)
             main_functions=functions,
             delivery_modalities=modalities,
             access_requirements=requirements,
+            **PRACTICAL.get(key, {}),
             position=position,
             commitments=_commitments(commitments),
             providers=(providers or {}).get(area, []),
@@ -549,6 +603,8 @@ def _complete(editor) -> None:
     (idempotent): the acts of revisions 1 and 2, the closing dates of revision 3."""
     for number, act in ACTS.items():
         Revision.objects.filter(number=number, act_number="").update(**act)
+    for key, fields in PRACTICAL.items():
+        Service.objects.filter(key=key, how_to_apply="").update(**fields)
     third = Revision.objects.filter(
         number=3, status=RevisionStatus.IN_CONSULTATION, consultation_closes_at__isnull=True
     ).first()

@@ -53,3 +53,13 @@ def test_loading_the_demo_twice_changes_nothing(loaded):
     before = (Revision.objects.count(), Service.objects.count(), Comment.objects.count())
     demo.load(DemoContext(stdout=io.StringIO()))
     assert (Revision.objects.count(), Service.objects.count(), Comment.objects.count()) == before
+
+
+def test_demo_services_tell_a_citizen_how_to_apply_where_and_what_it_costs(loaded):
+    home_care = selectors.revision_in_force().services.get(key="assistenza-domiciliare-anziani")
+    assert "sportello sociale" in home_care.how_to_apply
+    assert "lunedì" in home_care.where_and_when
+    assert "ISEE" in home_care.documents_required
+    assert "8.000,00 €" in home_care.costs
+    filled = Service.objects.filter(revision__status="adopted").exclude(how_to_apply="")
+    assert filled.count() == len(demo.PRACTICAL)
