@@ -41,6 +41,17 @@ def _next_number() -> int:
     return (Revision.objects.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
+def _copied_fields(row, *, parent: str) -> dict:
+    """Every stored field of ``row`` but its id and its parent: a copy that cannot forget
+    a field added later (the practical fields of a service, the rule a commitment sets,
+    the refund it promises)."""
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if not field.primary_key and field.name != parent
+    }
+
+
 def _copy_content(source: Revision, target: Revision) -> None:
     """Copy sections, services, commitments and providers, keeping every key (five
     queries plus the bulk inserts)."""
@@ -61,35 +72,14 @@ def _copy_content(source: Revision, target: Revision) -> None:
         )
     )
     new_services = Service.objects.bulk_create(
-        Service(
-            revision=target,
-            key=s.key,
-            position=s.position,
-            title=s.title,
-            area=s.area,
-            purposes=s.purposes,
-            specific_objectives=s.specific_objectives,
-            main_functions=s.main_functions,
-            delivery_modalities=s.delivery_modalities,
-            access_requirements=s.access_requirements,
-        )
-        for s in old_services
+        Service(revision=target, **_copied_fields(s, parent="revision")) for s in old_services
     )
     commitments, providers = [], []
     Through = Service.provider_organizations.through
     for old, new in zip(old_services, new_services, strict=True):
         for c in old.commitments.all():
             commitments.append(
-                QualityCommitment(
-                    service=new,
-                    key=c.key,
-                    position=c.position,
-                    indicator=c.indicator,
-                    direction=c.direction,
-                    target_value=c.target_value,
-                    unit=c.unit,
-                    how_measured=c.how_measured,
-                )
+                QualityCommitment(service=new, **_copied_fields(c, parent="service"))
             )
         for organization in old.provider_organizations.all():
             providers.append(Through(service_id=new.pk, organization_id=organization.pk))
