@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
+from consultations.charter.models import Service
+
 # A word or a punctuation mark with the white space that follows it; white space at the
 # very start is a token of its own. Keeping the spaces with the words halves the tokens
 # and avoids thousands of identical " " tokens, which make the matcher quadratic.
@@ -107,17 +109,17 @@ def _field_diffs(old: Mapping[str, Any], new: Mapping[str, Any], fields: Iterabl
 
 
 SECTION_FIELDS = ("heading", "body")
-SERVICE_FIELDS = (
-    "title",
-    "area",
-    "purposes",
-    "specific_objectives",
-    "main_functions",
-    "delivery_modalities",
-    "access_requirements",
-    "providers",
+SERVICE_FIELDS = ("title", "area", *Service.TEXT_FIELDS[1:], "providers")
+COMMITMENT_FIELDS = (
+    "indicator",
+    "direction",
+    "target_value",
+    "unit",
+    "how_measured",
+    "governs",
+    "refund",
+    "refund_amount",
 )
-COMMITMENT_FIELDS = ("indicator", "direction", "target_value", "unit", "how_measured")
 
 
 def _compare_items(

@@ -224,11 +224,7 @@ def _service_item(service: Service) -> dict:
         "label": service.title,
         "title": service.title,
         "area": service.area,
-        "purposes": service.purposes,
-        "specific_objectives": service.specific_objectives,
-        "main_functions": service.main_functions,
-        "delivery_modalities": service.delivery_modalities,
-        "access_requirements": service.access_requirements,
+        **{name: getattr(service, name) for name in Service.TEXT_FIELDS[1:]},
         "providers": sorted(o.legal_name for o in service.provider_organizations.all()),
         "commitments": [
             {
@@ -239,6 +235,11 @@ def _service_item(service: Service) -> dict:
                 "target_value": f"{c.target_value.normalize():f}",
                 "unit": c.unit,
                 "how_measured": c.how_measured,
+                "governs": c.governs,
+                "refund": c.refund,
+                "refund_amount": (
+                    f"{c.refund_amount.normalize():f}" if c.refund_amount is not None else ""
+                ),
             }
             for c in service.commitments.all()
         ],

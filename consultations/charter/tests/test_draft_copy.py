@@ -41,3 +41,19 @@ def test_a_new_draft_keeps_the_practical_fields_the_rule_and_the_refund(in_force
     assert (rule.refund, rule.refund_amount) == ("Rimborso della quota del mese", Decimal("25.00"))
     assert rule.pk != commitment.pk and copied.pk != service.pk
     assert list(copied.provider_organizations.all()) == list(service.provider_organizations.all())
+
+
+def test_the_comparison_shows_a_changed_cost_and_a_changed_rule(in_force, carta_editor):
+    from consultations.charter import diff, selectors
+
+    draft = services.create_draft(actor=carta_editor, title="Revisione 2027")
+    service = draft.services.order_by("position").first()
+    Service.objects.filter(pk=service.pk).update(costs="3,00 € l'ora oltre 8.000,00 € di ISEE.")
+    service.commitments.update(
+        governs=GovernedRule.COMPLAINT_DEADLINE, direction="at_most", target_value=20
+    )
+    changes = diff.compare(selectors.snapshot(in_force), selectors.snapshot(draft))
+    entry = next(c for c in changes["services"] if c["key"] == service.key)
+    assert entry["fields"]["costs"]["new"] == "3,00 € l'ora oltre 8.000,00 € di ISEE."
+    (commitment,) = entry["commitments"]
+    assert commitment["fields"]["governs"]["new"] == GovernedRule.COMPLAINT_DEADLINE
