@@ -31,6 +31,7 @@ from consultations.charter.services.common import (
     require_editor,
     require_open,
 )
+from consultations.charter.services.content import store_imported_services
 from stakeholders.models import Membership, OrganizationStatus
 from stakeholders.services import pact
 
@@ -695,9 +696,11 @@ def take_effect(*, today=None) -> Revision | None:
 def import_markdown(
     *, actor, data: bytes, filename: str = "", title: str = "", summary_of_changes: str = ""
 ) -> Revision:
-    """A new draft from a Carta written in Markdown (headings as sections)."""
+    """A new draft from a Carta written in Markdown: headings as sections, and ``Servizio:``
+    headings as the service catalogue (``importer``'s docstring), each card stored through
+    ``save_service`` with its checks; a refused card refuses the whole file."""
     require_editor(actor)
-    parsed = importer.parse(importer.decode(data, filename))
+    parsed = importer.parse(importer.decode(data, filename), services=True)
     title = (title or "").strip() or parsed.title or _("Carta importata")
     revision = Revision.objects.create(
         number=_next_number(),
@@ -717,10 +720,11 @@ def import_markdown(
         )
         for index, s in enumerate(parsed.sections)
     )
+    stored = store_imported_services(actor=actor, revision=revision, services=parsed.services)
     record_audit(
         actor=actor,
         verb="carta.imported",
         target=revision,
-        changes={"file": filename, "sections": len(parsed.sections)},
+        changes={"file": filename, "sections": len(parsed.sections), "services": stored},
     )
     return revision

@@ -95,3 +95,36 @@ def test_an_unknown_field_or_area_is_refused():
     with pytest.raises(InvalidInput) as area:
         importer.parse(CARTA.replace("Area: Anziani", "Area: Sport"), services=True)
     assert "Sport" in str(area.value.message)
+
+
+def test_importing_a_file_stores_its_sections_and_its_services(db, api_as, carta_editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("carta.md", CARTA.encode(), content_type="text/markdown")
+    response = api_as(carta_editor).post(
+        "/api/v1/carta/revisions/import/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    from consultations.charter.models import Revision
+
+    draft = Revision.objects.get(pk=response.json()["id"])
+    assert list(draft.sections.values_list("heading", flat=True)) == ["Principi", "Reclami"]
+    service = draft.services.get()
+    assert (service.key, service.area) == ("assistenza-domiciliare", "elderly")
+    assert service.costs == "Gratuito fino a 8.000,00 € di ISEE."
+    rule = service.commitments.get(key="risposta")
+    assert (rule.governs, rule.target_value) == ("complaint_deadline", Decimal("20"))
+
+
+def test_a_file_with_a_refused_card_stores_nothing(db, api_as, carta_editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consultations.charter.models import Revision
+
+    broken = CARTA.replace("Area: Anziani", "Area: Astronomia")
+    upload = SimpleUploadedFile("carta.md", broken.encode(), content_type="text/markdown")
+    response = api_as(carta_editor).post(
+        "/api/v1/carta/revisions/import/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert Revision.objects.count() == 0
