@@ -167,8 +167,12 @@ def revision_detail(request, pk, *, adopt_form=None, phase_form=None, status=200
         node.comments = by_section.get(node.section.key, [])
         node.amendments = amendments_by_key.get(node.section.key, [])
     service_list_ = list(selectors.services_of(revision))
+    # What the editors of a draft should look at again (missed commitments, founded
+    # complaints in the revision it was copied from): editors only.
+    flags = draft_flags_for(revision) if perms.can_edit_carta(user) and revision.is_open else {}
     for service in service_list_:
         service.amendments = amendments_by_key.get(service.key, [])
+        service.draft_flags = flags.get(service.key, [])
     others = [r for r in selectors.revision_list(user) if r.pk != revision.pk]
     context = {
         "revision": revision,

@@ -64,3 +64,19 @@ def test_the_flags_are_shown_to_editors_on_the_drafts_service_page(
 
 def test_a_revision_in_force_has_no_flags(carta):
     assert flags_for(carta.assistenza.revision) == {}
+
+
+def test_the_draft_page_shows_the_flags_to_editors_only(draft, client_as, carta_editor, citizen):
+    """The revision's page of a draft shared with nobody: editors see what to look at
+    again under the service; a draft in consultation is public, and the public sees no
+    flag."""
+    url = f"/carta/revisioni/{draft.pk}/"
+    page = client_as(carta_editor).get(url).content.decode()
+    assert "Da rivedere in questa bozza" in page and "2 reclami giudicati fondati" in page
+    carta_services.save_section(
+        actor=carta_editor, revision=draft, key="principi", heading="Principi", body="Equità."
+    )
+    carta_services.open_consultation(actor=carta_editor, revision=draft)
+    public = client_as(citizen).get(url).content.decode()
+    assert "Da rivedere in questa bozza" not in public
+    assert "reclami giudicati fondati" not in public
