@@ -89,7 +89,11 @@ def complaint_create(request):
     form = ComplaintForm(
         request.POST or None,
         catalogue=charter.catalogue(),
-        initial={"service": request.GET.get("servizio", "")},
+        initial={
+            "service": request.GET.get("servizio", ""),
+            # ``?categoria=accessibility``: the accessibility statement's feedback mechanism.
+            "category": request.GET.get("categoria", ""),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -288,3 +288,16 @@ def test_the_dashboard_counts_refunds_due_and_paid(refunding, complaint_officer,
     assert commitment["refund"] == "Rimborso della quota mensile"
     page = client.get("/valuta-e-segnala/impegni/").content.decode()
     assert "1 da pagare (48.000,00 €), 1 pagati (25,00 €)" in page
+
+
+def test_the_accessibility_feedback_link_opens_the_form_on_its_category(client, db):
+    footer = client.get("/").content.decode()
+    assert 'href="/valuta-e-segnala/segnala/?categoria=accessibility"' in footer
+    form = client.get("/valuta-e-segnala/segnala/?categoria=accessibility").content.decode()
+    assert '<option value="accessibility" selected>' in form
+    other = client.get("/valuta-e-segnala/segnala/?categoria=sconosciuta")
+    assert (
+        other.status_code == 200
+        and "selected>"
+        not in other.content.decode().split('name="category"')[1].split("</select>")[0]
+    )

@@ -124,7 +124,9 @@ def accessibility_statement() -> AccessibilityStatement:
     (the accessibility email when no form is installed) and, read when shown, the days
     the Ambito has to answer (``response_days``); no query until then."""
     try:
-        feedback_url = reverse(FEEDBACK_ROUTE)
+        # The complaint form with the accessibility category chosen (AgID's "meccanismo di
+        # feedback" for the accessibility statement).
+        feedback_url = f"{reverse(FEEDBACK_ROUTE)}?categoria=accessibility"
     except NoReverseMatch:
         feedback_url = f"mailto:{settings.CARTA_ACCESSIBILITY_EMAIL}"
     return AccessibilityStatement(

@@ -49,11 +49,14 @@ def test_footer_links_the_local_page_without_a_statement_url(client, settings):
 def test_footer_feedback_link_opens_the_complaint_form(client):
     html = client.get("/privacy/").content.decode()
     assert _link(_small_prints(html), "footer-accessibility-feedback") == (
-        "/valuta-e-segnala/segnala/",
+        "/valuta-e-segnala/segnala/?categoria=accessibility",
         "Segnala un problema di accessibilità",
     )
-    form = client.get("/valuta-e-segnala/segnala/").content.decode()
-    assert '<option value="accessibility">Segnalazione sull&#x27;accessibilità</option>' in form
+    form = client.get("/valuta-e-segnala/segnala/?categoria=accessibility").content.decode()
+    assert (
+        '<option value="accessibility" selected>Segnalazione sull&#x27;accessibilità</option>'
+        in form
+    )
 
 
 def test_page_shows_the_dates_and_links_the_agid_statement(client, settings):
@@ -105,7 +108,7 @@ def test_page_promises_the_complaint_deadline(client, settings, days, promise):
     html = client.get("/accessibilita/").content.decode()
     assert re.search(r'<p id="accessibility-response-time">(.*?)</p>', html).group(1) == promise
     assert _link(html, "accessibility-feedback") == (
-        "/valuta-e-segnala/segnala/",
+        "/valuta-e-segnala/segnala/?categoria=accessibility",
         "Segnala un problema di accessibilità",
     )
 

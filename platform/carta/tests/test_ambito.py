@@ -198,7 +198,7 @@ def test_api_describes_the_ambito(api, settings):
             "statement_date": "2026-10-08",
             "review_date": None,
             "page_url": "http://testserver/accessibilita/",
-            "feedback_url": "http://testserver/valuta-e-segnala/segnala/",
+            "feedback_url": "http://testserver/valuta-e-segnala/segnala/?categoria=accessibility",
             "response_days": 20,
         },
     }
