@@ -466,8 +466,8 @@ def moderation_queue(request):
         else moderation.open_flags(Proposal, ProposalComment)
     ).order_by("created_at", "id")
     shown = list(flags[:FLAGS_SHOWN])
-    targets = moderation.targets_for(shown)
-    flagged = [(flag, targets.get((flag.content_type_id, flag.object_id))) for flag in shown]
+    # Each row names the content by its public label, with an excerpt and its address.
+    flagged = moderation.queue_items(shown)
     return render(
         request,
         "proposals/moderation_queue.html",

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +39,8 @@ class Registration:
     authors_of: Callable[[Moderatable], list]
     url_of: Callable[[Moderatable], str]
     label_of: Callable[[Moderatable], str]
+    excerpt_of: Callable[[Moderatable], str]
+    related: tuple[str, ...]
 
 
 _registry: dict[str, Registration] = {}
@@ -49,11 +53,47 @@ def register(
     authors_of: Callable[[Moderatable], list],
     url_of: Callable[[Moderatable], str],
     label_of: Callable[[Moderatable], str] | None = None,
+    excerpt_of: Callable[[Moderatable], str] | None = None,
+    related: tuple[str, ...] | None = None,
 ) -> None:
     """Make ``model`` flaggable. ``visible_to(user)`` must return the objects the user may
-    see, hidden ones included when the user is a moderator or their author."""
+    see, hidden ones included when the user is a moderator or their author.
+
+    ``excerpt_of`` gives the few words of the content shown to moderators in their queue
+    (default: the start of its ``body``, ``text``, ``description`` or ``title``);
+    ``related`` the foreign keys the queue joins so that ``url_of`` and ``label_of`` cost
+    no query of their own (default: every foreign key but people's)."""
     _registry[model._meta.label_lower] = Registration(
-        model, visible_to, authors_of, url_of, label_of or neutral_label
+        model,
+        visible_to,
+        authors_of,
+        url_of,
+        label_of or neutral_label,
+        excerpt_of or default_excerpt,
+        _default_related(model) if related is None else tuple(related),
+    )
+
+
+EXCERPT_CHARS = 200
+
+
+def default_excerpt(obj: Moderatable) -> str:
+    """The start of the content's own text, for the moderators' queue only (never a log)."""
+    for name in ("body", "text", "description", "title"):
+        value = getattr(obj, name, None)
+        if isinstance(value, str) and value.strip():
+            return Truncator(" ".join(value.split())).chars(EXCERPT_CHARS)
+    return ""
+
+
+def _default_related(model) -> tuple[str, ...]:
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model()
+    return tuple(
+        field.name
+        for field in model._meta.concrete_fields
+        if field.many_to_one and field.related_model not in (model, people, ContentType)
     )
 
 
@@ -118,7 +158,38 @@ def flag_content(*, actor, target: Moderatable, reason: str) -> Flag:
     except IntegrityError:
         raise Conflict(_("Hai già segnalato questo contenuto.")) from None
     record_audit(actor=actor, verb="content.flagged", target=target, reason=reason)
+    # The moderators are told once per flag, in the app: the content's public label, never
+    # its text nor the reporter's reason (both are read in the queue).
+    registration = _registration(target)
+    notify(
+        recipients=moderators(),
+        kind="moderation.flagged",
+        title=_("Nuova segnalazione da esaminare: %(label)s"),
+        body=_("Un contenuto è stato segnalato. Lo trovi nella coda di moderazione."),
+        params={"label": str(registration.label_of(target))},
+        url=queue_url(),
+        email=False,
+        exclude=reporter,
+    )
     return flag
+
+
+def moderators():
+    """The people who moderate: the ``moderators`` group and administrators, active."""
+    from carta.models import User
+
+    return User.objects.filter(
+        models.Q(is_superuser=True) | models.Q(groups__name="moderators"), is_active=True
+    ).distinct()
+
+
+def queue_url() -> str:
+    """The moderators' queue, every content shown (the page lives in the proposals app: the
+    core names it only by its URL name)."""
+    try:
+        return reverse("proposal_moderation") + "?contenuti=tutti"
+    except NoReverseMatch:
+        return ""
 
 
 def _close_flags(target, *, actor, status: str, resolution: str) -> int:
@@ -227,12 +298,8 @@ def request_review(*, actor, target: Moderatable, reason: str) -> ModerationEntr
     target.save(update_fields=["review_requested_at"])
     entry = _log(ModerationEntry.Action.REVIEW_REQUESTED, target, registration, actor, reason)
     record_audit(actor=actor, verb="content.review_requested", target=target, reason=reason)
-    from carta.models import User
-
     notify(
-        recipients=User.objects.filter(
-            models.Q(is_superuser=True) | models.Q(groups__name="moderators"), is_active=True
-        ).distinct(),
+        recipients=moderators(),
         kind="moderation.review_requested",
         title=_("Richiesta di revisione di un contenuto nascosto"),
         body=gettext("Motivo: %(reason)s."),
@@ -271,6 +338,17 @@ def flags_visible_to(user) -> QuerySet[Flag]:
     return queryset.filter(reporter=user)
 
 
+def get_flag_for(user, flag_id) -> Flag:
+    """The open or decided flag ``flag_id`` for a moderator to decide on; anyone else, or
+    an unknown id, gets ``NotFound`` (404): deciding is the moderators' alone."""
+    if not can_moderate(user):
+        raise NotFound()
+    try:
+        return Flag.objects.select_related("content_type").get(pk=int(flag_id))
+    except (Flag.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+
+
 def open_flags(*models_: type[models.Model]) -> QuerySet[Flag]:
     """Open flags, oldest first, for the moderation queue (callers check the role): on
     content of the given models, or on every content when none is given."""
@@ -296,6 +374,54 @@ def targets_for(flags) -> dict[tuple[int, int], Moderatable]:
     found = {}
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        for obj in model._default_manager.filter(pk__in=ids):
+        registration = _registry.get(model._meta.label_lower)
+        queryset = model._default_manager.filter(pk__in=ids)
+        if registration is not None and registration.related:
+            queryset = queryset.select_related(*registration.related)
+        for obj in queryset:
             found[(content_type_id, obj.pk)] = obj
     return found
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One row of the moderators' queue: the flag, the content (None once deleted), its
+    public label (the name the public log would give it), where it is shown and, for the
+    moderators only, an excerpt of its text."""
+
+    flag: Flag
+    target: Moderatable | None
+    label: str
+    url: str
+    excerpt: str
+    target_type: str
+
+
+def queue_items(flags) -> list[QueueItem]:
+    """The rows of the queue for ``flags`` (already cut to the page): ``targets_for``'s
+    queries, one per content type, and whatever the registrations' labels need."""
+    flags = list(flags)
+    targets = targets_for(flags)
+    items = []
+    for flag in flags:
+        target = targets.get((flag.content_type_id, flag.object_id))
+        content_type = flag.content_type
+        registration = _registry.get(f"{content_type.app_label}.{content_type.model}")
+        if target is None or registration is None:
+            label = gettext("Contenuto n. %(id)s non più presente (%(kind)s)") % {
+                "id": flag.object_id,
+                "kind": content_type.name,
+            }
+            items.append(QueueItem(flag, None, label, "", "", ""))
+            continue
+        items.append(
+            QueueItem(
+                flag,
+                target,
+                str(registration.label_of(target)),
+                registration.url_of(target),
+                registration.excerpt_of(target),
+                f"{content_type.app_label}.{content_type.model}",
+            )
+        )
+    return items

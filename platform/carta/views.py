@@ -378,7 +378,10 @@ def _back(request):
 
 @require_POST
 def moderation_action(request, action):
-    """Page forms for flagging, hiding, restoring and asking a review, then back to ``next``."""
+    """Page forms for flagging, hiding, restoring and asking a review, and for dismissing a
+    flag (``respingi``, moderators only: anyone else a 404), then back to ``next``."""
+    if action == "respingi":
+        return _dismiss_flag(request)
     services_by_action = {
         "segnala": moderation.flag_content,
         "nascondi": moderation.hide_content,
@@ -411,6 +414,23 @@ def moderation_action(request, action):
             "revisione": _("La richiesta di revisione è stata inviata."),
         }
         messages.success(request, done[action])
+    return _back(request)
+
+
+def _dismiss_flag(request):
+    try:
+        flag = moderation.get_flag_for(request.user, request.POST.get("flag_id"))
+        moderation.dismiss_flag(
+            actor=request.user, flag=flag, reason=request.POST.get("reason", "")
+        )
+    except NotFound:
+        raise Http404 from None
+    except CartaError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, _("La segnalazione è stata respinta: il contenuto resta visibile.")
+        )
     return _back(request)
 
 
