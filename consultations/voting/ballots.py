@@ -168,7 +168,7 @@ def change_ballot(
     now = now or timezone.now()
     electorate = perms.check_may_vote(actor, consultation, organization)
     _check_open(consultation, now)
-    if consultation.secrecy == Secrecy.SECRET or not consultation.changeable:
+    if not perms.may_change_ballot(consultation):
         raise Conflict(_("In questa consultazione il voto non può essere modificato."))
     questions = ballot_questions(consultation, now)
     clean = validate_answers(questions, answers)

@@ -81,6 +81,25 @@ class BallotForm(forms.Form):
             field.help_text = help_text
             self.fields[name] = field
 
+    @staticmethod
+    def initial_from(questions, answers: dict) -> dict:
+        """The fields' initial values for a stored ballot's ``answers`` (a public ballot's
+        register row), so that a changeable ballot comes pre-filled."""
+        initial: dict = {}
+        for question in questions:
+            name = f"q{question.pk}"
+            value = (answers or {}).get(str(question.pk))
+            if value is None:
+                continue
+            if question.kind == QuestionKind.RANKING:
+                for position, pk in enumerate(value, start=1):
+                    initial[f"{name}_r{pk}"] = str(position)
+            elif question.kind == QuestionKind.MULTIPLE:
+                initial[name] = [str(v) for v in value]
+            else:
+                initial[name] = str(value)
+        return initial
+
     def voting_as(self) -> str:
         return self.cleaned_data.get("voting_as") or self._voting_as_default
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from carta.errors import NotAllowed
 from carta.identity import eligibility_hash, identity_of
 from carta.permissions import check_may_take_part, is_signed_in
-from consultations.voting.models import Consultation, Electorate, EligibleVoter
+from consultations.voting.models import Consultation, Electorate, EligibleVoter, Secrecy
 from stakeholders import permissions as org_perms
 from stakeholders.models import (
     Organization,
@@ -144,6 +144,14 @@ def check_may_vote(user, consultation: Consultation, organization: Organization 
         refusal = org_perms.pact_vote_refusal(organization) if is_signed_in(user) else None
         raise NotAllowed(refusal or _("Non puoi votare a nome di questa organizzazione."))
     return Electorate.ORGANIZATIONS
+
+
+def may_change_ballot(consultation: Consultation) -> bool:
+    """Whether a ballot cast here may be changed until closing: the rule "modificabile
+    fino alla chiusura", which holds for public ballots only (a secret ballot is not
+    linked to its voter, so there is nothing to find and change). Asked by
+    ``ballots.change_ballot`` and by the voting page alike. No query."""
+    return consultation.changeable and consultation.secrecy != Secrecy.SECRET
 
 
 def organization_voters():

@@ -7,6 +7,7 @@ closing, a released batch of a secret live tally, the bulletin's head) are in
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -187,3 +188,76 @@ def organizations_that_voted(consultation: Consultation, organizations) -> set[i
             consultation=consultation, organization__in=organizations
         ).values_list("organization_id", flat=True)
     )
+
+
+@dataclass
+class Capacity:
+    """One way the person may vote here: as a citizen (``organization`` is ``None``) or
+    for one organization; the register row already cast in it, if any; whether that
+    ballot may still be changed (``permissions.may_change_ballot``)."""
+
+    choice: str  # the ballot form's ``voting_as``: "citizen" or "org:<id>"
+    organization: Organization | None
+    record: VoterRecord | None
+    may_change: bool
+
+    @property
+    def may_act(self) -> bool:
+        """A ballot to cast, or one to change."""
+        return self.record is None or self.may_change
+
+
+@dataclass
+class VotingPage:
+    """What the voting page shows: the consultation's state, the person's capacities
+    (none means no right to vote: ``citizen_refusal`` says why, as a citizen)."""
+
+    status: str
+    capacities: list[Capacity] = field(default_factory=list)
+    citizen_refusal: NotAllowed | None = None
+
+    @property
+    def to_act(self) -> list[Capacity]:
+        """The capacities the ballot form offers: only while open (``ballots._check_open``
+        asks the same ``status_at``), those not yet cast or changeable."""
+        if self.status != Status.OPEN:
+            return []
+        return [c for c in self.capacities if c.may_act]
+
+
+def voting_page(user, consultation: Consultation, *, now: datetime | None = None) -> VotingPage:
+    """The person's rights, ballots and what they may still do, decided by the predicates
+    casting and changing use (``permissions.citizen_refusal``,
+    ``permissions.organizations_voting_for``, ``permissions.may_change_ballot``,
+    ``Consultation.status_at``), and the register rows found the way ``change_ballot``
+    finds them (the person's key where SPID/CIE is required, else the account; the
+    organization's row whoever cast it), so that the page and a submission cannot
+    disagree. Queries: the citizen's refusal (one to three), the organizations (one,
+    where they vote), the register rows (one)."""
+    refusal = perms.citizen_refusal(user, consultation)
+    organizations: list[Organization] = []
+    if Electorate.ORGANIZATIONS in consultation.voter_kinds and is_signed_in(user):
+        organizations = list(perms.organizations_voting_for(user))
+    page = VotingPage(status=consultation.status_at(now), citizen_refusal=refusal)
+    if refusal is not None and not organizations:
+        return page
+    wanted = Q(pk__in=[])
+    citizen_lookup: dict = {}
+    if refusal is None:
+        identity = identity_of(user) if consultation.requires_identity else None
+        if identity is not None:
+            citizen_lookup = {"person_key": person_key(identity.fiscal_code)}
+        else:
+            citizen_lookup = {"voter": user}
+        wanted |= Q(electorate=Electorate.CITIZENS, **citizen_lookup)
+    if organizations:
+        wanted |= Q(electorate=Electorate.ORGANIZATIONS, organization__in=organizations)
+    rows = list(VoterRecord.objects.filter(wanted, consultation=consultation))
+    changeable = perms.may_change_ballot(consultation)
+    if refusal is None:
+        mine = next((r for r in rows if r.electorate == Electorate.CITIZENS), None)
+        page.capacities.append(Capacity("citizen", None, mine, changeable))
+    for organization in organizations:
+        cast = next((r for r in rows if r.organization_id == organization.pk), None)
+        page.capacities.append(Capacity(f"org:{organization.pk}", organization, cast, changeable))
+    return page

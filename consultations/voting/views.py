@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +18,7 @@ from carta import csvexport
 from carta.errors import CartaError, InvalidInput, NotAllowed, NotFound, RateLimited
 from carta.pages import fetch
 from carta.permissions import is_signed_in
+from carta.templatetags.carta_tags import long_date
 from carta.views import apply_service_error
 from consultations.charter import selectors as charter_selectors
 from consultations.charter.models import AmendmentStatus
@@ -134,31 +136,106 @@ def consultation_detail(request, pk):
     )
 
 
+def _on_day(moment) -> str:
+    """ "il 9 ottobre 2026" ("l'8", "l'11" before a vowel sound), in local time."""
+    local = timezone.localtime(moment)
+    date = long_date(local)
+    if local.day in (8, 11):
+        return _("l'%(date)s") % {"date": date}
+    return _("il %(date)s") % {"date": date}
+
+
+def _at_time(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.hour}:{local.minute:02d}"
+
+
+def _when(moment) -> dict:
+    return {"day": _on_day(moment), "time": _at_time(moment)}
+
+
+def _cast_notes(consultation, page) -> list[dict]:
+    """What the person already cast, one note per capacity: "Hai già votato ...",
+    "L'organizzazione ... ha già votato ...", whether it may still be changed."""
+    notes = []
+    open_now = page.status == Status.OPEN
+    several = len(page.to_act) > 1
+    for capacity in page.capacities:
+        record = capacity.record
+        if record is None:
+            continue
+        if capacity.organization is None:
+            text = _("Hai già votato %(day)s alle ore %(time)s.") % _when(record.voted_at)
+        else:
+            text = _("L'organizzazione %(name)s ha già votato %(day)s alle ore %(time)s.") % {
+                "name": capacity.organization,
+                **_when(record.voted_at),
+            }
+        if record.changed_at:
+            text += " " + _("Il voto è stato modificato %(day)s alle ore %(time)s.") % _when(
+                record.changed_at
+            )
+        notes.append(
+            {
+                "text": text,
+                "may_change": open_now and capacity.may_change,
+                "choice": capacity.choice if several else "",
+            }
+        )
+    return notes
+
+
 @login_required
 def consultation_vote(request, pk):
+    """The ballot, or what applies instead (docs/voting.md, "The voting page"): decided by
+    ``selectors.voting_page`` from the predicates the services use. A ballot cast in a
+    consultation whose ballots may change comes back pre-filled and is changed by
+    ``ballots.change_ballot``; any other submission goes to ``ballots.cast_ballot``."""
     consultation = _fetch(request.user, pk)
-    allow_citizen, organizations, refusal = _voting_choices(request.user, consultation)
-    if not (allow_citizen or organizations):
-        return _refused(request, consultation, refusal)
-    form = BallotForm(
-        request.POST or None,
-        questions=consultation.questions.all(),
-        organizations=organizations,
-        allow_citizen=allow_citizen,
-    )
-    if request.method == "POST" and form.is_valid():
-        organization_id = form.organization_id()
-        organization = next((o for o in organizations if o.pk == organization_id), None)
+    page = selectors.voting_page(request.user, consultation)
+    if not page.capacities:
+        return _refused(request, consultation, page.citizen_refusal)
+    to_act = page.to_act
+    form = None
+    selected = None
+    if to_act:
+        questions = consultation.questions.all()
+        wanted = request.GET.get("come", "")
+        selected = next((c for c in to_act if c.choice == wanted), to_act[0])
+        initial = {"voting_as": selected.choice}
+        if selected.record is not None:
+            initial |= BallotForm.initial_from(questions, selected.record.answers)
+        form = BallotForm(
+            request.POST or None,
+            questions=questions,
+            organizations=[c.organization for c in to_act if c.organization is not None],
+            allow_citizen=any(c.organization is None for c in to_act),
+            initial=initial,
+        )
+    if request.method == "POST" and form is not None and form.is_valid():
+        choice = form.voting_as()
+        capacity = next((c for c in to_act if c.choice == choice), None)
+        organization = capacity.organization if capacity else None
+        changing = capacity is not None and capacity.record is not None
         try:
             ballots.count_vote_attempt(request.user.pk)
-            if organization_id is not None and organization is None:
+            if capacity is None:
                 raise NotAllowed()
-            result = ballots.cast_ballot(
-                actor=request.user,
-                consultation=consultation,
-                answers=form.answers(),
-                organization=organization,
-            )
+            if changing:
+                ballots.change_ballot(
+                    actor=request.user,
+                    consultation=consultation,
+                    answers=form.answers(),
+                    organization=organization,
+                )
+                receipt = None
+            else:
+                receipt = ballots.cast_ballot(
+                    actor=request.user,
+                    consultation=consultation,
+                    answers=form.answers(),
+                    organization=organization,
+                ).receipt
         except InvalidInput as error:
             form.add_answer_error(error.field, str(error.message))
         except RateLimited as error:
@@ -172,21 +249,39 @@ def consultation_vote(request, pk):
         else:
             request.session[RECEIPT_SESSION_KEY] = {
                 "consultation": consultation.pk,
-                "receipt": result.receipt,
+                "receipt": receipt,
                 "organization": str(organization) if organization else "",
+                "changed": changing,
             }
             return redirect("consultation_voted", pk=consultation.pk)
+    # A refused ballot is a 400; a submission with no ballot left to send, a 409 (not
+    # open, already cast), as the services answer it.
+    status = 200
+    if request.method == "POST":
+        status = 400 if form is not None else 409
+    personal = next((c for c in page.capacities if c.organization is None), None)
     return render(
         request,
         "voting/consultation_vote.html",
         {
             "consultation": consultation,
             "form": form,
+            "status": page.status,
+            "opens": _when(consultation.opens_at),
+            "closed_early": (
+                _when(consultation.closed_early_at) if consultation.closed_early_at else None
+            ),
+            "notes": _cast_notes(consultation, page),
+            "changing": selected is not None and selected.record is not None,
             # Voting for an organization only: why not personally, too.
-            "citizen_refusal": _refusal_to_show(request.user, consultation, refusal),
+            "citizen_refusal": (
+                _refusal_to_show(request.user, consultation, page.citizen_refusal)
+                if personal is None and page.status == Status.OPEN
+                else None
+            ),
             "login_url": _login_url(consultation),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -204,6 +299,7 @@ def consultation_voted(request, pk):
             "consultation": consultation,
             "receipt": data.get("receipt"),
             "organization": data.get("organization"),
+            "changed": data.get("changed", False),
         },
     )
 
