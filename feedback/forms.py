@@ -121,7 +121,21 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("Tutti"))] + list(ComplaintCategory.choices),
         required=False,
     )
+    service = forms.ChoiceField(label=_("Servizio"), required=False)
+    assignee = forms.ChoiceField(label=_("Assegnata a"), required=False)
+    overdue = forms.BooleanField(label=_("Solo quelle oltre il termine"), required=False)
     mine = forms.BooleanField(label=_("Solo quelle assegnate a me"), required=False)
+
+    def __init__(self, *args, services=(), officers=(), **kwargs):
+        """``services``: (key, title) of the Carta in force; ``officers``: the people a
+        complaint may be assigned to."""
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("Tutti"))] + list(services)
+        self.fields["assignee"].choices = [
+            ("", _("Chiunque")),
+            ("me", _("A me")),
+            ("none", _("Nessuno")),
+        ] + [(str(person.pk), person.display_name) for person in officers]
 
 
 class AssignForm(forms.Form):

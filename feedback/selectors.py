@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from carta.errors import NotFound
 from carta.permissions import StaffGroup, is_signed_in
+from feedback import periods
 from feedback import permissions as perms
 from feedback.models import (
     OPEN_STATUSES,
@@ -29,7 +30,7 @@ from feedback.models import (
 def complaints_visible_to(user) -> QuerySet[Complaint]:
     """The complaints ``user`` may see, with the officer each is assigned to."""
     return perms.complaints_visible_to(user).select_related(
-        "assigned_to", "revision", "deadline_commitment"
+        "assigned_to", "revision", "deadline_commitment", "service", "commitment"
     )
 
 
@@ -45,16 +46,31 @@ def complaint_queue(
     category: str = "",
     overdue_only: bool = False,
     assigned_to_me: bool = False,
+    service_key: str = "",
+    assignee: str = "",
 ) -> QuerySet[Complaint]:
+    """The officers' queue, narrowed by the filters given: ``service_key`` (the service's
+    stable key, so a service is followed across revisions), ``assignee`` (``"me"``,
+    ``"none"`` for the unassigned, or an officer's id), ``overdue_only`` (still without an
+    answer past the deadline, the most overdue first). One query for the rows, with the
+    service, the commitment and the assignee joined."""
     queryset = complaints_visible_to(user)
     if status:
         queryset = queryset.filter(status=status)
     if category:
         queryset = queryset.filter(category=category)
+    if service_key:
+        queryset = queryset.filter(service_key=service_key)
     if overdue_only:
         queryset = overdue(queryset).order_by("deadline_at", "id")
     if assigned_to_me and is_signed_in(user):
         queryset = queryset.filter(assigned_to=user)
+    if assignee == "me" and is_signed_in(user):
+        queryset = queryset.filter(assigned_to=user)
+    elif assignee == "none":
+        queryset = queryset.filter(assigned_to__isnull=True)
+    elif assignee.isdigit():
+        queryset = queryset.filter(assigned_to_id=int(assignee))
     return queryset
 
 
@@ -175,3 +191,13 @@ def get_measurement(pk) -> CommitmentMeasurement:
         )
     except (CommitmentMeasurement.DoesNotExist, TypeError, ValueError):
         raise NotFound() from None
+
+
+def days_to_deadline(complaint: Complaint, now: datetime.datetime | None = None) -> int | None:
+    """Local days from today to the complaint's answer deadline: positive while days are
+    left, 0 on the last day, negative once overdue; None when it no longer waits for an
+    answer. Days of the Ambito's calendar, as the deadline itself (``feedback.periods``)."""
+    if complaint.status not in OPEN_STATUSES:
+        return None
+    today = periods.local(now or timezone.now()).date()
+    return (periods.local(complaint.deadline_at).date() - today).days

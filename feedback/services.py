@@ -584,7 +584,8 @@ def answer_complaint(
         subject=_("Risposta alla sua segnalazione n. %(ref)s"),
         body=_(
             "Gentile cittadina, gentile cittadino,\n\nin merito alla sua segnalazione "
-            "n. %(ref)s le comunichiamo quanto segue:\n\n%(answer)s\n\nUfficio reclami"
+            "n. %(ref)s le comunichiamo quanto segue:\n\n%(answer)s\n\n%(follow)s"
+            "\n\nUfficio reclami"
         ),
         params={"answer": answer},
     )
@@ -628,7 +629,7 @@ def close_complaint(
         body=_(
             "La segnalazione n. %(ref)s è stata chiusa. Se la risposta non la soddisfa può "
             'chiederne la riapertura entro %(days)s giorni dalla pagina "Segui la tua '
-            'segnalazione".\n\nUfficio reclami'
+            'segnalazione".\n\n%(follow)s\n\nUfficio reclami'
         ),
         params={"days": REOPEN_DAYS},
     )
@@ -699,17 +700,37 @@ def reopen_complaint(
     return complaint
 
 
+# Where the sender follows the complaint. The email names the tracking page, never the
+# code: only its hash is stored, and the code was shown once at filing and sent then.
+FOLLOW_BY_CODE = _(
+    "Può rileggere la risposta e seguire la segnalazione alla pagina %(link)s, indicando "
+    "il codice ricevuto all'invio e questo indirizzo email."
+)
+FOLLOW_SIGNED_IN = _(
+    "Può rileggere la risposta e seguire la segnalazione alla pagina %(link)s, dopo l'accesso."
+)
+
+
+def tracking_link() -> str:
+    """The address of the tracking page (code and email), for emails."""
+    return settings.CARTA_SITE_URL + reverse("feedback_track")
+
+
 def _tell_sender(complaint: Complaint, *, subject, body, params: dict) -> None:
-    params = {"ref": complaint.reference, **params}
+    params = {"ref": complaint.reference, "follow": "", **params}
     if complaint.submitted_by_id and complaint.submitted_by.is_active:
         # Signed-in senders read it in the app, and by email through notify.
+        url = reverse("feedback_my_complaint", args=[complaint.pk])
         notify(
             recipients=[complaint.submitted_by],
             kind="complaint.update",
             title=subject,
             body=body,
-            params=params,
-            url=reverse("feedback_my_complaint", args=[complaint.pk]),
+            params={
+                **params,
+                "follow": str(FOLLOW_SIGNED_IN) % {"link": settings.CARTA_SITE_URL + url},
+            },
+            url=url,
             email=not complaint.contact_email,
         )
     if complaint.contact_email:
@@ -718,7 +739,8 @@ def _tell_sender(complaint: Complaint, *, subject, body, params: dict) -> None:
 
         def send():
             with translation.override(language):
-                _send(to, str(subject) % params, str(body) % params)
+                email_params = {**params, "follow": str(FOLLOW_BY_CODE) % {"link": tracking_link()}}
+                _send(to, str(subject) % params, str(body) % email_params)
 
         transaction.on_commit(send)
 

@@ -217,12 +217,19 @@ officers_only = _staff_page(
 
 @officers_only
 def complaint_queue(request):
-    form = QueueFilterForm(request.GET or None)
+    form = QueueFilterForm(
+        request.GET or None,
+        services=charter.services_in_force().values_list("key", "title"),
+        officers=selectors.complaint_officers(),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.complaint_queue(
         request.user,
         status=filters.get("status", ""),
         category=filters.get("category", ""),
+        service_key=filters.get("service", ""),
+        assignee=filters.get("assignee", ""),
+        overdue_only=filters.get("overdue", False),
         assigned_to_me=filters.get("mine", False),
     )
     late = selectors.overdue(selectors.complaints_visible_to(request.user)).order_by(
@@ -235,6 +242,7 @@ def complaint_queue(request):
             "form": form,
             "querystring": querystring(request),
             "overdue": list(late[:50]),
+            "now": timezone.now(),
             **page_context(request, queryset, PAGE_SIZE),
         },
     )
