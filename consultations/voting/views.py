@@ -32,7 +32,7 @@ from consultations.voting.forms import (
     ReceiptForm,
     RevisionVoteForm,
 )
-from consultations.voting.models import Electorate, Status
+from consultations.voting.models import Status
 
 RECEIPT_SESSION_KEY = "voting_receipt"
 
@@ -55,16 +55,6 @@ def consultation_list(request):
             "can_manage": perms.can_manage(user),
         },
     )
-
-
-def _voting_choices(user, consultation):
-    """Whether the user may vote as a citizen, the organizations they may vote for, and why
-    they may not vote as a citizen (``None`` if they may)."""
-    refusal = perms.citizen_refusal(user, consultation)
-    organizations = []
-    if Electorate.ORGANIZATIONS in consultation.voter_kinds and is_signed_in(user):
-        organizations = list(perms.organizations_voting_for(user))
-    return refusal is None, organizations, refusal
 
 
 # Refusals that the person can overcome, and how: the page shows the way.
@@ -106,25 +96,20 @@ def _refused(request, consultation, refusal):
 
 def consultation_detail(request, pk):
     consultation = _fetch(request.user, pk)
-    allow_citizen, organizations, refusal = _voting_choices(request.user, consultation)
+    # The same decision as the voting page's: "Vota" only where a ballot is still to
+    # cast or may be changed ("Modifica il voto").
+    page = selectors.voting_page(request.user, consultation)
+    to_act = page.to_act
     records = selectors.own_records(request.user, consultation)
-    if not consultation.changeable:
-        # Offer only the ballots still to cast: one's own, and those of organizations
-        # for which nobody has voted yet.
-        allow_citizen = allow_citizen and not any(
-            record.electorate == Electorate.CITIZENS for record in records
-        )
-        if organizations:
-            cast = selectors.organizations_that_voted(consultation, organizations)
-            organizations = [org for org in organizations if org.pk not in cast]
     return render(
         request,
         "voting/consultation_detail.html",
         {
             "consultation": consultation,
             "questions": consultation.questions.all(),
-            "may_vote": allow_citizen or bool(organizations),
-            "citizen_refusal": _refusal_to_show(request.user, consultation, refusal),
+            "may_vote": bool(to_act),
+            "may_change": bool(to_act) and all(c.record is not None for c in to_act),
+            "citizen_refusal": _refusal_to_show(request.user, consultation, page.citizen_refusal),
             "login_url": _login_url(consultation),
             "records": records,
             "can_manage": perms.can_manage(request.user),

@@ -202,3 +202,15 @@ def test_a_secret_ballot_is_never_changeable_on_the_page(client_as, citizen, ans
     ballots.cast_ballot(actor=citizen, consultation=consultation, answers=answers_for(consultation))
     html = client_as(citizen).get(url(consultation)).content.decode()
     assert "Hai già votato" in html and BALLOT_BUTTON not in html
+
+
+def test_the_consultation_page_offers_to_change_a_changeable_ballot(
+    client_as, citizen, answers_for
+):
+    consultation = ConsultationFactory(changeable=True)
+    client = client_as(citizen)
+    assert ">Vota</a>" in client.get(f"/consultazioni/{consultation.pk}/").content.decode()
+    ballots.cast_ballot(actor=citizen, consultation=consultation, answers=answers_for(consultation))
+    page = client.get(f"/consultazioni/{consultation.pk}/")
+    assert page.context["may_vote"] is True
+    assert ">Modifica il voto</a>" in page.content.decode()
