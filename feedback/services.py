@@ -703,12 +703,10 @@ def reopen_complaint(
 # Where the sender follows the complaint. The email names the tracking page, never the
 # code: only its hash is stored, and the code was shown once at filing and sent then.
 FOLLOW_BY_CODE = _(
-    "Può rileggere la risposta e seguire la segnalazione alla pagina %(link)s, indicando "
-    "il codice ricevuto all'invio e questo indirizzo email."
+    "Può seguire la segnalazione alla pagina %(link)s, indicando il codice ricevuto "
+    "all'invio e questo indirizzo email."
 )
-FOLLOW_SIGNED_IN = _(
-    "Può rileggere la risposta e seguire la segnalazione alla pagina %(link)s, dopo l'accesso."
-)
+FOLLOW_SIGNED_IN = _("Può seguire la segnalazione alla pagina %(link)s, dopo l'accesso.")
 
 
 def tracking_link() -> str:
