@@ -194,3 +194,21 @@ def test_the_queue_costs_the_same_with_more_flagged_comments(
     small = _queue_queries(client)
     flag_some(6)
     assert _queue_queries(client) == small
+
+
+def test_every_content_shows_the_carta_comments_by_their_label(client_as, moderator, citizen):
+    from consultations.charter.models import RevisionStatus
+    from tests.factories import CommentFactory, carta_revision
+
+    revision = carta_revision(status=RevisionStatus.IN_CONSULTATION, sections=1)
+    section = revision.sections.first()
+    comment = CommentFactory(
+        revision=revision, section_key=section.key, author=citizen, body="Orari troppo brevi"
+    )
+    moderation.flag_content(actor=UserFactory(), target=comment, reason="Fuori tema")
+    client = client_as(moderator)
+    assert "Orari troppo brevi" not in _page(client)  # proposals and their comments only
+    page = unescape(client.get(QUEUE + "?contenuti=tutti").content.decode())
+    assert f"Commento n. {comment.pk} alla sezione «{section.heading}»" in page
+    assert f'href="{comment.get_absolute_url()}"' in page
+    assert "Orari troppo brevi" in page
