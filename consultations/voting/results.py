@@ -25,6 +25,7 @@ from consultations.voting.models import (
     Ballot,
     Consultation,
     Electorate,
+    QuestionKind,
     ResultsVisibility,
     Secrecy,
     Status,
@@ -171,9 +172,14 @@ def consultation_results(consultation: Consultation, *, now: datetime | None = N
                 for q in questions
             ]
             for item in entry["questions"]:
+                # Approval is the outcome of a yes / no question, and only of ballots
+                # counted: a choice among options (plurality, multiple, ranking, scale) is
+                # not approved or rejected, and nothing counted decides nothing.
                 item["approved"] = (
                     None
                     if item["threshold_met"] is None
+                    or item["kind"] != QuestionKind.YES_NO
+                    or not ballots
                     else bool(item["threshold_met"] and entry["quorum_met"])
                 )
         electorates.append(entry)

@@ -147,8 +147,15 @@ def question_results(
             key=lambda item: (-item[0], ids.index(item[1])),
         )
         tiers = schulze(ids, pairs)
+        # Each option's share of all the Borda points given (the bars and the % column).
+        points_given = sum(points for points, _pk in borda)
         result["options"] = [
-            {"key": str(pk), "label": labels[pk], "count": points, "percent": None}
+            {
+                "key": str(pk),
+                "label": labels[pk],
+                "count": points,
+                "percent": percent(points, points_given),
+            }
             for points, pk in borda
         ]
         result["schulze"] = [
