@@ -90,8 +90,8 @@ def test_the_opening_notice_names_the_closing_dates(draft, carta_editor, member_
             organizations_close_at=ORGANIZATIONS_CLOSE,
         )
     notice = Notification.objects.get(recipient=member_a, kind="carta.consultation_opened")
-    assert "fino al 8 Ottobre 2026" in notice.body
-    assert "fino al 15 Ottobre 2026" in notice.body
+    assert "fino al 8 ottobre 2026" in notice.body
+    assert "fino al 15 ottobre 2026" in notice.body
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_the_opening_notice_names_the_closing_dates(draft, carta_editor, member_
         (
             {"closes_at": "2026-10-08", "organizations_close_at": "2026-10-07"},
             "organizations_close_at",
-            "non può precedere la chiusura per tutti (8 Ottobre 2026)",
+            "non può precedere la chiusura per tutti (8 ottobre 2026)",
         ),
     ],
 )
@@ -144,7 +144,7 @@ def test_contributions_are_accepted_until_the_end_of_the_closing_day(opened, cit
     with at(9, 0, 1), pytest.raises(Conflict) as refused:
         _comment(citizen, opened)
     assert refused.value.code == "consultation_closed"
-    assert "La consultazione su questa revisione si è chiusa il 8 Ottobre 2026." in str(
+    assert "La consultazione su questa revisione si è chiusa il 8 ottobre 2026." in str(
         refused.value.message
     )
 
@@ -169,7 +169,7 @@ def test_after_the_general_date_only_organizations_contribute(
         )
         assert own.status_code == 409
         assert own.json()["code"] == "consultation_closed"
-        assert "fino al 15 Ottobre 2026" in own.json()["detail"]
+        assert "fino al 15 ottobre 2026" in own.json()["detail"]
         for_org = client.post(
             f"{API}{opened.pk}/comments/",
             {
@@ -201,7 +201,7 @@ def test_after_the_general_date_only_organizations_contribute(
             format="json",
         )
         assert late.status_code == 409
-        assert "per le organizzazioni il 15 Ottobre 2026" in late.json()["detail"]
+        assert "per le organizzazioni il 15 ottobre 2026" in late.json()["detail"]
         assert api_as(citizen).get(f"{API}{opened.pk}/").json()["consultation_phase"] == "closed"
 
 
@@ -225,7 +225,7 @@ def test_adoption_is_refused_while_the_phase_is_open(opened, carta_editor, api_a
     with at(12):
         items = readiness.open_items(Revision.objects.get(pk=opened.pk))
         assert [(i.kind, i.label) for i in items] == [
-            (readiness.CONSULTATION_STILL_OPEN, "Consultazione aperta fino al 15 Ottobre 2026")
+            (readiness.CONSULTATION_STILL_OPEN, "Consultazione aperta fino al 15 ottobre 2026")
         ]
         with pytest.raises(Conflict) as refused:
             services.adopt_revision(actor=carta_editor, revision=opened)
@@ -333,9 +333,9 @@ def test_the_closing_notice_goes_out_once_three_days_before(opened, member_a, ci
     assert sorted(n.recipient_id for n in notices) == sorted([member_a.pk, citizen.pk])
     notice = notices.get(recipient=citizen)
     assert (
-        notice.title == "La consultazione sulla Carta si chiude il 8 Ottobre 2026: Revisione 2026"
+        notice.title == "La consultazione sulla Carta si chiude il 8 ottobre 2026: Revisione 2026"
     )
-    assert "fino al 15 Ottobre 2026" in notice.body
+    assert "fino al 15 ottobre 2026" in notice.body
     opened.refresh_from_db()
     assert opened.closing_notice_sent_at == datetime(2026, 10, 6, 9, 0, tzinfo=ROME)
 
@@ -356,8 +356,8 @@ def test_an_extension_sends_a_new_notice_before_the_new_date(opened, carta_edito
         .values_list("title", flat=True)
     )
     assert [t.split(":")[0] for t in titles] == [
-        "La consultazione sulla Carta si chiude il 8 Ottobre 2026",
-        "La consultazione sulla Carta si chiude il 20 Ottobre 2026",
+        "La consultazione sulla Carta si chiude il 8 ottobre 2026",
+        "La consultazione sulla Carta si chiude il 20 ottobre 2026",
     ]
 
 
@@ -405,17 +405,17 @@ def test_two_runs_at_once_send_the_notice_once():
 def test_the_page_shows_the_phase_and_its_dates(opened, client, client_as, member_a):
     with at(3):
         page = client.get(opened.get_absolute_url()).content.decode()
-        assert "Consultazione aperta fino al 8 Ottobre 2026." in page
-        assert "Per le organizzazioni fino al 15 Ottobre 2026." in page
+        assert "Consultazione aperta fino al 8 ottobre 2026." in page
+        assert "Per le organizzazioni fino al 15 ottobre 2026." in page
     with at(10):
         page = client_as(member_a).get(opened.get_absolute_url()).content.decode()
-        assert "Consultazione chiusa il 8 Ottobre 2026." in page
+        assert "Consultazione chiusa il 8 ottobre 2026." in page
         assert "a nome della tua organizzazione" in page
         assert "Me stessa o me stesso" not in page  # only in the organization's name
     with at(16):
         page = client.get(opened.get_absolute_url()).content.decode()
-        assert "Consultazione chiusa il 8 Ottobre 2026." in page
-        assert "Per le organizzazioni si è chiusa il 15 Ottobre 2026." in page
+        assert "Consultazione chiusa il 8 ottobre 2026." in page
+        assert "Per le organizzazioni si è chiusa il 15 ottobre 2026." in page
         assert "Commenta questa sezione" not in page
 
 
@@ -434,7 +434,7 @@ def test_opening_from_the_page_keeps_the_typed_dates_when_refused(draft, client_
         draft.refresh_from_db()
         assert draft.status == RevisionStatus.DRAFT
         done = editor.post(url, {"closes_at": "2026-10-08"}, follow=True)
-        assert "La consultazione è aperta fino al 8 Ottobre 2026." in done.content.decode()
+        assert "La consultazione è aperta fino al 8 ottobre 2026." in done.content.decode()
     draft.refresh_from_db()
     assert draft.status == RevisionStatus.IN_CONSULTATION
 
