@@ -98,8 +98,9 @@ def test_spid_sign_in_votes_once_and_a_second_account_cannot(new_page, gateway, 
     second = new_page()
     sign_in_with_spid(second, "mario.di.nuovo")
     assert User.objects.filter(identity__isnull=False).count() == 1
-    vote(second, consultation)
-    expect(second.get_by_text("Hai già votato in questa consultazione.")).to_be_visible()
+    second.goto(f"/consultazioni/{consultation.pk}/vota/")
+    expect(second.get_by_text("Hai già votato").first).to_be_visible()
+    expect(second.get_by_role("button", name="Invia il voto")).to_have_count(0)
 
     # A password account (address confirmed) has no identity: refused the ballot, and it
     # cannot link Mario's identity to itself.
