@@ -7,7 +7,7 @@ Needs the PostgreSQL and Redis of ``bench/ballots.py`` (BENCH_DATABASE_URL,
 BENCH_REDIS_URL). For each scale N (N x 100 organizations, proposals and citizens, 2 x N x
 100 resources: ``--scales 10,100,1000`` is about 1,000, 10,000 and 100,000 rows) it builds
 ``carta_reads_<N>`` once (a migrated template, ``carta demo``, ``bench/bulkdemo.py --scale
-N``; an existing database of that name is reused unless ``--fresh``), serves it with
+N``; an existing database of that name is reused, migrated, unless ``--fresh``), serves it with
 ``carta serve --workers W`` on 127.0.0.1:8071, and GETs each path ``--requests`` times in
 sequence, anonymously and with the session of a signed-in administrator (a real session
 row, as a login leaves it). It prints p50 / p95 / p99, the size of the answer and its
@@ -79,6 +79,8 @@ def build(scale: int, fresh: bool) -> str:
     db = f"carta_reads_{scale}"
     exists = b.psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'").strip() == "1"
     if exists and not fresh:
+        # A database kept from an earlier run gets the migrations added since.
+        _carta(db, "migrate", "-v0")
         return db
     if not b.psql(f"SELECT 1 FROM pg_database WHERE datname = '{TEMPLATE}'").strip() or fresh:
         b.psql(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
