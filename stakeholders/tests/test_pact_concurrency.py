@@ -2,46 +2,26 @@
 history row decide, so that simultaneous renewals record exactly one acceptance and a
 renewal asked while one is given never leaves a stale request behind."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from carta.errors import Conflict
 from carta.models import Notification
 from consultations.charter.models import RevisionStatus
 from stakeholders import services
 from stakeholders.models import Membership, Organization, PactAcceptance
+from tests.concurrency import run_together
 from tests.factories import MembershipFactory, OrganizationFactory, RevisionFactory
 
 SIMULTANEOUS = 12
 
 
-def _run_together(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-    lock = threading.Lock()
+def _done(call):
+    """``call``, reported as "done" when it returns (whatever it returns)."""
 
-    def attempt(call):
-        try:
-            barrier.wait(timeout=30)
-            call()
-            outcome = "done"
-        except Conflict as error:
-            outcome = error.code
-        except Exception as error:  # noqa: BLE001 - reported as the outcome
-            outcome = repr(error)
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+    def run():
+        call()
+        return "done"
 
-    threads = [threading.Thread(target=attempt, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return run
 
 
 @pytest.fixture
@@ -61,11 +41,13 @@ def test_simultaneous_renewals_record_one_acceptance(behind):
     organization, reps = behind
 
     def renew(user):
-        return lambda: services.accept_pact(
-            actor=user, organization=Organization.objects.get(pk=organization.pk)
+        return _done(
+            lambda: services.accept_pact(
+                actor=user, organization=Organization.objects.get(pk=organization.pk)
+            )
         )
 
-    outcomes = _run_together([renew(reps[n % len(reps)]) for n in range(SIMULTANEOUS)])
+    outcomes = run_together([renew(reps[n % len(reps)]) for n in range(SIMULTANEOUS)])
     assert outcomes.count("done") == 1, outcomes
     assert outcomes.count("pact_current") == SIMULTANEOUS - 1, outcomes
     assert PactAcceptance.objects.filter(organization=organization, revision_number=2).count() == 1
@@ -75,8 +57,11 @@ def test_simultaneous_renewals_record_one_acceptance(behind):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_requests_ask_once(behind):
     organization, reps = behind
-    outcomes = _run_together(
-        [lambda: services.request_pact_renewal(revision_number=2) for _ in range(SIMULTANEOUS)]
+    outcomes = run_together(
+        [
+            _done(lambda: services.request_pact_renewal(revision_number=2))
+            for _ in range(SIMULTANEOUS)
+        ]
     )
     assert outcomes == ["done"] * SIMULTANEOUS, outcomes
     assert Notification.objects.filter(kind="organization.pact_renewal_requested").count() == len(
@@ -88,11 +73,13 @@ def test_simultaneous_requests_ask_once(behind):
 @pytest.mark.django_db(transaction=True)
 def test_a_renewal_given_while_asked_leaves_no_stale_request(behind):
     organization, reps = behind
-    outcomes = _run_together(
+    outcomes = run_together(
         [
-            lambda: services.request_pact_renewal(revision_number=2),
-            lambda: services.accept_pact(
-                actor=reps[0], organization=Organization.objects.get(pk=organization.pk)
+            _done(lambda: services.request_pact_renewal(revision_number=2)),
+            _done(
+                lambda: services.accept_pact(
+                    actor=reps[0], organization=Organization.objects.get(pk=organization.pk)
+                )
             ),
         ]
     )

@@ -1,42 +1,24 @@
 """Two editors adopt at the same moment: exactly one revision ends in force."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from carta.errors import Conflict
 from consultations.charter import services
 from consultations.charter.models import Revision, RevisionStatus
+from tests.concurrency import run_together
 from tests.factories import UserFactory, carta_revision
 
 
 def _race(revision_ids, editor):
-    barrier = threading.Barrier(len(revision_ids))
-    outcomes = []
-    lock = threading.Lock()
+    """Adopt the revisions ``revision_ids`` at the same instant, one thread each."""
 
-    def attempt(pk):
-        try:
-            revision = Revision.objects.get(pk=pk)
-            barrier.wait(timeout=30)
-            services.adopt_revision(actor=editor, revision=revision)
-            outcome = "adopted"
-        except Conflict as error:
-            outcome = error.code
-        except Exception as error:  # noqa: BLE001 - reported as the outcome
-            outcome = repr(error)
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+    def adopt(pk):
+        def call():
+            services.adopt_revision(actor=editor, revision=Revision.objects.get(pk=pk))
+            return "adopted"
 
-    threads = [threading.Thread(target=attempt, args=(pk,)) for pk in revision_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+        return call
+
+    return run_together([adopt(pk) for pk in revision_ids])
 
 
 @pytest.mark.postgres
