@@ -149,7 +149,41 @@ def report_csv(report: dict) -> str:
                 a.support_count,
             ]
         )
+    _write_votes(writer, report.get("votes") or [])
     return out.getvalue()
+
+
+def _write_votes(writer, votes) -> None:
+    """The published results of the votes on the revision, after the report's rows: a
+    blank line, a header, one row per question and electorate (nothing without results)."""
+    rows = [(vote, row) for vote in votes for row in vote.results or []]
+    if not rows:
+        return
+    writer.writerow([])
+    writer.writerow(
+        [
+            _("votazione"),
+            _("id"),
+            _("domanda"),
+            _("chi ha votato"),
+            _("schede"),
+            _("voti"),
+            _("esito"),
+        ]
+    )
+    outcome = {True: _("approvata"), False: _("non approvata"), None: ""}
+    for vote, row in rows:
+        writer.writerow(
+            [
+                vote.title,
+                vote.id,
+                row["question"],
+                row["electorate"],
+                row["ballots"],
+                "; ".join(f"{o['label']}: {o['count']}" for o in row["options"]),
+                outcome[row["approved"]],
+            ]
+        )
 
 
 @lru_cache(maxsize=1)

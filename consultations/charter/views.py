@@ -309,51 +309,11 @@ def report_view(request, pk):
     )
 
 
-def _votes_csv(votes) -> str:
-    """The published results of the votes on the revision, after the report's rows: a
-    blank line, a header, one row per question and electorate ("" without results)."""
-    import io
-
-    from carta import csvexport
-
-    rows = [(vote, row) for vote in votes for row in vote.results or []]
-    if not rows:
-        return ""
-    out = io.StringIO()
-    writer = csvexport.writer(out)
-    writer.writerow([])
-    writer.writerow(
-        [
-            _("votazione"),
-            _("id"),
-            _("domanda"),
-            _("chi ha votato"),
-            _("schede"),
-            _("voti"),
-            _("esito"),
-        ]
-    )
-    outcome = {True: _("approvata"), False: _("non approvata"), None: ""}
-    for vote, row in rows:
-        writer.writerow(
-            [
-                vote.title,
-                vote.id,
-                row["question"],
-                row["electorate"],
-                row["ballots"],
-                "; ".join(f"{o['label']}: {o['count']}" for o in row["options"]),
-                outcome[row["approved"]],
-            ]
-        )
-    return out.getvalue()
-
-
 def report_csv_view(request, pk):
     revision = _fetch(selectors.get_revision_for, request.user, pk)
     report = selectors.report(revision)
     response = HttpResponse(
-        exports.report_csv(report) + _votes_csv(report["votes"]),
+        exports.report_csv(report),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
