@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails follow the address served (`make run PORT=8080`), unless set.
+CARTA_SITE_URL ?= http://$(HOST):$(PORT)
+export CARTA_SITE_URL
 
 .PHONY: run install install-test test lint pytest messages compilemessages clean
 

@@ -76,7 +76,7 @@ def load(ctx) -> None:
     catalogue = charter.catalogue()
     _complaints(ctx, officers, citizens, catalogue)
     if not catalogue:
-        ctx.stdout.write("feedback: no Carta in force, evaluations and measurements skipped\n")
+        ctx.stdout.write("  valutazioni e misurazioni: nessuna Carta in vigore, non caricate\n")
         return
     _evaluations(ctx, citizens, catalogue)
     _measurements(ctx, officers, catalogue)
@@ -145,8 +145,8 @@ def _complaints(ctx, officers, citizens, catalogue) -> None:
         rows.append(complaint)
     Complaint.objects.bulk_create(rows)
     ctx.stdout.write(
-        f"feedback: {len(rows)} complaints; try tracking {DEMO_CODE} with "
-        f"segnalazione0@{DEMO_DOMAIN}\n"
+        f"  reclami: {len(rows)}; per seguirne uno: codice {DEMO_CODE}, "
+        f"email segnalazione0@{DEMO_DOMAIN}\n"
     )
 
 
@@ -182,7 +182,7 @@ def _evaluations(ctx, citizens, catalogue) -> None:
             )
         )
     Evaluation.objects.bulk_create(rows, batch_size=500)
-    ctx.stdout.write(f"feedback: {len(rows)} evaluations\n")
+    ctx.stdout.write(f"  valutazioni: {len(rows)}\n")
 
 
 def _missing(target: Decimal, direction: str) -> Decimal:
@@ -234,7 +234,7 @@ def _measurements(ctx, officers, catalogue) -> None:
             made += 1
     if commitments:
         _showcase(commitments, quarters, recorder)
-    ctx.stdout.write(f"feedback: {made} measurements\n")
+    ctx.stdout.write(f"  misurazioni: {made}\n")
 
 
 def _showcase(commitments, quarters, recorder) -> None:
@@ -356,4 +356,4 @@ def _carta_rules(ctx, officers, catalogue) -> None:
             judgement=judgement,
             judgement_reason=reason,
         )
-    ctx.stdout.write("feedback: complaint deadline set by the Carta, three judged complaints\n")
+    ctx.stdout.write("  reclami: termine fissato dalla Carta, tre reclami con esito\n")

@@ -29,7 +29,8 @@ from proposals.models import (
     ProposalVersion,
 )
 from proposals.states import ProposalState
-from stakeholders.models import Membership, Organization, OrganizationStatus, Resource, Role
+from stakeholders.demo import demo_organizations
+from stakeholders.models import Membership, Organization, Resource, Role
 
 S = ProposalState
 
@@ -126,9 +127,7 @@ def _people(organization: Organization, roles) -> list:
 
 @transaction.atomic
 def load(ctx: DemoContext) -> None:
-    organizations = list(
-        Organization.objects.filter(status=OrganizationStatus.VERIFIED).order_by("tax_code")
-    )
+    organizations = list(demo_organizations())
     if len(organizations) < 3:
         return
     moderator = ctx.user("moderatore")

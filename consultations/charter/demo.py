@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from carta.demo import DemoContext
@@ -533,12 +532,10 @@ def _write_content(editor, revision, *, skip=(), overrides=None, providers=None)
 
 def _providers() -> dict[str, list]:
     """Verified demo organizations by area of intervention (first two per area)."""
-    from stakeholders.models import Organization, OrganizationStatus
+    from stakeholders.demo import demo_organizations
 
     by_area: dict[str, list] = {}
-    for organization in Organization.objects.filter(status=OrganizationStatus.VERIFIED).order_by(
-        "tax_code"
-    ):
+    for organization in demo_organizations():
         for area in organization.areas:
             if len(by_area.setdefault(area, [])) < 2:
                 by_area[area].append(organization)
@@ -552,11 +549,12 @@ def _dated(revision, **dates) -> None:
 def _speakers():
     """(person, organization) pairs able to speak for a verified demo organization."""
     from stakeholders import permissions as org_perms
-    from stakeholders.models import Membership, OrganizationStatus
+    from stakeholders.demo import demo_organizations
+    from stakeholders.models import Membership
 
     pairs = []
     for membership in (
-        Membership.objects.filter(organization__status=OrganizationStatus.VERIFIED)
+        Membership.objects.filter(organization__in=demo_organizations())
         .select_related("user", "organization")
         .order_by("organization__tax_code", "user__username")
     ):
@@ -567,10 +565,9 @@ def _speakers():
     return pairs[:3]
 
 
+@transaction.atomic
 def load(ctx: DemoContext) -> None:
-    dummy = "django.core.mail.backends.dummy.EmailBackend"
-    with override_settings(EMAIL_BACKEND=dummy), transaction.atomic():
-        _load(ctx)
+    _load(ctx)
 
 
 # The acts that adopted the two earlier revisions (the demo adopts them now, then dates

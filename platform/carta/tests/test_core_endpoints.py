@@ -1,10 +1,7 @@
-"""Health, the error shape, schema and docs, core pages, demo data."""
+"""Health, the error shape, schema and docs, core pages (the demo data: tests/test_demo.py)."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
-
-from carta.models import Municipality, User
 
 pytestmark = pytest.mark.django_db
 
@@ -61,15 +58,6 @@ def test_unknown_page_answers_404_page(client):
     response = client.get("/non-esiste/")
     assert response.status_code == 404
     assert "text/html" in response["Content-Type"]
-
-
-def test_demo_is_idempotent():
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = (User.objects.count(), Municipality.objects.count())
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (User.objects.count(), Municipality.objects.count()) == counts
-    assert User.objects.filter(username="moderatore", groups__name="moderators").exists()
-    assert counts[1] == 9
 
 
 def test_staff_menu_lists_each_roles_working_pages(client_as, moderator, complaint_officer):

@@ -1,6 +1,7 @@
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils.module_loading import module_has_submodule
 
 from carta import demo
@@ -9,8 +10,8 @@ from carta.urls import APPS
 
 class Command(BaseCommand):
     help = (
-        "Load the demo Ambito (idempotent: a second run changes nothing). Bulk data for "
-        "benchmarks comes from bench/bulkdemo.py."
+        "Load the demo Ambito (idempotent: a second run changes nothing; sends no email). "
+        "Bulk data for benchmarks comes from bench/bulkdemo.py."
     )
 
     def handle(self, *args, **options):
@@ -20,8 +21,11 @@ class Command(BaseCommand):
         for app in APPS:
             if module_has_submodule(import_module(app), "demo"):
                 loaders.append(import_module(f"{app}.demo"))
-        for loader in loaders:
-            loader.load(ctx)
+        # The services notify as they would in use; the demo's people are invented, so
+        # nothing is mailed (nor printed by the console backend): the in-app notifications stay.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            for loader in loaders:
+                loader.load(ctx)
         self.stdout.write(self.style.SUCCESS("Dati dimostrativi pronti."))
         self.stdout.write(f"Account dimostrativi (password per tutti: {demo.DEMO_PASSWORD}):")
         for username, describe in ctx.accounts:
