@@ -356,6 +356,43 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
+# --- Attachments (docs/attachments.md) ------------------------------------------------
+# A storage of their own, outside the static files (whitenoise never serves them): only
+# carta.attachments' download view reads them, after the permission check. On S3 (with
+# the optional extra ``s3``: django-storages and boto3) the bucket stays private.
+
+CARTA_ATTACHMENTS_STORAGE = env_choice(
+    "CARTA_ATTACHMENTS_STORAGE", ("filesystem", "s3"), "filesystem"
+)
+if CARTA_ATTACHMENTS_STORAGE == "s3":
+    if not env_str("CARTA_S3_BUCKET"):
+        raise ImproperlyConfigured("CARTA_S3_BUCKET: required with CARTA_ATTACHMENTS_STORAGE=s3")
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("CARTA_S3_BUCKET"),
+            "endpoint_url": env_str("CARTA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("CARTA_S3_REGION") or None,
+            "access_key": env_str("CARTA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("CARTA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("CARTA_S3_PREFIX", "attachments"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("CARTA_ATTACHMENTS_DIR", str(DATA_DIR / "attachments")),
+            "directory_permissions_mode": 0o750,
+            "file_permissions_mode": 0o640,
+        },
+    }
+CARTA_ATTACHMENT_MAX_BYTES = env_int("CARTA_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Uploads a person (or, signed out, an address) may make in an hour.
+CARTA_ATTACHMENT_UPLOADS_PER_HOUR = env_int("CARTA_ATTACHMENT_UPLOADS_PER_HOUR", 30, minimum=1)
+
 # --- Email ----------------------------------------------------------------------------
 
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -9,7 +9,7 @@ from django.views.generic.base import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from carta import identity, token_views, views
+from carta import attachment_views, identity, token_views, views
 
 handler400 = "carta.views.bad_request"
 handler404 = "carta.views.page_not_found"
@@ -126,6 +126,15 @@ urlpatterns = [
     path("registro/", views.audit_log, name="audit"),
     path("moderazione/registro/", views.moderation_log, name="moderation_log"),
     path("moderazione/<slug:action>/", views.moderation_action, name="moderation_action"),
+    path("allegati/<int:pk>/", attachment_views.attachment_download, name="attachment_download"),
+    path(
+        "allegati/<int:pk>/rimuovi/", attachment_views.attachment_remove, name="attachment_remove"
+    ),
+    path(
+        "allegati/<str:kind>/<int:object_id>/",
+        attachment_views.attachment_add,
+        name="attachment_add",
+    ),
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("lingua/", views.set_language, name="set_language"),

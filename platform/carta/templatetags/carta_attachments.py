@@ -1,0 +1,33 @@
+"""``{% attachments_panel obj %}``: the files of an object, for whoever may see them, with
+the form to add one for whoever may add (``templates/includes/attachments.html``).
+Costs the registration's checks and one query for the list; nothing for a person who
+may not see the files."""
+
+from __future__ import annotations
+
+from django import template
+
+from carta import attachments
+from carta.attachment_forms import AttachmentForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/attachments.html", takes_context=True)
+def attachments_panel(context, target, title=""):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    registration = attachments._registry.get(attachments.target_type(target))
+    if registration is None or user is None or not registration.can_view(user, target):
+        return {"visible": False}
+    can_add = registration.can_add(user, target)
+    return {
+        "visible": True,
+        "title": title,
+        "target": target,
+        "kind": attachments.target_type(target),
+        "files": list(attachments.attachments_of(target)),
+        "can_add": can_add,
+        "form": AttachmentForm(purposes=registration.purposes) if can_add else None,
+        "csrf_token": context.get("csrf_token"),
+    }
