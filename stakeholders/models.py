@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from carta.models import Area, Municipality, TimeStampedModel
+from carta.models import Area, Moderatable, Municipality, TimeStampedModel
 from stakeholders.validators import validate_areas, validate_tax_code
 
 
@@ -39,17 +39,26 @@ class OrganizationStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Sospesa")
 
 
-class Organization(TimeStampedModel):
-    """An organization that applied to join the Ambito's network."""
+# The statuses in which a tax code is taken: a rejected application leaves it free for a
+# corrected one (a new row; the rejected one stays, with its reason, in the history).
+TAX_CODE_TAKEN = ~models.Q(status=OrganizationStatus.REJECTED)
+
+
+class Organization(TimeStampedModel, Moderatable):
+    """An organization that applied to join the Ambito's network.
+
+    Moderators may hide its profile (``Moderatable``): the organization stays a member of
+    the network with its name, kind and status; what hiding takes from public view is the
+    text it wrote about itself (description and website), which its members and staff
+    still read with the reason so that it can be corrected."""
 
     legal_name = models.CharField(_("denominazione"), max_length=200)
     kind = models.CharField(_("tipologia"), max_length=32, choices=OrganizationKind.choices)
     tax_code = models.CharField(
         _("codice fiscale / partita IVA"),
         max_length=11,
-        unique=True,
+        db_index=True,
         validators=[validate_tax_code],
-        error_messages={"unique": _("Un'organizzazione con questo codice fiscale è già iscritta.")},
     )
     runts_number = models.CharField(_("numero di iscrizione al RUNTS"), max_length=40, blank=True)
     address = models.CharField(_("indirizzo della sede"), max_length=255, blank=True)
@@ -117,6 +126,16 @@ class Organization(TimeStampedModel):
             ),
             ("comment_for_organization", _("Può commentare a nome dell'organizzazione")),
             ("view_internal", _("Può vedere i contenuti interni dell'organizzazione")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=TAX_CODE_TAKEN,
+                name="organization_tax_code_unique_unless_rejected",
+                violation_error_message=_(
+                    "Un'organizzazione con questo codice fiscale è già iscritta."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -286,8 +305,10 @@ class Visibility(models.TextChoices):
     NETWORK = "network", _("Solo rete (organizzazioni verificate e Ufficio di Piano)")
 
 
-class Resource(TimeStampedModel):
-    """Something an organization brings to the network."""
+class Resource(TimeStampedModel, Moderatable):
+    """Something an organization brings to the network. Hidden by a moderator, it leaves
+    every public list, search and page (404); its organization's members and staff still
+    see it, with the reason."""
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="resources"

@@ -238,14 +238,15 @@ def organizations_visible_to(user) -> QuerySet[Organization]:
 def resources_visible_to(user) -> QuerySet[Resource]:
     """Public resources of verified organizations for everyone; network-only ones also for
     members of any verified organization; every resource of one's own organizations; all
-    for staff. A suspended organization's resources leave public view.
+    for staff. A suspended organization's resources leave public view, and so do those a
+    moderator hid (their organization's members and staff still see them).
 
     One query for the staff check (cached on the user), none for the queryset itself.
     """
     queryset = Resource.objects.all()
     if is_staff_member(user):
         return queryset
-    verified = Q(organization__status=OrganizationStatus.VERIFIED)
+    verified = Q(organization__status=OrganizationStatus.VERIFIED, hidden_at__isnull=True)
     visible = verified & Q(visibility=Visibility.PUBLIC)
     if is_signed_in(user):
         in_network = Exists(
@@ -254,6 +255,14 @@ def resources_visible_to(user) -> QuerySet[Resource]:
         own = Exists(_memberships_of(user).filter(organization=OuterRef("organization")))
         visible |= (verified & Q(visibility=Visibility.NETWORK) & in_network) | own
     return queryset.filter(visible)
+
+
+def can_read_hidden_profile(user, organization: Organization) -> bool:
+    """The text of a profile a moderator hid: staff and the organization's members, who
+    may correct it (no query when the profile is not hidden; one or two otherwise)."""
+    if not organization.is_hidden:
+        return True
+    return is_staff_member(user) or is_member(user, organization)
 
 
 # --- Lists ----------------------------------------------------------------------------

@@ -171,6 +171,18 @@ def invitation_for_token(token: str, *, lock: bool = False) -> Invitation:
     return invitation
 
 
+def earlier_applications(organization: Organization) -> QuerySet[Organization]:
+    """The other applications with the organization's tax code (rejected ones, or the one
+    a rejected application was followed by), oldest first, with who decided (one query).
+    For staff: a rejection stays in the history of the application that corrects it."""
+    return (
+        Organization.objects.filter(tax_code=organization.tax_code)
+        .exclude(pk=organization.pk)
+        .select_related("decided_by")
+        .order_by("created_at", "id")
+    )
+
+
 def pending_applications() -> QuerySet[Organization]:
     return Organization.objects.filter(status=OrganizationStatus.PENDING).order_by("created_at")
 

@@ -89,6 +89,17 @@ class OrganizationSerializer(serializers.ModelSerializer):
     def get_pact_to_renew(self, organization: Organization) -> bool:
         return perms.pact_to_renew(organization)
 
+    def to_representation(self, organization: Organization) -> dict:
+        # A profile hidden by a moderator keeps its name and status; its own text is left
+        # blank for whoever may not read it (``permissions.can_read_hidden_profile``).
+        data = super().to_representation(organization)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if organization.is_hidden and not perms.can_read_hidden_profile(user, organization):
+            data["description"] = ""
+            data["website"] = ""
+        return data
+
 
 class PactAcceptSerializer(serializers.Serializer):
     accept = serializers.BooleanField(

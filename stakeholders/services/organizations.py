@@ -21,6 +21,7 @@ from stakeholders import pact
 from stakeholders import permissions as perms
 from stakeholders.models import (
     KINDS_WITHOUT_RUNTS,
+    TAX_CODE_TAKEN,
     Membership,
     Organization,
     OrganizationKind,
@@ -68,7 +69,9 @@ def _clean_organization(data: dict, *, instance: Organization | None = None) -> 
             validate_tax_code(data["tax_code"])
         except ValidationError as error:
             raise field_error(error, "tax_code") from None
-        duplicates = Organization.objects.filter(tax_code=data["tax_code"])
+        # A rejected application does not hold its tax code: it may be corrected and
+        # presented again (a new row; the rejected one stays in the history).
+        duplicates = Organization.objects.filter(tax_code=data["tax_code"]).filter(TAX_CODE_TAKEN)
         if instance is not None:
             duplicates = duplicates.exclude(pk=instance.pk)
         if duplicates.exists():
@@ -107,7 +110,13 @@ def apply_organization(
 ) -> Organization:
     """Register an application; the actor becomes its first representative. With
     ``accept_pact`` the organization accepts the Carta in force: its revision number (from
-    ``stakeholders.pact``) and the time are recorded (the pact)."""
+    ``stakeholders.pact``) and the time are recorded (the pact).
+
+    A tax code is taken by a pending, verified or suspended organization (``InvalidInput``
+    on ``tax_code``, "già iscritta"); after a rejection it may apply again: a new
+    application, while the rejected one stays as it was, in the history staff read. Two
+    applications at once with one tax code: the conditional unique constraint lets one
+    through, the other gets the same ``InvalidInput``."""
     check_may_take_part(actor, _("Accedi per presentare la domanda di adesione."))
     data = _clean_organization(
         {
@@ -135,7 +144,17 @@ def apply_organization(
         user=actor, organization=organization, role=Role.REPRESENTATIVE, can_vote=True
     )
     perms.grant_role(membership)
-    record_audit(actor=actor, verb="organization.applied", target=organization)
+    earlier = list(
+        Organization.objects.filter(
+            tax_code=organization.tax_code, status=OrganizationStatus.REJECTED
+        ).values_list("pk", flat=True)
+    )
+    record_audit(
+        actor=actor,
+        verb="organization.applied",
+        target=organization,
+        changes={"rejected_applications": earlier} if earlier else None,
+    )
     if accept_pact:
         record_pact_acceptance(
             organization,
@@ -250,9 +269,20 @@ def _decide(action: str, *, actor, organization: Organization, reason: str) -> O
     organization.status_reason = reason
     organization.decided_by = actor
     organization.decided_at = timezone.now()
-    organization.save(
-        update_fields=["status", "status_reason", "decided_by", "decided_at", "updated_at"]
-    )
+    try:
+        with transaction.atomic():
+            organization.save(
+                update_fields=["status", "status_reason", "decided_by", "decided_at", "updated_at"]
+            )
+    except IntegrityError:
+        # A rejected application verified after all, while a newer one holds its tax code.
+        raise Conflict(
+            gettext(
+                "Un'altra domanda con lo stesso codice fiscale è in corso o già accolta: "
+                "decidi su quella."
+            ),
+            code="tax_code_taken",
+        ) from None
     record_audit(
         actor=actor,
         verb=verb,
