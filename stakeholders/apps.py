@@ -7,4 +7,9 @@ class StakeholdersConfig(AppConfig):
     verbose_name = _("Organizzazioni e risorse")
 
     def ready(self):
-        from stakeholders import erasure  # noqa: F401  (connects the erasure receiver)
+        from stakeholders import (
+            erasure,  # noqa: F401  (connects the erasure receiver)
+            moderation,
+        )
+
+        moderation.register_models()

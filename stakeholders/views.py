@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carta import moderation
 from carta.errors import CartaError
 from carta.pages import fetch as _fetch
 from carta.pages import page_context
@@ -36,7 +37,7 @@ from stakeholders.forms import (
     RoleForm,
     StaffOrganizationFilterForm,
 )
-from stakeholders.models import Visibility
+from stakeholders.models import OrganizationStatus, Visibility
 
 User = get_user_model()
 
@@ -80,8 +81,14 @@ def _detail_context(request, organization, *, pact_form=None, pact_error="") -> 
         "is_member": perms.is_member(user, organization),
         "decision_form": DecisionForm(),
         "pact_to_renew": perms.pact_to_renew(organization),
+        "can_moderate": moderation.can_moderate(user),
+        "can_read_profile": perms.can_read_hidden_profile(user, organization),
+        "may_reapply": organization.status == OrganizationStatus.REJECTED
+        and perms.is_representative(user, organization),
     }
     if context["can_decide"]:
+        # The earlier (rejected) applications with the same tax code (one query).
+        context["earlier_applications"] = selectors.earlier_applications(organization)
         # Staff see before verifying whether the pact allows it (one query).
         context["pact_in_force"] = pact.revision_in_force_number()
     if perms.can_accept_pact(user, organization):
@@ -141,7 +148,8 @@ def organization_pact(request, pk):
 
 @login_required
 def organization_apply(request):
-    form = ApplyForm(request.POST or None)
+    initial = _reapplication_initial(request)
+    form = ApplyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -163,6 +171,33 @@ def organization_apply(request):
         {"form": form, "applying": True},
         status=400 if form.errors else 200,
     )
+
+
+def _reapplication_initial(request) -> dict | None:
+    """``?da=<id>``: the representative of a rejected application presents it again,
+    corrected; the form starts from its data (the rejected one stays as it was)."""
+    if request.method != "GET" or not request.GET.get("da"):
+        return None
+    earlier = _fetch(
+        selectors.get_organization_for,
+        request.user,
+        request.GET["da"],
+        check=perms.is_representative,
+    )
+    if earlier.status != OrganizationStatus.REJECTED:
+        raise Http404
+    messages.info(
+        request,
+        _(
+            "Stai ripresentando la domanda di %(name)s, che non è stata accolta (motivazione: "
+            "«%(reason)s»). Correggi i dati e inviala di nuovo: la domanda precedente resta "
+            "nello storico."
+        )
+        % {"name": earlier.legal_name, "reason": earlier.status_reason},
+    )
+    initial = {name: getattr(earlier, name) for name in services.ORGANIZATION_FIELDS}
+    initial["municipalities"] = list(earlier.municipalities.all())
+    return initial
 
 
 @login_required
@@ -461,6 +496,7 @@ def resource_detail(request, pk):
             "municipalities": resource.municipalities.all(),
             "can_write": perms.can_write_for(request.user, resource.organization),
             "network_only": resource.visibility == Visibility.NETWORK,
+            "can_moderate": moderation.can_moderate(request.user),
         },
     )
 
