@@ -1,7 +1,8 @@
 """Evidence on a complaint (``carta.attachments``): sent with the complaint form, by
 anyone, and seen by the complaint officers only; the sender does not see it again (not
 even a signed-in sender on their own complaint's page), as the officers' notes. Officers
-may add and withdraw files on the complaint's page."""
+may add and withdraw files on the complaint's page. When a complaint is anonymized its
+evidence goes with the sender's data (``erase_anonymized_evidence``)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,21 @@ from feedback.services import SENDER
 
 
 def can_view(user, complaint: Complaint) -> bool:
-    return perms.can_handle_complaints(user)
+    # An anonymized complaint keeps its text for the statistics, not its evidence (which
+    # may show the sender): see ``erase_anonymized_evidence``.
+    return complaint.anonymized_at is None and perms.can_handle_complaints(user)
 
 
 def can_add(user, complaint: Complaint) -> bool:
-    return perms.can_handle_complaints(user)
+    return complaint.anonymized_at is None and perms.can_handle_complaints(user)
+
+
+def erase_anonymized_evidence() -> int:
+    """Delete the stored files of anonymized complaints' evidence (their rows stay,
+    removed); idempotent. To run with ``services.anonymize_complaints``."""
+    return attachments.erase_files(
+        Complaint, Complaint.objects.filter(anonymized_at__isnull=False).values("pk")
+    )
 
 
 def register_models() -> None:

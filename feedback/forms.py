@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from carta.attachment_forms import attachment_field
 from feedback import services
 from feedback.models import (
     STAFF_IMPROVEMENT_STATUSES,
@@ -72,6 +73,16 @@ class ComplaintForm(forms.Form):
         help_text=_(
             "Facoltativo, ma necessario per ricevere la risposta e per seguire la "
             "segnalazione con il codice."
+        ),
+    )
+    # Seen by the complaint officers only (feedback/attachments.py).
+    evidence = attachment_field(
+        _("Documenti o fotografie"),
+        multiple=True,
+        max_files=5,
+        help_text=_(
+            "Facoltativo: fino a 5 file utili a capire che cosa è accaduto. Li vede solo "
+            "l'ufficio che esamina le segnalazioni."
         ),
     )
     privacy_consent = forms.BooleanField(label=lazy(_privacy_label, str)(), required=True)

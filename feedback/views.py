@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from carta import csvexport
+from carta import attachments, csvexport
 from carta.errors import CartaError, RateLimited
 from carta.pages import fetch, page_context, querystring
 from carta.ratelimit import client_ip
@@ -88,6 +89,7 @@ def complaint_create(request):
     template = "feedback/complaint_form.html"
     form = ComplaintForm(
         request.POST or None,
+        request.FILES or None,
         catalogue=charter.catalogue(),
         initial={
             "service": request.GET.get("servizio", ""),
@@ -97,16 +99,30 @@ def complaint_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        evidence = data.pop("evidence", None) or []
         try:
             service = charter.service_in_force(data.pop("service", None), required=False)
             commitment = charter.commitment_in_force(data.pop("commitment", None), required=False)
-            result = services.submit_complaint(
-                actor=request.user,
-                service=service,
-                commitment=commitment,
-                client_address=client_ip(request),
-                **data,
-            )
+            for _file in evidence:
+                attachments.count_upload(request)
+            # The complaint and its evidence together, or neither (carta.attachments).
+            with transaction.atomic():
+                result = services.submit_complaint(
+                    actor=request.user,
+                    service=service,
+                    commitment=commitment,
+                    client_address=client_ip(request),
+                    **data,
+                )
+                for file in evidence:
+                    attachments.add_attachment(
+                        actor=request.user,
+                        target=result.complaint,
+                        purpose=attachments.Purpose.EVIDENCE,
+                        upload=file,
+                        field="evidence",
+                        on_creation=True,
+                    )
         except RateLimited as error:
             return _rate_limited(request, template, {"form": form}, error)
         except CartaError as error:

@@ -517,6 +517,29 @@ def remove_attachment(*, actor, attachment: Attachment) -> Attachment:
     return attachment
 
 
+def erase_files(model: type[models.Model], object_ids) -> int:
+    """Delete from the storage the files on ``model``'s objects ``object_ids`` (ids or a
+    ``values("pk")`` queryset), for an app's retention rule: the rows stay, removed, with
+    size, type and digest, but no longer the name the sender gave. Idempotent; returns how
+    many files were deleted."""
+    storage = storages[STORAGE]
+    rows = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=object_ids
+    ).exclude(stored_name__startswith="erased:")
+    now = timezone.now()
+    erased = 0
+    for attachment in rows:
+        storage.delete(attachment.stored_name)
+        ext = FORMATS[attachment.mime_type].extensions[0] if attachment.mime_type in FORMATS else ""
+        Attachment.objects.filter(pk=attachment.pk).update(
+            stored_name=f"erased:{attachment.pk}",
+            original_name=f"allegato.{ext}" if ext else "allegato",
+            removed_at=attachment.removed_at or now,
+        )
+        erased += 1
+    return erased
+
+
 @receiver(account_erasing, dispatch_uid="carta.attachments.forget_uploader")
 def forget_uploader(sender, user, **kwargs):
     """An erased person's files stay with their object (a complaint's evidence follows the
