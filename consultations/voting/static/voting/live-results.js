@@ -1,5 +1,6 @@
-// Live results: follows /ws/consultations/<id>/ and updates turnout and counts in place.
-// When the set of questions shown changes (the tally becomes visible), it reloads once.
+// Live results: follows /ws/consultations/<id>/ and updates turnout, counts and the
+// charts (carta/js/charts.js) in place. When the set of questions shown changes (the tally
+// becomes visible) or a ranking's order does, it reloads once.
 (function () {
   "use strict";
   var root = document.getElementById("voting-results");
@@ -28,14 +29,22 @@
     var missing = false;
     event.results.electorates.forEach(function (e) {
       (e.questions || []).forEach(function (q) {
+        var figures = {};
         q.options.forEach(function (o) {
           var key = e.electorate + "-" + q.id + "-" + o.key;
           if (!root.querySelector('[data-count="' + key + '"]')) { missing = true; return; }
           set('[data-count="' + key + '"]', o.count);
           set('[data-percent="' + key + '"]', percent(o.percent));
-          var bar = root.querySelector('[data-bar="' + key + '"]');
-          if (bar) { bar.style.width = (o.percent || 0) + "%"; }
+          var share = percent(o.percent);
+          figures[o.key] = [o.count, share ? o.count + " (" + share + "%)" : String(o.count)];
         });
+        var id = "chart-" + e.electorate + "-" + q.id;
+        var charts = window.CartaCharts && window.CartaCharts.charts;
+        if (!charts || !charts[id]) { return; }
+        // A ranking's bars follow its order, which a new ballot may change.
+        var order = q.options.map(function (o) { return o.key; }).join(",");
+        if (q.kind === "ranking" && order !== charts[id].$cartaSpec.keys.join(",")) { missing = true; return; }
+        if (!window.CartaCharts.update(id, figures)) { missing = true; }
       });
     });
     if (missing || event.status !== root.dataset.status) { window.location.reload(); }
