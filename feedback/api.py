@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from carta.errors import InvalidInput, NotAllowed, NotFound
+from carta.privacy_views import json_download
 from carta.ratelimit import client_ip
 from feedback import charter, periods, selectors, services
 from feedback import permissions as perms
@@ -30,7 +31,6 @@ from feedback.models import (
     ImprovementStatus,
     MeasurementStatus,
 )
-from feedback.privacy import personal_data_of
 from stakeholders.selectors import organization_from_input
 
 User = get_user_model()
@@ -258,10 +258,8 @@ class MyDataView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
-        response = Response(personal_data_of(request.user))
-        response["Content-Disposition"] = 'attachment; filename="carta-dati.json"'
-        response["Cache-Control"] = "no-store"
-        return response
+        # The same file as the page's "Scarica in JSON" (carta.privacy), not cached.
+        return json_download(request.user)
 
 
 @extend_schema_view(

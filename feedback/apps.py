@@ -26,3 +26,7 @@ class FeedbackConfig(AppConfig):
         register_draft_flags("feedback", draft_flags)
         # The accessibility statement promises the same answer time as complaints get.
         ambito.register_response_days(lambda: charter.complaint_deadline_rule().days)
+        # The person's complaints and evaluations in their data download, and their erasure.
+        from feedback import personal_data  # noqa: PLC0415
+
+        personal_data.register()

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from carta import privacy
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import AuditEntry
 from carta.permissions import StaffGroup, is_signed_in
@@ -802,7 +803,8 @@ def send_complaint_reminders(
 
 
 def anonymize_after_days() -> int:
-    return int(getattr(settings, "CARTA_ANONYMIZE_AFTER_DAYS", 365))
+    # The same function as the privacy notice's retention table reads.
+    return privacy.complaint_contact_days()
 
 
 @transaction.atomic
@@ -815,11 +817,23 @@ def anonymize_complaints(*, days: int | None = None, now: datetime.datetime | No
     and its answer stay for the statistics. Returns how many were anonymized."""
     days = anonymize_after_days() if days is None else days
     now = now or timezone.now()
-    count = Complaint.objects.filter(
-        status=ComplaintStatus.CLOSED,
-        closed_at__lte=now - datetime.timedelta(days=days),
-        anonymized_at__isnull=True,
-    ).update(
+    count = _anonymize(
+        Complaint.objects.filter(
+            status=ComplaintStatus.CLOSED,
+            closed_at__lte=now - datetime.timedelta(days=days),
+            anonymized_at__isnull=True,
+        ),
+        now,
+    )
+    if count:
+        record_audit(
+            actor=None, verb="complaint.anonymized", changes={"count": count, "after_days": days}
+        )
+    return count
+
+
+def _anonymize(complaints, now: datetime.datetime) -> int:
+    count = complaints.update(
         contact_name="",
         contact_email="",
         reopen_reason="",
@@ -838,10 +852,22 @@ def anonymize_complaints(*, days: int | None = None, now: datetime.datetime | No
         of_actor=Q(verb="complaint.received")
         | Q(verb="complaint.reopened", changes__by_sender=True),
     )
-    if count:
-        record_audit(
-            actor=None, verb="complaint.anonymized", changes={"count": count, "after_days": days}
-        )
+    return count
+
+
+@transaction.atomic
+def erase_personal_data_of(*, actor) -> int:
+    """The erasure of ``actor``'s account (``carta.signals.account_erasing``): every
+    complaint they filed while signed in is anonymized now, as ``anonymize_complaints``
+    does after the retention period, open ones included (their text, answer and tracking
+    code stay, so the office still answers, read by code); the dates of their last
+    evaluations go. Their evaluations stay, with the account shown as "utente
+    cancellato", for the services' figures. Returns the complaints anonymized."""
+    count = _anonymize(
+        Complaint.objects.filter(submitted_by=actor, anonymized_at__isnull=True),
+        timezone.now(),
+    )
+    LastEvaluation.objects.filter(user=actor).delete()
     return count
 
 

@@ -4,7 +4,6 @@ one's own data. Thin: forms parse, selectors fetch and authorize, services act."
 
 from __future__ import annotations
 
-import json
 from functools import wraps
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from carta import attachments, csvexport
 from carta.errors import CartaError, RateLimited
 from carta.pages import fetch, page_context, querystring
+from carta.privacy_views import json_download
 from carta.ratelimit import client_ip
 from carta.views import apply_service_error
 from feedback import charter, periods, selectors, services
@@ -44,7 +44,6 @@ from feedback.forms import (
     TrackForm,
 )
 from feedback.models import FOUNDED_JUDGEMENTS, OPEN_STATUSES, RefundStatus
-from feedback.privacy import personal_data_of
 
 PAGE_SIZE = 25
 RECEIPT_SESSION_KEY = "feedback_receipt"
@@ -372,14 +371,12 @@ def complaint_staff(request, pk):
 
 
 @login_required
-@never_cache
 def my_data(request):
-    """The JSON download of what the platform holds about the signed-in person."""
-    body = json.dumps(personal_data_of(request.user), ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    filename = f"carta-dati-{request.user.username}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """The old address of the download, kept: it answers with the same JSON file as the
+    "Scarica in JSON" button of the page of one's data (``/profilo/i-miei-dati/``,
+    ``carta.privacy_views``), built by the same function, so links and scripts that
+    fetch it keep receiving the file."""
+    return json_download(request.user)
 
 
 # --- Evaluations ----------------------------------------------------------------------

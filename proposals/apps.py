@@ -10,3 +10,7 @@ class ProposalsConfig(AppConfig):
         from proposals import moderation
 
         moderation.register_models()
+        # The person's proposals, comments and endorsements in their data download.
+        from proposals import personal_data  # noqa: PLC0415
+
+        personal_data.register()

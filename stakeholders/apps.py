@@ -13,3 +13,7 @@ class StakeholdersConfig(AppConfig):
         )
 
         moderation.register_models()
+        # The person's memberships and invitations in their data download.
+        from stakeholders import personal_data  # noqa: PLC0415
+
+        personal_data.register()

@@ -21,3 +21,7 @@ class CharterConfig(AppConfig):
         pact.register_changes_since(pact_provider.changes_since_url)
         # A rule the Carta sets (the complaint deadline) governed twice holds adoption back.
         governed_rules.register()
+        # The person's comments and amendments in their data download.
+        from consultations.charter import personal_data  # noqa: PLC0415
+
+        personal_data.register()

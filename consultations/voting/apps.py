@@ -17,3 +17,7 @@ class VotingConfig(AppConfig):
         readiness.register()
         # The revision page and the consultation report show the votes on a revision.
         revision_votes.register()
+        # The person's votes in their data download (never how they voted in secret).
+        from consultations.voting import personal_data  # noqa: PLC0415
+
+        personal_data.register()

@@ -11,3 +11,5 @@ class CartaConfig(AppConfig):
 
         # The Attachment model, and each app's attachments.register_models().
         attachments.autodiscover()
+        # The data download's own sections and the core's part of an account's erasure.
+        from carta import privacy  # noqa: F401, PLC0415

@@ -9,7 +9,7 @@ from django.views.generic.base import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from carta import attachment_views, identity, token_views, views
+from carta import attachment_views, identity, privacy_views, token_views, views
 
 handler400 = "carta.views.bad_request"
 handler404 = "carta.views.page_not_found"
@@ -23,6 +23,8 @@ account_patterns = [
     path("registrati/", views.register, name="register"),
     path("profilo/", views.profile, name="profile"),
     path("profilo/cancella-account/", views.erase_account, name="erase_account"),
+    path("profilo/i-miei-dati/", privacy_views.my_data, name="my_data"),
+    path("profilo/i-miei-dati/scarica/", privacy_views.my_data_json, name="my_data_json"),
     path("profilo/token/", token_views.api_tokens, name="api_tokens"),
     path("profilo/conferma-email/", views.resend_confirmation, name="resend_confirmation"),
     path("registrati/inviata/", views.registration_sent, name="registration_sent"),
