@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
-from consultations.charter.models import Service
+from django.utils.translation import gettext_lazy as _
+
+from consultations.charter.models import QualityCommitment, Service
 
 # A word or a punctuation mark with the white space that follows it; white space at the
 # very start is a token of its own. Keeping the spaces with the words halves the tokens
@@ -170,3 +172,41 @@ def compare(old: Mapping[str, list[dict]], new: Mapping[str, list[dict]]) -> dic
         "sections": _compare_items(old["sections"], new["sections"], SECTION_FIELDS, tree=True),
         "services": _compare_items(old["services"], new["services"], SERVICE_FIELDS, tree=False),
     }
+
+
+def _label(model, name: str) -> str:
+    if name == "providers":
+        return _("enti che lo erogano")
+    try:
+        return model._meta.get_field(name).verbose_name
+    except Exception:  # noqa: BLE001 - a field of the snapshot that is no model field
+        return name
+
+
+def labelled(changes: Mapping[str, list[dict]]) -> dict:
+    """``changes`` (as made by ``compare``) with, on each item and commitment, ``rows``:
+    ``(label, field)`` pairs naming the changed fields in words (for the page; the API
+    keeps the field names)."""
+    section_labels = {"heading": _("Titolo"), "body": _("Testo")}
+
+    def rows(fields: Mapping[str, dict], names) -> list[tuple[str, dict]]:
+        return [(names(name), field) for name, field in fields.items()]
+
+    sections = [
+        {**item, "rows": rows(item.get("fields", {}), lambda n: section_labels.get(n, n))}
+        for item in changes["sections"]
+    ]
+    services = []
+    for item in changes["services"]:
+        commitments = [
+            {**c, "rows": rows(c.get("fields", {}), lambda n: _label(QualityCommitment, n))}
+            for c in item.get("commitments", [])
+        ]
+        services.append(
+            {
+                **item,
+                "rows": rows(item.get("fields", {}), lambda n: _label(Service, n)),
+                "commitments": commitments,
+            }
+        )
+    return {"sections": sections, "services": services}

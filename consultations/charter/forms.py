@@ -102,17 +102,69 @@ class ConsultationPhaseForm(forms.Form):
 
 
 class SectionForm(forms.Form):
-    key = forms.SlugField(
-        label=_("Chiave"),
-        max_length=100,
-        help_text=_("Resta uguale tra le revisioni: lettere minuscole, numeri e trattini."),
-    )
+    """A section of a draft. Where it goes is chosen among the other sections by their
+    titles (``outline``: ``selectors.section_outline``), never by keys or numbers; the
+    key of a new section is made from its title unless one is written."""
+
     heading = forms.CharField(label=_("Titolo della sezione"), max_length=255)
-    parent_key = forms.SlugField(label=_("Chiave della sezione madre"), required=False)
-    position = forms.IntegerField(label=_("Posizione"), required=False, min_value=0)
     body = forms.CharField(
-        label=_("Testo (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 14})
+        label=_("Testo (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "**grassetto**, *corsivo*, - elenchi puntati, [testo del collegamento](https://...). "
+            "HTML e script non sono ammessi."
+        ),
     )
+    parent_key = forms.ChoiceField(label=_("Dentro la sezione"), required=False)
+    after = forms.ChoiceField(label=_("Posizione nel documento"), required=False)
+    key = forms.SlugField(
+        label=_("Identificativo stabile (facoltativo)"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Resta uguale tra le revisioni. Se lasci vuoto, si ricava dal titolo "
+            "(lettere minuscole, numeri e trattini)."
+        ),
+    )
+
+    KEEP = "__resta__"
+    END = ""
+
+    def __init__(self, *args, outline=(), section=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section = section
+        self.nodes = [n for n in outline if section is None or n.section.key != section.key]
+        titles = [(n.section.key, f"{n.number}. {n.section.heading}") for n in self.nodes]
+        self.fields["parent_key"].choices = [("", _("Nessuna: è una sezione principale")), *titles]
+        after = [(key, _("Dopo «%(title)s»") % {"title": title}) for key, title in titles]
+        if section is not None:
+            self.fields["after"].choices = [(self.KEEP, _("Dove si trova ora")), *after]
+            self.fields["after"].initial = self.KEEP
+            del self.fields["key"]
+        else:
+            self.fields["after"].choices = [(self.END, _("In fondo al documento")), *after]
+
+    def clean(self):
+        data = super().clean()
+        if self.section is None and not data.get("key") and data.get("heading"):
+            data["key"] = slugify(data["heading"])[:100].strip("-")
+        return data
+
+    def position(self) -> int | None:
+        """The position that puts the section where ``after`` says (None: where it is, or
+        at the end for a new one). Sections are ordered by position, then by creation: a
+        section placed after another takes that one's position, and goes after it when
+        it was created later, or one more otherwise."""
+        choice = self.cleaned_data.get("after") or ""
+        if choice in (self.KEEP, self.END):
+            return None
+        target = next((n.section for n in self.nodes if n.section.key == choice), None)
+        if target is None:
+            return None
+        if self.section is None or self.section.pk > target.pk:
+            return target.position
+        return target.position + 1
 
 
 class ImportForm(forms.Form):

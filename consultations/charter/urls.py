@@ -41,6 +41,11 @@ urlpatterns = [
         name="carta_section_edit",
     ),
     path(
+        "carta/revisioni/<int:pk>/sezioni/anteprima/",
+        views.section_preview,
+        name="carta_section_preview",
+    ),
+    path(
         "carta/revisioni/<int:pk>/servizi/nuovo/", views.service_edit, name="carta_service_create"
     ),
     path(

@@ -9,19 +9,21 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carta.errors import CartaError, NotAllowed, NotFound
+from carta import ratelimit
+from carta.errors import CartaError, NotAllowed, NotFound, RateLimited
+from carta.markdown import render_markdown
 from carta.pages import fetch as _fetch
 from carta.pages import querystring as _querystring
 from carta.views import apply_service_error
-from consultations.charter import exports, selectors, services
+from consultations.charter import exports, passages, selectors, services
 from consultations.charter import permissions as perms
-from consultations.charter.diff import word_diff
+from consultations.charter.diff import labelled, word_diff
 from consultations.charter.draft_flags import flags_for as draft_flags_for
 from consultations.charter.forms import (
     AdoptForm,
@@ -138,18 +140,32 @@ def _phase_initial(revision) -> dict:
     }
 
 
-def revision_detail(request, pk, *, adopt_form=None, phase_form=None, status=200):
-    """The revision page; ``adopt_form`` and ``phase_form`` (opening or extending the
-    consultation) are the forms sent back with their errors (and the typed values) when
-    the service refused them."""
+def revision_detail(
+    request,
+    pk,
+    *,
+    adopt_form=None,
+    phase_form=None,
+    comment_form=None,
+    amendment_form=None,
+    status=200,
+):
+    """The revision page; ``adopt_form``, ``phase_form`` (opening or extending the
+    consultation), ``comment_form`` and ``amendment_form`` are the forms sent back with
+    their errors (and the typed values) when the service refused them: the section's (or
+    comment's, or service's) form is shown open with the message next to the field."""
     user = request.user
     revision = _fetch(selectors.get_revision_for, user, pk)
     phase = perms.consultation_phase(revision)
     comments = selectors.comments_for(user, revision)
     amendments = list(selectors.amendments_for(user, revision))
     by_section: dict[str, list] = {}
+    all_by_section: dict[str, list] = {}
+    for comment in comments:
+        all_by_section.setdefault(comment.section_key, []).append(comment)
     for comment in selectors.threads(comments):
         by_section.setdefault(comment.section_key, []).append(comment)
+        comment.reply_form = _form_for(comment_form, parent=str(comment.pk))
     amendments_by_key: dict[str, list] = {}
     for amendment in amendments:
         amendment.ops = word_diff(amendment.base_text, amendment.new_text)
@@ -164,14 +180,25 @@ def revision_detail(request, pk, *, adopt_form=None, phase_form=None, status=200
         can_participate = False
     outline = selectors.section_outline(revision)
     for node in outline:
-        node.comments = by_section.get(node.section.key, [])
-        node.amendments = amendments_by_key.get(node.section.key, [])
+        key = node.section.key
+        node.comments = by_section.get(key, [])
+        node.amendments = amendments_by_key.get(key, [])
+        # The commented passages marked in the text (hidden comments never are).
+        node.body_html = passages.highlighted(
+            node.section.body, all_by_section.get(key, []), describedby=f"passaggi-{key}"
+        )
+        node.has_passages = any(
+            getattr(c, "passage_anchor", "") for c in all_by_section.get(key, [])
+        )
+        node.comment_form = _form_for(comment_form, section_key=key, parent="")
+        node.amendment_form = _form_for(amendment_form, kind="section", target_key=key)
     service_list_ = list(selectors.services_of(revision))
     # What the editors of a draft should look at again (missed commitments, founded
     # complaints in the revision it was copied from): editors only.
     flags = draft_flags_for(revision) if perms.can_edit_carta(user) and revision.is_open else {}
     for service in service_list_:
         service.amendments = amendments_by_key.get(service.key, [])
+        service.amendment_form = _form_for(amendment_form, kind="service", target_key=service.key)
         service.draft_flags = flags.get(service.key, [])
     others = [r for r in selectors.revision_list(user) if r.pk != revision.pk]
     context = {
@@ -216,6 +243,16 @@ def revision_detail(request, pk, *, adopt_form=None, phase_form=None, status=200
     return render(request, "consultations/revision_detail.html", context, status=status)
 
 
+def _form_for(form, **values):
+    """``form`` when it was sent for the place named by ``values`` (its posted data),
+    else None: the page opens that one form again, with the typed text."""
+    if form is None:
+        return None
+    if all((form.data.get(name) or "") == value for name, value in values.items()):
+        return form
+    return None
+
+
 def revision_by_number(request, number):
     """``/carta/revisioni/numero/<n>/``: the revision by its public number (used by the
     pact on an organization's profile, which records the number)."""
@@ -235,6 +272,7 @@ def revision_diff(request, pk):
     if against:
         try:
             other, changes = selectors.revision_diff(user, revision, against)
+            changes = labelled(changes)
         except NotFound:
             raise Http404 from None
         except CartaError as exc:
@@ -288,12 +326,7 @@ def pdf_view(request, pk=None):
 
 
 def open_data_view(request, pk=None):
-    revision = _print_revision(request, pk)
-    response = JsonResponse(
-        exports.open_data(revision), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
-    response["Content-Disposition"] = f'inline; filename="carta-revisione-{revision.number}.json"'
-    return response
+    return exports.open_data_response(_print_revision(request, pk))
 
 
 # --- The consultation report ----------------------------------------------------------
@@ -410,27 +443,35 @@ def revision_edit(request, pk):
 
 
 def section_edit(request, pk, key=None):
+    """A section of a draft, created or changed. The form names the other sections by
+    their titles; "Anteprima" (``preview``) shows the text as it will read, without
+    saving (the page's script asks ``section_preview`` for it without reloading)."""
     revision, refusal = _editable_revision(request, pk)
     if refusal is not None:
         return refusal
-    section = revision.sections.filter(key=key).first() if key else None
+    outline = selectors.section_outline(revision)
+    section = next((n.section for n in outline if n.section.key == key), None) if key else None
     if key and section is None:
         raise Http404
     initial = (
-        {
-            "key": section.key,
-            "heading": section.heading,
-            "parent_key": section.parent_key,
-            "position": section.position,
-            "body": section.body,
-        }
+        {"heading": section.heading, "parent_key": section.parent_key, "body": section.body}
         if section
         else {}
     )
-    form = SectionForm(request.POST or None, initial=initial)
-    if section is not None:
-        form.fields["key"].disabled = True
-    if request.method == "POST" and form.is_valid():
+    form = SectionForm(request.POST or None, initial=initial, outline=outline, section=section)
+    preview = None
+    status = 200
+    if request.method == "POST" and "anteprima" in request.POST:
+        # Not saved, not checked yet: the typed values again, with the text rendered.
+        form = SectionForm(
+            initial=request.POST.dict(), outline=outline, section=section, auto_id="id_%s"
+        )
+        try:
+            preview = _preview(request, request.POST.get("body", ""))
+        except RateLimited as error:
+            messages.error(request, str(error.message))
+            status = 429
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.save_section(
@@ -440,7 +481,7 @@ def section_edit(request, pk, key=None):
                 heading=data["heading"],
                 body=data["body"],
                 parent_key=data["parent_key"],
-                position=data["position"],
+                position=form.position(),
             )
         except CartaError as error:
             apply_service_error(form, error)
@@ -449,11 +490,45 @@ def section_edit(request, pk, key=None):
             return redirect(
                 f"{revision.get_absolute_url()}#sezione-{section.key if section else data['key']}"
             )
+    number = next((n.number for n in outline if section and n.section.pk == section.pk), "")
     return render(
         request,
         "consultations/section_form.html",
-        {"form": form, "revision": revision, "section": section},
+        {
+            "form": form,
+            "revision": revision,
+            "section": section,
+            "number": number,
+            "preview": preview,
+        },
+        status=400 if request.method == "POST" and form.is_bound else status,
     )
+
+
+PREVIEW_MAX = 200_000  # characters of Markdown a preview renders
+
+
+def _preview(request, text: str):
+    """The Markdown rendered through ``carta.markdown``, counted against the editor's
+    preview limit (``carta_preview`` throttle scope, 120 an hour by default)."""
+    ratelimit.hit_scope("carta_preview", str(request.user.pk), default="120/hour")
+    return render_markdown(text[:PREVIEW_MAX])
+
+
+@require_POST
+def section_preview(request, pk):
+    """The section editor's preview (htmx): the posted ``body`` rendered as the page will
+    show it. Editors only, CSRF-protected like every POST, rate-limited (429)."""
+    revision, refusal = _editable_revision(request, pk)
+    if refusal is not None:
+        return refusal
+    try:
+        html = _preview(request, request.POST.get("body", ""))
+    except RateLimited as error:
+        response = HttpResponse(str(error.message), status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    return render(request, "consultations/includes/section_preview.html", {"preview": html})
 
 
 def service_edit(request, pk, key=None):
@@ -619,8 +694,7 @@ def comment_create(request, pk):
     revision = _fetch(selectors.get_revision_for, request.user, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Il commento non è stato inviato: scrivi il testo."))
-        return redirect(revision)
+        return _comment_refused(request, revision, form)
     data = form.cleaned_data
     parent = None
     if data["parent"]:
@@ -638,10 +712,33 @@ def comment_create(request, pk):
     except NotAllowed:
         raise PermissionDenied from None
     except CartaError as error:
-        messages.error(request, str(error.message))
-        return redirect(f"{revision.get_absolute_url()}#sezione-{data['section_key']}")
+        apply_service_error(form, error)
+        return _comment_refused(request, revision, form, error)
     messages.success(request, _("Grazie: il commento è stato pubblicato."))
     return redirect(comment.get_absolute_url())
+
+
+def _comment_refused(request, revision, form, error: CartaError | None = None):
+    """The revision page again, 400, with the comment's form open where it was written,
+    the typed text kept and the message next to the field at fault (and on top)."""
+    messages.error(
+        request,
+        str(error.message)
+        if error is not None
+        else _("Il commento non è stato pubblicato: correggi quanto indicato."),
+    )
+    return revision_detail(request, revision.pk, comment_form=form, status=400)
+
+
+def _amendment_refused(request, revision, form, error: CartaError | None = None):
+    """As ``_comment_refused``, for an amendment's form."""
+    messages.error(
+        request,
+        str(error.message)
+        if error is not None
+        else _("L'emendamento non è stato presentato: correggi quanto indicato."),
+    )
+    return revision_detail(request, revision.pk, amendment_form=form, status=400)
 
 
 @require_POST
@@ -670,8 +767,7 @@ def amendment_create(request, pk):
     revision = _fetch(selectors.get_revision_for, request.user, pk)
     form = AmendmentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("L'emendamento non è stato inviato: controlla i campi."))
-        return redirect(revision)
+        return _amendment_refused(request, revision, form)
     data = form.cleaned_data
     changes = {data["field"]: data["value"]} if data["kind"] == AmendmentKind.SERVICE else None
     try:
@@ -688,8 +784,11 @@ def amendment_create(request, pk):
     except NotAllowed:
         raise PermissionDenied from None
     except CartaError as error:
-        messages.error(request, str(error.message))
-        return redirect(revision)
+        if error.field == "service_changes":
+            form.add_error("value", str(error.message))
+        else:
+            apply_service_error(form, error)
+        return _amendment_refused(request, revision, form, error)
     messages.success(request, _("Grazie: l'emendamento è stato presentato."))
     return redirect(amendment.get_absolute_url())
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.services import diff_fields, notify, record_audit
-from consultations.charter import events
+from consultations.charter import events, passages
 from consultations.charter import permissions as perms
 from consultations.charter.models import Comment, Outcome, Revision
 from consultations.charter.services.common import (
@@ -35,12 +35,16 @@ def _anchor(body: str, quote: str, start: int | None, end: int | None) -> tuple[
                 field="quote",
             )
         return found, start, end
-    index = body.find(quote)
-    if index < 0:
+    # The words as the reader sees them: across white space and Markdown markup, and
+    # stored with their white space collapsed as the page's script sends them.
+    found = passages.locate(body, quote)
+    if found is None:
         raise InvalidInput(
             _("Il passo citato non si trova nel testo della sezione."), field="quote"
         )
-    return quote, index, index + len(quote)
+    if body[found[0] : found[1]] != quote:
+        quote = passages.normalize_quote(quote)
+    return quote, found[0], found[1]
 
 
 @transaction.atomic

@@ -1,0 +1,221 @@
+// Passages of the Carta's sections: select a passage to comment on it or to propose a
+// change to it; activate a highlighted (commented) passage to see its comments.
+// The quote is sent with its white space collapsed, as the server compares it
+// (consultations.charter.passages.normalize_quote).
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var data = (script && script.dataset) || {};
+  var MAX_QUOTE = 2000;
+
+  function normalize(text) {
+    return String(text || "").replace(/\s+/g, " ").trim();
+  }
+  function bodyOf(node) {
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    return element ? element.closest(".carta-section-body") : null;
+  }
+  function live(text) {
+    var region = document.getElementById("carta-live-comments");
+    if (region) region.textContent = text;
+  }
+
+  // --- Selecting a passage ---------------------------------------------------------
+  var menu = null;
+  var current = null; // {key, quote}
+
+  function buildMenu() {
+    menu = document.createElement("div");
+    menu.className = "carta-passage-menu";
+    menu.setAttribute("role", "group");
+    menu.setAttribute("aria-label", data.menuLabel || "Passo selezionato");
+    menu.hidden = true;
+    var comment = document.createElement("button");
+    comment.type = "button";
+    comment.className = "btn btn-primary btn-xs btn-sm";
+    comment.dataset.passageAction = "comment";
+    comment.textContent = data.commentLabel || "Commenta questo passaggio";
+    var amend = document.createElement("button");
+    amend.type = "button";
+    amend.className = "btn btn-outline-primary btn-sm bg-white";
+    amend.dataset.passageAction = "amend";
+    amend.textContent = data.amendLabel || "Proponi una modifica";
+    menu.append(comment, amend);
+    // Pressing a button must not clear the selection before its click.
+    menu.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    menu.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-passage-action]");
+      if (!button || !current) return;
+      if (button.dataset.passageAction === "comment") openComment(current);
+      else openAmendment(current);
+      hideMenu();
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { hideMenu(); }
+    });
+  }
+
+  function hideMenu() {
+    if (menu) menu.hidden = true;
+    current = null;
+  }
+
+  function showMenu(body, range, quote) {
+    var key = body.dataset.section;
+    var section = body.closest(".carta-section");
+    var commentForm = document.getElementById("commenta-" + key);
+    var amendForm = document.getElementById("emenda-" + key + "-modulo");
+    if (!section || (!commentForm && !amendForm)) return;
+    if (!menu) buildMenu();
+    menu.querySelector("[data-passage-action=comment]").hidden = !commentForm;
+    menu.querySelector("[data-passage-action=amend]").hidden = !amendForm;
+    // Right after the section's text: the next stop of the keyboard's Tab.
+    if (menu.previousElementSibling !== body) body.after(menu);
+    current = {key: key, quote: quote};
+    menu.hidden = false;
+    var rects = range.getClientRects();
+    var last = rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
+    var box = section.getBoundingClientRect();
+    var width = menu.offsetWidth;
+    var left = Math.max(0, Math.min(last.left - box.left, box.width - width));
+    menu.style.top = (last.bottom - box.top + 6) + "px";
+    menu.style.left = left + "px";
+  }
+
+  function onSelection() {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount) {
+      if (menu && !menu.contains(document.activeElement)) hideMenu();
+      return;
+    }
+    var range = selection.getRangeAt(0);
+    var body = bodyOf(range.startContainer);
+    if (!body || body !== bodyOf(range.endContainer)) { hideMenu(); return; }
+    var quote = normalize(selection.toString());
+    if (!quote || quote.length > MAX_QUOTE) { hideMenu(); return; }
+    showMenu(body, range, quote);
+  }
+
+  var timer = null;
+  document.addEventListener("selectionchange", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(onSelection, 150);
+  });
+
+  function openComment(passage) {
+    var details = document.getElementById("commenta-" + passage.key);
+    var quote = document.getElementById("citazione-" + passage.key);
+    var text = document.getElementById("commento-" + passage.key);
+    if (!details || !quote) return;
+    details.open = true;
+    quote.value = passage.quote;
+    quote.classList.remove("is-invalid");
+    (text || quote).focus();
+    details.scrollIntoView({block: "nearest"});
+    live(data.quotedLabel || "");
+  }
+
+  // The passage in the Markdown of the amendment's text: exactly, or across white
+  // space and markup (as the server's passages.locate).
+  function findInSource(source, quote) {
+    var index = source.indexOf(quote);
+    if (index >= 0) return [index, index + quote.length];
+    var markup = "(?:[*_~`\\\\]|\\[|\\]\\([^)\\s]*\\)|\\])";
+    var gap = "(?:\\s|" + markup + "|[-+*>#]|\\d{1,9}[.)])+";
+    var parts = [];
+    for (var i = 0; i < quote.length; i++) {
+      var ch = quote[i];
+      if (ch === " ") { parts.push(gap); continue; }
+      if (i && quote[i - 1] !== " ") parts.push(markup + "*");
+      parts.push(ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    }
+    var match;
+    try { match = new RegExp(parts.join("")).exec(source); } catch (e) { return null; }
+    return match ? [match.index, match.index + match[0].length] : null;
+  }
+
+  function openAmendment(passage) {
+    var details = document.getElementById("emenda-" + passage.key + "-modulo");
+    var text = document.getElementById("emenda-" + passage.key);
+    if (!details || !text) return;
+    details.open = true;
+    text.focus();
+    var found = findInSource(text.value, passage.quote);
+    // The passage selected in the proposed text: typing replaces it.
+    if (found) text.setSelectionRange(found[0], found[1]);
+    details.scrollIntoView({block: "nearest"});
+  }
+
+  // --- Commented passages -----------------------------------------------------------
+  function showComments(mark) {
+    var body = bodyOf(mark);
+    if (!body) return;
+    var key = body.dataset.section;
+    var ids = (mark.dataset.comments || "").split(" ").filter(Boolean);
+    var list = document.querySelector('[data-comments="' + key + '"]');
+    var bar = document.querySelector('[data-filter-for="' + key + '"]');
+    if (!list) return;
+    var shown = 0;
+    Array.prototype.forEach.call(list.children, function (article) {
+      if (article.tagName !== "ARTICLE") return;
+      var match = ids.some(function (id) {
+        return article.id === "commento-" + id || article.querySelector("#commento-" + id);
+      });
+      article.hidden = !match;
+      article.classList.toggle("carta-comment-focus", match);
+      if (match) shown += 1;
+    });
+    document.querySelectorAll("mark.carta-passage-active").forEach(function (m) {
+      m.classList.remove("carta-passage-active");
+    });
+    body.querySelectorAll("mark.carta-passage").forEach(function (m) {
+      if (m.dataset.comments === mark.dataset.comments) m.classList.add("carta-passage-active");
+    });
+    if (bar) {
+      var label = document.createElement("span");
+      label.textContent = (data.filterLabel || "%(count)s").replace("%(count)s", String(shown)) + " ";
+      var all = document.createElement("button");
+      all.type = "button";
+      all.className = "btn btn-link btn-sm p-0 align-baseline";
+      all.textContent = data.showAllLabel || "Mostra tutti i commenti";
+      all.addEventListener("click", function () { showAll(key); });
+      bar.replaceChildren(label, all);
+      bar.classList.remove("d-none");
+    }
+    var heading = document.getElementById("commenti-" + key);
+    if (heading) {
+      heading.scrollIntoView({block: "start"});
+      heading.focus({preventScroll: true});
+    }
+  }
+
+  function showAll(key) {
+    var list = document.querySelector('[data-comments="' + key + '"]');
+    var bar = document.querySelector('[data-filter-for="' + key + '"]');
+    if (list) {
+      Array.prototype.forEach.call(list.children, function (article) {
+        article.hidden = false;
+        article.classList.remove("carta-comment-focus");
+      });
+    }
+    if (bar) { bar.replaceChildren(); bar.classList.add("d-none"); }
+    document.querySelectorAll("mark.carta-passage-active").forEach(function (m) {
+      m.classList.remove("carta-passage-active");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var mark = event.target.closest && event.target.closest("mark.carta-passage");
+    if (!mark) return;
+    var selection = window.getSelection();
+    if (selection && !selection.isCollapsed) return; // selecting, not activating
+    if (event.target.closest("a")) return; // a link inside the passage keeps its job
+    showComments(mark);
+  });
+  document.addEventListener("keydown", function (event) {
+    var mark = event.target.closest && event.target.closest("mark.carta-passage[role=button]");
+    if (!mark || (event.key !== "Enter" && event.key !== " ")) return;
+    event.preventDefault();
+    showComments(mark);
+  });
+})();
