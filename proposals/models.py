@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta.models import Area, Moderatable, TimeStampedModel
@@ -83,6 +84,9 @@ class Proposal(Moderatable, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        # Hidden, its title is part of what was hidden: the neutral label stands in.
+        if self.is_hidden:
+            return self.neutral_label()
         return self.title
 
     def get_absolute_url(self) -> str:
@@ -238,7 +242,12 @@ class ProposalComment(Moderatable, TimeStampedModel):
         verbose_name_plural = _("commenti alle proposte")
 
     def __str__(self) -> str:
-        return f"{self.author}: {self.body[:40]}"
+        # Its name in logs and lists: where it stands, never its author or text (hiding it
+        # must not republish it), as the Carta's comments.
+        return gettext("Commento n. %(id)s alla proposta n. %(proposal)s") % {
+            "id": self.pk,
+            "proposal": self.proposal_id,
+        }
 
     def get_absolute_url(self) -> str:
         return f"{self.proposal.get_absolute_url()}#commento-{self.pk}"

@@ -8,57 +8,23 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 
+from carta.admin import ReadOnlyAdmin, ReadOnlyInline
 from carta.errors import CartaError
 from stakeholders import permissions as perms
 from stakeholders import services
 from stakeholders.models import Invitation, Membership, Organization, PactAcceptance, Resource
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Browse only: changes go through the services (pages, API, admin actions)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
     fields = ["user", "role", "can_vote"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
-class PactAcceptanceInline(admin.TabularInline):
+class PactAcceptanceInline(ReadOnlyInline):
     """The history of the pact, read-only: acceptances come from the representatives."""
 
     model = PactAcceptance
-    extra = 0
     fields = ["revision_number", "accepted_by", "accepted_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DecisionActionForm(ActionForm):

@@ -4,8 +4,10 @@ read-only."""
 
 from django.contrib import admin
 
+from carta.admin import ReadOnlyAdmin, ReadOnlyInline
 from consultations.charter.models import (
     Amendment,
+    AmendmentSupport,
     Comment,
     QualityCommitment,
     Revision,
@@ -14,26 +16,14 @@ from consultations.charter.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class SectionInline(admin.TabularInline):
+class SectionInline(ReadOnlyInline):
     model = Section
-    extra = 0
     fields = ["position", "key", "parent_key", "heading"]
-    readonly_fields = fields
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+class AmendmentSupportInline(ReadOnlyInline):
+    model = AmendmentSupport
+    fields = ["user", "organization", "created_at"]
 
 
 @admin.register(Revision)
@@ -60,6 +50,7 @@ class QualityCommitmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdmin):
+    hidden_text_fields = ("body", "quote")
     list_display = ["revision", "section_key", "author", "organization", "outcome", "hidden_at"]
     list_filter = ["outcome", "revision"]
     list_select_related = ["revision", "author", "organization"]
@@ -70,3 +61,5 @@ class AmendmentAdmin(ReadOnlyAdmin):
     list_display = ["revision", "kind", "target_key", "author", "organization", "status"]
     list_filter = ["status", "kind", "revision"]
     list_select_related = ["revision", "author", "organization"]
+    inlines = [AmendmentSupportInline]
+    hidden_text_fields = ("new_text", "rationale")

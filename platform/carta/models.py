@@ -219,6 +219,11 @@ class Moderatable(models.Model):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    def neutral_label(self) -> str:
+        """Its kind and number, never its text or author: its name once hidden, in the
+        public log and wherever its own name would repeat what was hidden."""
+        return f"{self._meta.verbose_name.capitalize()} n. {self.pk}"
+
 
 class Flag(models.Model):
     """A report that some content breaks the rules, awaiting a moderator's decision."""

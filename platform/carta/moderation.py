@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from carta.models import Flag, Moderatable, ModerationEntry
+from carta.models import AuditEntry, Flag, Moderatable, ModerationEntry
 from carta.permissions import is_signed_in
 from carta.services import notify, record_audit
 
@@ -100,7 +100,7 @@ def _default_related(model) -> tuple[str, ...]:
 def neutral_label(obj: Moderatable) -> str:
     """The public log's default name of a content: its kind and number, never its text or
     author (the label is stored when the content is hidden and stays public)."""
-    return f"{obj._meta.verbose_name.capitalize()} n. {obj.pk}"
+    return obj.neutral_label()
 
 
 def can_moderate(user) -> bool:
@@ -238,13 +238,17 @@ def hide_content(*, actor, target: Moderatable, reason: str) -> ModerationEntry:
     target.save(update_fields=["hidden_at", "hidden_reason", "hidden_by", "review_requested_at"])
     _close_flags(target, actor=actor, status=Flag.Status.UPHELD, resolution=reason)
     entry = _log(ModerationEntry.Action.HIDDEN, target, registration, actor, reason)
+    # The audit log named it by its name of then, which may be the hidden text (a title).
+    AuditEntry.objects.filter(content_type=_content_type(target), object_id=str(target.pk)).update(
+        object_repr=neutral_label(target)
+    )
     record_audit(actor=actor, verb="content.hidden", target=target, reason=reason)
     notify(
         recipients=registration.authors_of(target),
         kind="moderation.hidden",
         title=_("Un tuo contenuto è stato nascosto dalla moderazione"),
         body=_("Motivo: %(reason)s. Puoi chiedere una revisione una volta."),
-        params={"reason": reason},
+        params={"reason": reason.rstrip(". ")},
         url=registration.url_of(target),
         exclude=actor,
     )
