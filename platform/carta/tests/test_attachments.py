@@ -376,3 +376,52 @@ def test_the_default_storage_is_a_folder_outside_the_static_files():
     assert storage["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert storage["OPTIONS"]["location"].endswith("attachments")
     assert "static" not in storage["OPTIONS"]["location"]
+
+
+@pytest.fixture
+def s3_storage(settings):
+    """moto's S3 server on a free loopback port, a bucket, and the ``attachments``
+    storage pointed at it as ``CARTA_ATTACHMENTS_STORAGE=s3`` would."""
+    server_module = pytest.importorskip("moto.server")
+    pytest.importorskip("storages.backends.s3")
+    import boto3
+
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{server._server.server_port}"
+    keys = {"aws_access_key_id": "carta", "aws_secret_access_key": "carta-segreto"}
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **keys)
+    client.create_bucket(Bucket="carta-allegati")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "carta-allegati",
+                "endpoint_url": endpoint,
+                "region_name": "us-east-1",
+                "access_key": keys["aws_access_key_id"],
+                "secret_key": keys["aws_secret_access_key"],
+                "location": "attachments",
+                "default_acl": "private",
+                "file_overwrite": False,
+            },
+        },
+    }
+    yield client
+    server.stop()
+
+
+def test_on_s3_the_file_is_stored_private_and_served_by_the_view(
+    client, representative, s3_storage
+):
+    attachment = _statute(representative)
+    key = f"attachments/{attachment.stored_name}"
+    stored = s3_storage.get_object(Bucket="carta-allegati", Key=key)
+    assert stored["Body"].read() == PDF_BYTES
+    grants = s3_storage.get_object_acl(Bucket="carta-allegati", Key=key)["Grants"]
+    assert all("URI" not in grant["Grantee"] for grant in grants)  # no AllUsers grant
+    client.force_login(UserFactory(username="moderatrice", groups=["moderators"]))
+    response = client.get(reverse("attachment_download", args=[attachment.pk]))
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Disposition"] == 'attachment; filename="statuto.pdf"'
