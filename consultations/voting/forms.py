@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from consultations.charter.models import Revision
+from consultations.voting import builder
+from consultations.voting.builder import MAX_OPTIONS, MAX_QUESTIONS, search_proposals
 from consultations.voting.models import (
     Consultation,
     Electorate,
@@ -13,10 +19,24 @@ from consultations.voting.models import (
     ResultsVisibility,
     Secrecy,
 )
+from consultations.voting.services import RULE_FIELDS
 
 YES_NO_CHOICES = [("yes", _("Sì")), ("no", _("No")), ("abstain", _("Astensione"))]
 SCALE_CHOICES = [(str(v), str(v)) for v in range(1, 6)]
 CITIZEN = "citizen"
+
+
+def _choice_label(option):
+    """An option as the ballot shows it: its label, and its description below when it
+    has one."""
+    description = getattr(option, "description", "")
+    if not description:
+        return option.label
+    return format_html(
+        '{}<span class="d-block small carta-option-description">{}</span>',
+        option.label,
+        description,
+    )
 
 
 class BallotForm(forms.Form):
@@ -39,7 +59,7 @@ class BallotForm(forms.Form):
         self._voting_as_default = choices[0][0] if choices else CITIZEN
         for question in self.questions:
             name = f"q{question.pk}"
-            options = [(str(o.pk), o.label) for o in question.options.all()]
+            options = [(str(o.pk), _choice_label(o)) for o in question.options.all()]
             help_text = question.help_text
             if question.kind == QuestionKind.SINGLE:
                 field = forms.ChoiceField(choices=options, widget=forms.RadioSelect)
@@ -69,7 +89,7 @@ class BallotForm(forms.Form):
                 )
             else:  # ranking: a numbered select per option
                 positions = [("", "—")] + [(str(i), str(i)) for i in range(1, len(options) + 1)]
-                for pk, label in options:
+                for pk, label in [(str(o.pk), o.label) for o in question.options.all()]:
                     self.fields[f"{name}_r{pk}"] = forms.ChoiceField(
                         label=_("«%(question)s» — posizione di «%(option)s»")
                         % {"question": question.text, "option": label},
@@ -133,98 +153,20 @@ class BallotForm(forms.Form):
         self.add_error(name, message)
 
 
-QUESTIONS_HELP = _(
-    "Una domanda per blocco, blocchi separati da una riga vuota. Prima riga: tipo e testo, "
-    "come «singola: Quale progetto preferisci?». Tipi: singola, multipla (con il massimo: "
-    "«multipla 2: ...»), sino, ordinamento, scala. Righe seguenti, per singola, multipla e "
-    "ordinamento: una opzione per riga, precedute da «- »."
-)
-
-KIND_WORDS = {
-    "singola": QuestionKind.SINGLE,
-    "multipla": QuestionKind.MULTIPLE,
-    "sino": QuestionKind.YES_NO,
-    "sìno": QuestionKind.YES_NO,
-    "ordinamento": QuestionKind.RANKING,
-    "scala": QuestionKind.SCALE,
-}
-WORDS_OF_KIND = {
-    QuestionKind.SINGLE: "singola",
-    QuestionKind.MULTIPLE: "multipla",
-    QuestionKind.YES_NO: "sino",
-    QuestionKind.RANKING: "ordinamento",
-    QuestionKind.SCALE: "scala",
-}
-
-
-def parse_questions(text: str) -> list[dict]:
-    questions = []
-    for number, block in enumerate(b for b in text.replace("\r", "").split("\n\n") if b.strip()):
-        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
-        head, _sep, question_text = lines[0].partition(":")
-        words = head.split()
-        kind = KIND_WORDS.get(words[0].lower()) if words else None
-        if kind is None or not question_text.strip():
-            raise forms.ValidationError(
-                _("Domanda %(n)d: indica il tipo e il testo, come «singola: testo».")
-                % {"n": number + 1}
-            )
-        max_choices = None
-        if kind == QuestionKind.MULTIPLE and len(words) > 1:
-            try:
-                max_choices = int(words[1])
-            except ValueError:
-                raise forms.ValidationError(
-                    _("Domanda %(n)d: il massimo di scelte deve essere un numero.")
-                    % {"n": number + 1}
-                ) from None
-        options = [line.lstrip("-").strip() for line in lines[1:] if line.startswith("-")]
-        questions.append(
-            {
-                "kind": kind,
-                "text": question_text.strip(),
-                "options": options,
-                "max_choices": max_choices,
-            }
-        )
-    if not questions:
-        raise forms.ValidationError(_("Aggiungi almeno una domanda."))
-    return questions
-
-
-def format_questions(consultation: Consultation) -> str:
-    blocks = []
-    for question in consultation.questions.all():
-        head = WORDS_OF_KIND[question.kind]
-        if question.kind == QuestionKind.MULTIPLE and question.max_choices:
-            head += f" {question.max_choices}"
-        lines = [f"{head}: {question.text}"] + [f"- {o.label}" for o in question.options.all()]
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
+# --- The consultation builder -------------------------------------------------------------
 
 
 class ConsultationForm(forms.ModelForm):
-    questions_text = forms.CharField(
-        label=_("Domande"), widget=forms.Textarea(attrs={"rows": 12}), help_text=QUESTIONS_HELP
-    )
+    """The consultation's rules; its questions are the builder's formsets."""
 
     class Meta:
         model = Consultation
-        fields = [
-            "title",
-            "description",
-            "revision",
-            "opens_at",
-            "closes_at",
-            "electorate",
-            "identity_required",
-            "secrecy",
-            "results_visibility",
-            "quorum_percent",
-            "threshold_percent",
-            "changeable",
-        ]
+        fields = list(RULE_FIELDS)
         help_texts = {
+            "revision": _(
+                "Se la consultazione è su una revisione della Carta, sceglila qui: le pagine "
+                "della consultazione la indicano come oggetto, con il collegamento."
+            ),
             "identity_required": _(
                 "Vale per il voto dei cittadini. Con SPID o CIE ogni persona vota una volta "
                 "sola, anche se ha più account, e si può caricare l'elenco degli aventi "
@@ -238,22 +180,347 @@ class ConsultationForm(forms.ModelForm):
             "closes_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
+            "description": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["questions_text"].initial = format_questions(self.instance)
         self.fields["secrecy"].choices = Secrecy.choices
         self.fields["results_visibility"].choices = ResultsVisibility.choices
+        self.fields["revision"].queryset = Revision.objects.order_by("-number")
+        self.fields["revision"].empty_label = _("Nessuna: domande su altro")
 
-    def clean_questions_text(self):
-        return parse_questions(self.cleaned_data["questions_text"])
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Testo della domanda"), max_length=500)
+    kind = forms.ChoiceField(
+        label=_("Tipo di risposta"), choices=QuestionKind.choices, initial=QuestionKind.SINGLE
+    )
+    max_choices = forms.IntegerField(
+        label=_("Quante opzioni si possono scegliere al massimo"),
+        required=False,
+        min_value=1,
+        max_value=MAX_OPTIONS,
+        help_text=_("Solo per la scelta multipla. Se lasci vuoto, si possono scegliere tutte."),
+    )
+    help_text = forms.CharField(
+        label=_("Spiegazione per chi vota"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Facoltativa: compare sotto la domanda, nella scheda."),
+    )
+    # Set by the vote on a revision: the section a yes/no question is about.
+    section_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["data-builder-kind"] = ""
+        self.fields["max_choices"].widget.attrs["data-builder-max"] = ""
+
+
+class ProposalField(forms.CharField):
+    """A published proposal, typed as its number or part of its title (the page suggests
+    matches as one types); ``None`` when left empty."""
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        found = search_proposals(text)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(
+                _(
+                    "Nessuna proposta pubblicata corrisponde a «%(text)s»: scrivi il numero "
+                    "della proposta o parte del titolo."
+                )
+                % {"text": text}
+            )
+        raise forms.ValidationError(
+            _("Più proposte corrispondono a «%(text)s»: scrivi il numero, per esempio %(n)s.")
+            % {
+                "text": text,
+                "n": ", ".join(f"{p.pk} ({p.title})" for p in found[:3]),
+            }
+        )
+
+
+class OptionForm(forms.Form):
+    label = forms.CharField(label=_("Testo dell'opzione"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Descrizione"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Facoltativa: compare sotto l'opzione, nella scheda."),
+    )
+    proposal = ProposalField(
+        label=_("Proposta collegata"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Facoltativa: il numero o parte del titolo di una proposta pubblicata, se "
+            "l'opzione è quella proposta."
+        ),
+    )
+
+    def __init__(self, *args, search_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        attrs = self.fields["proposal"].widget.attrs
+        attrs["autocomplete"] = "off"
+        attrs["data-builder-proposal"] = search_url
+
+
+QuestionFormSet = forms.formset_factory(
+    QuestionForm, extra=0, max_num=MAX_QUESTIONS, absolute_max=MAX_QUESTIONS, validate_max=True
+)
+OptionFormSet = forms.formset_factory(
+    OptionForm, extra=0, max_num=MAX_OPTIONS, absolute_max=MAX_OPTIONS, validate_max=True
+)
+
+
+class ConsultationBuilder:
+    """The builder page: the rules (``rules``), the questions' formset (``questions``,
+    prefix ``q``) and one options' formset per question (prefix ``q-<i>-o``).
+
+    Submitted with one of its buttons' actions (``builder.is_action``), it re-renders the
+    typed data changed by that action, unbound (no error shown yet); submitted to preview
+    or to save, it is bound and validated: ``is_valid()``, then ``service_kwargs()`` for
+    ``create_consultation`` / ``update_consultation`` and ``preview_form()`` for the
+    ballot as voters will see it.
+    """
+
+    def __init__(self, data=None, *, instance=None, search_url: str = ""):
+        self.instance = instance
+        self.search_url = search_url
+        self.action = (data or {}).get("azione", "")
+        self.focus = ""
+        self.errors_outside: list[str] = []
+        if data is None:
+            self.rules = ConsultationForm(instance=instance)
+            state = builder.state_of(instance) if instance is not None else []
+            self._unbound(state or [builder.new_question()])
+        elif builder.is_action(self.action):
+            outcome = builder.apply_action(builder.state_from_data(data), self.action)
+            self.focus = outcome.focus
+            initial = {name: data.get(name) for name in RULE_FIELDS if name in data}
+            initial["changeable"] = bool(data.get("changeable"))
+            self.rules = ConsultationForm(initial=initial, instance=instance)
+            self._unbound(outcome.questions)
+        else:
+            self.rules = ConsultationForm(data, instance=instance)
+            # Every row counts, even one left as it was added (an extra form would
+            # otherwise pass empty): an empty question or option is an error to show.
+            self.questions = QuestionFormSet(
+                data, prefix="q", form_kwargs={"empty_permitted": False}
+            )
+            typed = builder.state_from_data(data)
+            self.options = []
+            for i in range(len(self.questions.forms)):
+                kwargs = {"prefix": f"q-{i}-o", "form_kwargs": {"search_url": search_url}}
+                if data.get(f"q-{i}-kind") in builder.KINDS_WITH_OPTIONS:
+                    kwargs["form_kwargs"]["empty_permitted"] = False
+                    self.options.append(OptionFormSet(data, **kwargs))
+                else:
+                    # Options typed for a kind that has none: kept on the page, not read.
+                    typed_options = typed[i]["options"] if i < len(typed) else []
+                    self.options.append(OptionFormSet(initial=typed_options, **kwargs))
+        self.bound = data is not None and not builder.is_action(self.action)
+
+    def _unbound(self, state) -> None:
+        self.questions = QuestionFormSet(
+            prefix="q",
+            initial=[{k: q.get(k, "") for k in builder.QUESTION_FIELDS} for q in state],
+        )
+        self.options = [
+            OptionFormSet(
+                prefix=f"q-{i}-o",
+                initial=q.get("options", []),
+                form_kwargs={"search_url": self.search_url},
+            )
+            for i, q in enumerate(state)
+        ]
+
+    @property
+    def rows(self) -> list[tuple[int, QuestionForm, Any]]:
+        return [(i, q, self.options[i]) for i, q in enumerate(self.questions.forms)]
+
+    def _check_question(self, form: QuestionForm, options) -> None:
+        kind = form.cleaned_data["kind"]
+        if kind not in builder.KINDS_WITH_OPTIONS:
+            return
+        labels: dict[str, OptionForm] = {}
+        proposals: set[int] = set()
+        for option in options.forms:
+            label = (option.cleaned_data.get("label") or "").strip()
+            if not label:
+                option.add_error("label", _("Scrivi il testo dell'opzione, o rimuovila."))
+                continue
+            key = " ".join(label.casefold().split())
+            if key in labels:
+                option.add_error(
+                    "label", _("Questa opzione c'è già: ogni opzione deve essere diversa.")
+                )
+            labels.setdefault(key, option)
+            proposal = option.cleaned_data.get("proposal")
+            if proposal is not None:
+                if proposal.pk in proposals:
+                    option.add_error(
+                        "proposal", _("Questa proposta è già collegata a un'altra opzione.")
+                    )
+                proposals.add(proposal.pk)
+        count = len(options.forms)
+        if count < 2:
+            form.add_error(
+                None,
+                _("Servono almeno due opzioni: aggiungi un'opzione con il pulsante qui sotto."),
+            )
+        maximum = form.cleaned_data.get("max_choices")
+        if kind == QuestionKind.MULTIPLE and maximum is not None and maximum > count:
+            form.add_error(
+                "max_choices",
+                ngettext(
+                    "Il massimo non può superare il numero delle opzioni: c'è %(n)d opzione.",
+                    "Il massimo non può superare il numero delle opzioni: ce ne sono %(n)d.",
+                    count,
+                )
+                % {"n": count},
+            )
+
+    def is_valid(self) -> bool:
+        if not self.bound:
+            return False
+        valid = self.rules.is_valid()
+        valid = self.questions.is_valid() and valid
+        for i, form in enumerate(self.questions.forms):
+            options = self.options[i]
+            if (
+                form.is_valid()
+                and form.cleaned_data["kind"] in builder.KINDS_WITH_OPTIONS
+                and options.is_bound
+                and options.is_valid()
+            ):
+                self._check_question(form, options)
+        if not self.questions.forms and not self.questions.non_form_errors():
+            self.errors_outside.append(str(_("Aggiungi almeno una domanda.")))
+        return valid and not self.has_errors()
+
+    def has_errors(self) -> bool:
+        return bool(
+            self.rules.errors
+            or self.errors_outside
+            or self.questions.non_form_errors()
+            or any(f.errors for f in self.questions.forms)
+            or any(
+                o.is_bound and (o.non_form_errors() or any(f.errors for f in o.forms))
+                for o in self.options
+            )
+        )
+
+    def questions_data(self) -> list[dict[str, Any]]:
+        """The cleaned questions, as ``services`` takes them (options as mappings)."""
+        questions = []
+        for i, form in enumerate(self.questions.forms):
+            data = form.cleaned_data
+            kind = data["kind"]
+            options = []
+            if kind in builder.KINDS_WITH_OPTIONS:
+                options = [
+                    {
+                        "label": o.cleaned_data["label"].strip(),
+                        "description": o.cleaned_data.get("description", "").strip(),
+                        "proposal": o.cleaned_data.get("proposal"),
+                    }
+                    for o in self.options[i].forms
+                ]
+            questions.append(
+                {
+                    "kind": kind,
+                    "text": data["text"].strip(),
+                    "help_text": data.get("help_text", "").strip(),
+                    "max_choices": data.get("max_choices")
+                    if kind == QuestionKind.MULTIPLE
+                    else None,
+                    "section_key": data.get("section_key", ""),
+                    "options": options,
+                }
+            )
+        return questions
 
     def service_kwargs(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data["questions"] = self.cleaned_data["questions_text"]
+        data = {name: self.rules.cleaned_data[name] for name in RULE_FIELDS}
+        data["questions"] = self.questions_data()
         return data
+
+    def preview_form(self) -> BallotForm:
+        return BallotForm(
+            questions=builder.preview_questions(self.questions_data()), prefix="anteprima"
+        )
+
+    def add_service_error(self, error) -> None:
+        """A service's refusal next to what it names: a question (``questions.<i>``), a
+        rule, or the page as a whole."""
+        name = error.field or ""
+        message = str(error.message)
+        if name.startswith("questions."):
+            try:
+                self.questions.forms[int(name.split(".", 1)[1])].add_error(None, message)
+                return
+            except (ValueError, IndexError):
+                pass
+        if name in self.rules.fields:
+            self.rules.add_error(name, message)
+        else:
+            self.errors_outside.append(message)
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """Every error of the page, each with the id of the field to reach it."""
+        items = [{"anchor": "", "label": "", "message": m} for m in self.errors_outside]
+        items += [{"anchor": "", "label": "", "message": m} for m in self.rules.non_field_errors()]
+        for bound in self.rules:
+            items += [
+                {"anchor": bound.id_for_label, "label": str(bound.label), "message": m}
+                for m in bound.errors
+            ]
+        items += [
+            {"anchor": "", "label": "", "message": m} for m in self.questions.non_form_errors()
+        ]
+        for i, form in self.rows_for_errors():
+            question = str(_("Domanda %(n)d") % {"n": i + 1})
+            items += [
+                {"anchor": f"domanda-{i}", "label": question, "message": m}
+                for m in form.non_field_errors()
+            ]
+            for bound in form:
+                items += [
+                    {
+                        "anchor": bound.id_for_label,
+                        "label": f"{question}, {bound.label}",
+                        "message": m,
+                    }
+                    for m in bound.errors
+                ]
+            for j, option in enumerate(self.options[i].forms):
+                label = str(_("Domanda %(n)d, opzione %(m)d") % {"n": i + 1, "m": j + 1})
+                for bound in option:
+                    items += [
+                        {
+                            "anchor": bound.id_for_label,
+                            "label": f"{label}, {bound.label}",
+                            "message": m,
+                        }
+                        for m in bound.errors
+                    ]
+            items += [
+                {"anchor": f"domanda-{i}", "label": question, "message": m}
+                for m in self.options[i].non_form_errors()
+            ]
+        return items
+
+    def rows_for_errors(self):
+        return list(enumerate(self.questions.forms))
 
 
 class EligibilityForm(forms.Form):

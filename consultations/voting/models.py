@@ -249,6 +249,17 @@ class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     position = models.PositiveSmallIntegerField(_("posizione"), default=0)
     label = models.CharField(_("opzione"), max_length=300)
+    description = models.TextField(_("descrizione"), blank=True)
+    # The published proposal the option stands for, when the consultation is on
+    # proposals: the pages list these as what is consulted and link each one.
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        verbose_name=_("proposta collegata"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["question", "position", "id"]

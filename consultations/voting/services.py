@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -42,6 +43,7 @@ from consultations.voting.models import (
     Status,
 )
 from consultations.voting.results import freeze_electorate
+from proposals.permissions import proposals_visible_to
 
 RULE_FIELDS = (
     "title",
@@ -89,14 +91,38 @@ def _check_rules(data: Mapping[str, Any]) -> None:
         raise InvalidInput(_("Il titolo è obbligatorio."), field="title")
 
 
+def _option_specs(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A question's options as ``{"label", "description", "proposal"}``: each given as a
+    label (the API) or as such a mapping (the builder page); empty labels are left out."""
+    options = []
+    for item in spec.get("options", []):
+        if isinstance(item, Mapping):
+            label, description = item.get("label", ""), item.get("description", "")
+            proposal = item.get("proposal")
+        else:
+            label, description, proposal = item, "", None
+        label = str(label or "").strip()
+        if label:
+            options.append(
+                {
+                    "label": label,
+                    "description": str(description or "").strip(),
+                    "proposal": getattr(proposal, "pk", proposal),
+                }
+            )
+    return options
+
+
 def _write_questions(consultation: Consultation, questions: Iterable[Mapping[str, Any]]) -> None:
     consultation.questions.all().delete()
     options: list[Option] = []
+    public_proposals = proposals_visible_to(AnonymousUser())
     for position, spec in enumerate(questions):
         kind = spec.get("kind")
         if kind not in QuestionKind.values:
             raise InvalidInput(_("Tipo di domanda non valido."), field=f"questions.{position}")
-        labels = [str(label).strip() for label in spec.get("options", []) if str(label).strip()]
+        specs = _option_specs(spec)
+        labels = [o["label"] for o in specs]
         text = str(spec.get("text", "")).strip()
         if not text:
             raise InvalidInput(
@@ -105,6 +131,12 @@ def _write_questions(consultation: Consultation, questions: Iterable[Mapping[str
         if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING):
             if len(labels) < 2:
                 raise InvalidInput(_("Servono almeno due opzioni."), field=f"questions.{position}")
+            linked = {o["proposal"] for o in specs if o["proposal"] is not None}
+            if linked and public_proposals.filter(pk__in=linked).count() != len(linked):
+                raise InvalidInput(
+                    _("Un'opzione può essere collegata solo a una proposta pubblicata."),
+                    field=f"questions.{position}",
+                )
         else:
             labels = []
         max_choices = spec.get("max_choices") if kind == QuestionKind.MULTIPLE else None
@@ -123,8 +155,14 @@ def _write_questions(consultation: Consultation, questions: Iterable[Mapping[str
             section_key=str(spec.get("section_key", ""))[:100],
         )
         options += [
-            Option(question=question, position=i, label=label[:300])
-            for i, label in enumerate(labels)
+            Option(
+                question=question,
+                position=i,
+                label=o["label"][:300],
+                description=o["description"],
+                proposal_id=o["proposal"],
+            )
+            for i, o in enumerate(specs[: len(labels)])
         ]
     Option.objects.bulk_create(options)
 

@@ -8,6 +8,11 @@ urlpatterns = [
     path("consultazioni/", views.consultation_list, name="consultations"),
     path("consultazioni/nuova/", views.consultation_create, name="consultation_create"),
     path(
+        "consultazioni/proposte-collegabili/",
+        views.consultation_proposal_search,
+        name="consultation_proposal_search",
+    ),
+    path(
         "consultazioni/su-revisione/<int:pk>/",
         views.consultation_on_revision,
         name="consultation_on_revision",

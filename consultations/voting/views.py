@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from carta import csvexport
+from carta import csvexport, opendata
 from carta.errors import CartaError, InvalidInput, NotAllowed, NotFound, RateLimited
 from carta.pages import fetch
 from carta.permissions import is_signed_in
@@ -22,12 +22,12 @@ from carta.templatetags.carta_tags import long_date
 from carta.views import apply_service_error
 from consultations.charter import selectors as charter_selectors
 from consultations.charter.models import AmendmentStatus
-from consultations.voting import ballots, eligibility, results, selectors, services
+from consultations.voting import ballots, builder, eligibility, results, selectors, services
 from consultations.voting import permissions as perms
 from consultations.voting.forms import (
     BallotForm,
     CloseForm,
-    ConsultationForm,
+    ConsultationBuilder,
     EligibilityForm,
     ReceiptForm,
     RevisionVoteForm,
@@ -113,6 +113,7 @@ def consultation_detail(request, pk):
             "login_url": _login_url(consultation),
             "records": records,
             "can_manage": perms.can_manage(request.user),
+            "subject_proposals": builder.subject_proposals(request.user, consultation),
             # The Carta in force, to compare the revision voted on with it.
             "in_force": (
                 charter_selectors.revision_in_force() if consultation.revision_id else None
@@ -265,6 +266,7 @@ def consultation_vote(request, pk):
                 else None
             ),
             "login_url": _login_url(consultation),
+            "subject_proposals": builder.subject_proposals(request.user, consultation),
         },
         status=status,
     )
@@ -300,9 +302,9 @@ def consultation_results(request, pk):
 
 def consultation_results_json(request, pk):
     consultation = _fetch(request.user, pk)
-    response = JsonResponse(results.consultation_results(consultation))
+    response = JsonResponse(opendata.with_licence_json(results.consultation_results(consultation)))
     response["Content-Disposition"] = f'attachment; filename="consultazione-{pk}-risultati.json"'
-    return response
+    return opendata.with_licence(response)
 
 
 def consultation_results_csv(request, pk):
@@ -311,6 +313,7 @@ def consultation_results_csv(request, pk):
     figures = results.consultation_results(consultation)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="consultazione-{pk}-risultati.csv"'
+    opendata.with_licence(response)
     writer = csvexport.writer(response)
     writer.writerow(
         [
@@ -370,20 +373,72 @@ def receipt_check(request, pk):
     )
 
 
+def _builder_page(request, consultation=None):
+    """The consultation builder (docs/consultation-builder.md): its buttons re-render the
+    typed questions changed (``builder.apply_action``), "Anteprima" shows the ballot as
+    voters will see it, "Salva" creates or updates through the services. Refused data
+    comes back next to its field, typed text kept (400)."""
+    builder_form = ConsultationBuilder(
+        request.POST if request.method == "POST" else None,
+        instance=consultation,
+        search_url=reverse("consultation_proposal_search"),
+    )
+    preview = None
+    if builder_form.bound and builder_form.is_valid():
+        if builder_form.action == "anteprima":
+            preview = builder_form.preview_form()
+        else:
+            try:
+                if consultation is None:
+                    consultation = services.create_consultation(
+                        actor=request.user, **builder_form.service_kwargs()
+                    )
+                    messages.success(request, _("Consultazione creata."))
+                else:
+                    services.update_consultation(
+                        actor=request.user,
+                        consultation=consultation,
+                        **builder_form.service_kwargs(),
+                    )
+                    messages.success(request, _("Consultazione aggiornata."))
+            except CartaError as error:
+                builder_form.add_service_error(error)
+            else:
+                return redirect(consultation)
+    return render(
+        request,
+        "voting/consultation_form.html",
+        {
+            "builder": builder_form,
+            "consultation": consultation if consultation and consultation.pk else None,
+            "preview": preview,
+            "kinds_with_options": " ".join(builder.KINDS_WITH_OPTIONS),
+        },
+        status=400 if builder_form.bound and builder_form.has_errors() else 200,
+    )
+
+
 @login_required
 def consultation_create(request):
     if not perms.can_manage(request.user):
         raise PermissionDenied
-    form = ConsultationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation = services.create_consultation(actor=request.user, **form.service_kwargs())
-        except CartaError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Consultazione creata."))
-            return redirect(consultation)
-    return render(request, "voting/consultation_form.html", {"form": form, "consultation": None})
+    return _builder_page(request)
+
+
+@login_required
+def consultation_proposal_search(request):
+    """The builder's suggestions for a proposal field (staff only): at most ten published
+    proposals matching ``q`` (a number, or part of a title), as JSON. One query."""
+    if not perms.can_manage(request.user):
+        raise PermissionDenied
+    found = builder.search_proposals(request.GET.get("q", "")[:200])
+    return JsonResponse(
+        {
+            "results": [
+                {"id": p.pk, "title": p.title, "value": builder.proposal_text(p)} for p in found
+            ]
+        }
+    )
 
 
 @login_required
@@ -435,24 +490,17 @@ def consultation_on_revision(request, pk):
 
 @login_required
 def consultation_edit(request, pk):
+    """The builder on a consultation not yet open; once open, the page says that its rules
+    and questions stay as published (409)."""
     consultation = _fetch(request.user, pk, manage=True)
     if consultation.status != Status.UPCOMING:
-        messages.error(request, _("Le regole non si possono cambiare dopo l'apertura."))
-        return redirect(consultation)
-    form = ConsultationForm(request.POST or None, instance=consultation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_consultation(
-                actor=request.user, consultation=consultation, **form.service_kwargs()
-            )
-        except CartaError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Consultazione aggiornata."))
-            return redirect("consultation", pk=pk)
-    return render(
-        request, "voting/consultation_form.html", {"form": form, "consultation": consultation}
-    )
+        return render(
+            request,
+            "voting/consultation_form.html",
+            {"consultation": consultation, "frozen": True},
+            status=409,
+        )
+    return _builder_page(request, consultation)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from carta.models import AuditEntry
 from consultations.voting.models import Consultation
+from consultations.voting.tests.test_builder_form import questions as builder_questions
 from tests.factories import ConsultationFactory, RevisionFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,8 @@ def test_the_staff_form_sets_the_revision(client_as, carta_editor):
             "results_visibility": "after_close",
             "quorum_percent": 0,
             "threshold_percent": 50,
-            "questions_text": "sino: Approvi?",
+            "azione": "salva",
+            **builder_questions(("yes_no", "Approvi?")),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from carta.models import AuditEntry, Notification
 from consultations.voting import ballots
 from consultations.voting.models import Ballot, Consultation, QuestionKind, VoterRecord
+from consultations.voting.tests.test_builder_form import questions as builder_questions
 from tests.factories import ConsultationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,8 +131,10 @@ def test_staff_create_edit_and_close_early(client_as, carta_editor):
             "results_visibility": "live",
             "quorum_percent": "10",
             "threshold_percent": "50",
-            "questions_text": (
-                "singola: Quale orario?\n- Mattina\n- Pomeriggio\n\nsino: Apertura il sabato?"
+            "azione": "salva",
+            **builder_questions(
+                ("single", "Quale orario?", ["Mattina", "Pomeriggio"]),
+                ("yes_no", "Apertura il sabato?"),
             ),
         },
     )
@@ -139,7 +142,7 @@ def test_staff_create_edit_and_close_early(client_as, carta_editor):
     consultation = Consultation.objects.get(title="Orari degli sportelli")
     assert [q.kind for q in consultation.questions.all()] == ["single", "yes_no"]
     edit = client.get(f"/consultazioni/{consultation.pk}/modifica/")
-    assert "singola: Quale orario?" in edit.content.decode()
+    assert 'value="Quale orario?"' in edit.content.decode()
     Consultation.objects.filter(pk=consultation.pk).update(
         opens_at=now - datetime.timedelta(hours=1)
     )
