@@ -239,10 +239,13 @@ class ProposalField(forms.CharField):
                 % {"text": text}
             )
         raise forms.ValidationError(
-            _("Più proposte corrispondono a «%(text)s»: scrivi il numero, per esempio %(n)s.")
+            _(
+                "Più proposte corrispondono a «%(text)s»: scrivi il numero di quella che "
+                "intendi, per esempio %(examples)s."
+            )
             % {
                 "text": text,
-                "n": ", ".join(f"{p.pk} ({p.title})" for p in found[:3]),
+                "examples": ", ".join(f"{p.pk} per «{p.title}»" for p in found[:3]),
             }
         )
 
@@ -355,6 +358,8 @@ class ConsultationBuilder:
         proposals: set[int] = set()
         for option in options.forms:
             label = (option.cleaned_data.get("label") or "").strip()
+            if "label" in option.errors:
+                continue
             if not label:
                 option.add_error("label", _("Scrivi il testo dell'opzione, o rimuovila."))
                 continue
@@ -396,11 +401,13 @@ class ConsultationBuilder:
         valid = self.questions.is_valid() and valid
         for i, form in enumerate(self.questions.forms):
             options = self.options[i]
+            # Checked even when an option has an error of its own (a proposal not
+            # found): every fault of the question shows at once.
             if (
                 form.is_valid()
                 and form.cleaned_data["kind"] in builder.KINDS_WITH_OPTIONS
                 and options.is_bound
-                and options.is_valid()
+                and (options.is_valid() or not options.non_form_errors())
             ):
                 self._check_question(form, options)
         if not self.questions.forms and not self.questions.non_form_errors():

@@ -293,3 +293,13 @@ def test_a_tampered_builder_is_a_400_not_a_500(editor):
     many = rules() | questions(*[("yes_no", f"Domanda {n}?") for n in range(31)])
     assert editor.post(URL, many | {"azione": "salva"}).status_code == 400
     assert editor.post(URL, rules() | {"azione": "remove-option:99:99"}).status_code == 200
+
+
+def test_every_fault_of_a_question_shows_at_once(editor):
+    data = rules() | questions(
+        ("multiple", "Quali?", [("Centro", "", "nessuna proposta così"), "centro"], 5)
+    )
+    html = editor.post(URL, data | {"azione": "salva"}).content.decode()
+    assert "Nessuna proposta pubblicata corrisponde a «nessuna proposta così»" in html
+    assert "Questa opzione c&#x27;è già" in html
+    assert "Il massimo non può superare il numero delle opzioni: ce ne sono 2." in html
