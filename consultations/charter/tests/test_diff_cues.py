@@ -17,9 +17,7 @@ CSS = Path(__file__).resolve().parents[1] / "static" / "consultations" / "charte
 
 
 def _ops_html(old, new):
-    return render_to_string(
-        "consultations/includes/ops.html", {"ops": diff.word_diff(old, new)}
-    )
+    return render_to_string("consultations/includes/ops.html", {"ops": diff.word_diff(old, new)})
 
 
 def test_a_replaced_last_word_reads_as_two_words():
@@ -38,8 +36,9 @@ def test_a_replaced_word_followed_by_a_space_gets_no_second_space():
 
 def test_insertions_and_deletions_are_announced_in_words():
     html = _ops_html("entro 30 giorni", "entro 15 giorni lavorativi")
-    assert '<del class="carta-del"><span class="visually-hidden">inizio cancellazione </span>' in html
-    assert '<ins class="carta-ins"><span class="visually-hidden">inizio inserimento </span>' in html
+    hidden = '<span class="visually-hidden">'
+    assert f'<del class="carta-del">{hidden}inizio cancellazione </span>' in html
+    assert f'<ins class="carta-ins">{hidden}inizio inserimento </span>' in html
     assert '<span class="visually-hidden"> fine inserimento</span></ins>' in html
     assert '<span class="visually-hidden"> fine cancellazione</span></del>' in html
 
@@ -47,10 +46,8 @@ def test_insertions_and_deletions_are_announced_in_words():
 def _rule(selector: str) -> dict[str, str]:
     css = CSS.read_text(encoding="utf-8")
     block = re.search(re.escape(selector) + r"[^{]*\{([^}]*)\}", css).group(1)
-    return dict(
-        (name.strip(), value.strip())
-        for name, value in (line.split(":", 1) for line in block.split(";") if ":" in line)
-    )
+    pairs = (line.split(":", 1) for line in block.split(";") if ":" in line)
+    return {name.strip(): value.strip() for name, value in pairs}
 
 
 def _luminance(hex_colour: str) -> float:
