@@ -114,3 +114,33 @@ def test_request_bodies_are_json_but_the_upload(schema):
             else ["application/json"]
         )
         assert list(operation["requestBody"]["content"]) == expected, (method, path)
+
+
+def test_operations_are_grouped_by_resource(schema):
+    from carta.api.schema import RESOURCES
+
+    tags = {tag for _path, _method, operation in _operations(schema) for tag in operation["tags"]}
+    assert tags <= set(RESOURCES), tags - set(RESOURCES)
+    assert {"organizations", "proposals", "carta/revisions", "consultations"} <= tags
+    by_path = {path: operation["tags"] for path, _m, operation in _operations(schema)}
+    assert by_path["/api/v1/carta/revisions/{revision_pk}/comments/"] == ["carta/revisions"]
+    assert by_path["/api/v1/organizations/{organization_pk}/members/"] == ["organizations"]
+    # The root describes each resource used, in the documentation's order.
+    names = [tag["name"] for tag in schema["tags"]]
+    assert names == [name for name in RESOURCES if name in tags]
+    assert all(tag["description"] for tag in schema["tags"])
+
+
+@pytest.mark.django_db
+def test_the_api_root_lists_each_resource_where_it_starts(api, admin):
+    root = api.get("/api/v1/")
+    assert root.status_code == 200
+    body = root.json()
+    assert body["schema"] == "http://testserver/api/schema/"
+    assert body["resources"]["organizations"] == "http://testserver/api/v1/organizations/"
+    assert body["resources"]["carta/revisions"] == "http://testserver/api/v1/carta/revisions/"
+    assert "invitations" not in body["resources"]
+    api.force_authenticate(admin)
+    for name, url in body["resources"].items():
+        # The token exchange takes a POST; every other address answers a GET.
+        assert api.get(url).status_code == (405 if name == "auth" else 200), name

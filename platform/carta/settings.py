@@ -496,6 +496,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations grouped by resource, the resources described at the root (carta.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "carta.api.schema.add_resource_tags",
+    ],
     # The API's contract is JSON; the form parsers serve the browsable API and the upload of
     # the Carta's import, which declares its own multipart body.
     "PARSER_WHITELIST": ["carta.api.parsers.SafeJSONParser"],

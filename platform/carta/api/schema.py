@@ -85,9 +85,83 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+# The API's resources, in the order of the documentation: where each starts (its list, or
+# its first page; "" when it has none to browse, as the invitations, reached by their code)
+# and what it holds. Every operation is grouped under the resource its path starts with
+# (``tag_of``); the API's root lists them (``carta.api.root``).
+RESOURCES = {
+    "organizations": ("organizations/", "Organizzazioni della rete, i loro membri e i ruoli."),
+    "invitations": ("", "Inviti a far parte di un'organizzazione (per codice d'invito)."),
+    "resources": ("resources/", "Risorse messe a disposizione dalle organizzazioni."),
+    "services": ("services/", "I servizi della Carta in vigore."),
+    "proposals": (
+        "proposals/",
+        "Proposte progettuali, i loro passaggi di stato, commenti e adesioni.",
+    ),
+    "carta/revisions": (
+        "carta/revisions/",
+        "Revisioni della Carta: sezioni, confronto, commenti e proposte di modifica, "
+        "consultazione e adozione.",
+    ),
+    "consultations": ("consultations/", "Consultazioni: schede, risultati, ricevute e bollettino."),
+    "evaluations": ("evaluations/", "Valutazioni di soddisfazione dei servizi."),
+    "complaints": ("complaints/", "Reclami, con i termini di risposta."),
+    "commitment-measurements": (
+        "commitment-measurements/",
+        "Misurazioni degli impegni di qualità.",
+    ),
+    "improvement-actions": (
+        "improvement-actions/",
+        "Azioni di miglioramento sugli impegni non rispettati.",
+    ),
+    "dashboard": ("dashboard/", "Il cruscotto degli impegni."),
+    "flags": ("flags/", "Segnalazioni di contenuti alla moderazione."),
+    "moderation-log": ("moderation-log/", "Il registro pubblico della moderazione."),
+    "notifications": ("notifications/", "Le proprie notifiche e le preferenze di notifica."),
+    "audit": ("audit/", "Il registro delle operazioni (personale)."),
+    "auth": ("auth/token/", "Token di accesso, registrazione e il proprio profilo."),
+    "me": ("me/data/", "I propri dati (GDPR)."),
+    "ambito": ("ambito/", "L'Ambito che gestisce la piattaforma."),
+}
+API_PREFIX = "/api/v1/"
+
+
+def tag_of(path: str) -> str:
+    """The resource an API path belongs to: ``carta/revisions`` for the Carta's paths,
+    otherwise the first part after ``/api/v1/``."""
+    rest = path.removeprefix(API_PREFIX)
+    first = rest.split("/", 1)[0]
+    if first == "carta":
+        return "carta/revisions"
+    return first
+
+
+def schema_tags() -> list[dict]:
+    """The ``tags`` of the schema's root: each resource with its description."""
+    return [{"name": name, "description": text} for name, (_path, text) in RESOURCES.items()]
+
+
+def add_resource_tags(result, generator, request, public):
+    """Postprocessing hook: the resources' descriptions, in order, at the schema's root."""
+    used = {
+        tag
+        for item in result.get("paths", {}).values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for tag in op.get("tags", ())
+    }
+    result["tags"] = [tag for tag in schema_tags() if tag["name"] in used]
+    return result
+
+
 class CartaAutoSchema(AutoSchema):
     """drf-spectacular's schema for every API view of the platform, with the error
-    responses of each operation (see the module's docstring for the rules)."""
+    responses of each operation (see the module's docstring for the rules), grouped by
+    resource (``tag_of``)."""
+
+    def get_tags(self) -> list[str]:
+        # ``extend_schema(tags=...)`` on a view still wins over this.
+        return [tag_of(self.path)]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

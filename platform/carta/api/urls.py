@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from carta.api import views
+from carta.api.root import ApiRootView
 
 router = SimpleRouter()
 router.register("notifications", views.NotificationViewSet, basename="notification")
@@ -10,6 +11,7 @@ router.register("flags", views.FlagViewSet, basename="flag")
 router.register("moderation-log", views.ModerationLogViewSet, basename="moderation-log")
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("auth/tokens/", views.TokenListView.as_view(), name="api-tokens"),
     path("auth/tokens/<str:token_key>/", views.TokenDetailView.as_view(), name="api-token-revoke"),
