@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carta.attachment_forms import attachment_field
+from carta.attachments import Purpose
 from carta.models import Area, Municipality
 from stakeholders.models import (
     OrganizationKind,
@@ -76,7 +78,23 @@ class OrganizationForm(forms.Form):
     )
 
 
+# The application's documents: the form's field and the attachment's purpose.
+APPLICATION_DOCUMENTS = {
+    "statute": Purpose.STATUTE,
+    "runts_certificate": Purpose.RUNTS_CERTIFICATE,
+}
+
+
 class ApplyForm(OrganizationForm):
+    # Seen by the Ufficio di Piano and the organization's representatives only.
+    statute = attachment_field(
+        _("Statuto o atto costitutivo"),
+        help_text=_("Facoltativo, ma utile all'Ufficio di Piano per la verifica."),
+    )
+    runts_certificate = attachment_field(
+        _("Certificato di iscrizione al RUNTS"),
+        help_text=_("Per gli enti iscritti al Registro unico nazionale del Terzo settore."),
+    )
     accept_pact = forms.BooleanField(
         label=_("Dichiaro di aver letto la Carta dei servizi in vigore e di aderire al patto"),
         required=True,

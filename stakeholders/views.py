@@ -9,13 +9,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carta import moderation
+from carta import attachments, moderation
 from carta.errors import CartaError
 from carta.pages import fetch as _fetch
 from carta.pages import page_context
@@ -25,6 +26,7 @@ from carta.views import apply_service_error
 from stakeholders import pact, selectors, services
 from stakeholders import permissions as perms
 from stakeholders.forms import (
+    APPLICATION_DOCUMENTS,
     AddMemberForm,
     ApplyForm,
     DecisionForm,
@@ -149,11 +151,26 @@ def organization_pact(request, pk):
 @login_required
 def organization_apply(request):
     initial = _reapplication_initial(request)
-    form = ApplyForm(request.POST or None, initial=initial)
+    form = ApplyForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        documents = [(name, data.pop(name, None)) for name in APPLICATION_DOCUMENTS]
+        documents = [(name, file) for name, file in documents if file]
         try:
-            organization = services.apply_organization(actor=request.user, **data)
+            for _document in documents:
+                attachments.count_upload(request)
+            # The application and its documents together, or neither (carta.attachments).
+            with transaction.atomic():
+                organization = services.apply_organization(actor=request.user, **data)
+                for name, file in documents:
+                    attachments.add_attachment(
+                        actor=request.user,
+                        target=organization,
+                        purpose=APPLICATION_DOCUMENTS[name],
+                        upload=file,
+                        field=name,
+                        on_creation=True,
+                    )
         except CartaError as error:
             apply_service_error(form, error)
         else:

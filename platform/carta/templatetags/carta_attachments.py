@@ -14,7 +14,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/attachments.html", takes_context=True)
-def attachments_panel(context, target, title=""):
+def attachments_panel(context, target, title="", note=""):
     request = context.get("request")
     user = getattr(request, "user", None)
     registration = attachments._registry.get(attachments.target_type(target))
@@ -24,6 +24,7 @@ def attachments_panel(context, target, title=""):
     return {
         "visible": True,
         "title": title,
+        "note": note,
         "target": target,
         "kind": attachments.target_type(target),
         "files": list(attachments.attachments_of(target)),
