@@ -11,6 +11,10 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Valutazioni, reclami e impegni")
 
     def ready(self):
+        # What the home page shows alive of this app (carta.home).
+        from feedback import home_block  # noqa: PLC0415
+
+        home_block.register()
         from carta import ambito
         from consultations.charter.draft_flags import register_draft_flags
         from consultations.charter.service_extras import register_service_extras

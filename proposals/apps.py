@@ -7,6 +7,10 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposte progettuali")
 
     def ready(self):
+        # What the home page shows alive of this app (carta.home).
+        from proposals import home_block  # noqa: PLC0415
+
+        home_block.register()
         from proposals import moderation
 
         moderation.register_models()

@@ -11,6 +11,10 @@ class CharterConfig(AppConfig):
     verbose_name = _("Carta, consultazioni e partecipazione")
 
     def ready(self):
+        # What the home page shows alive of this app (carta.home).
+        from consultations.charter import home_block  # noqa: PLC0415
+
+        home_block.register()
         from consultations.charter import governed_rules, moderation, pact_provider, selectors
         from stakeholders import pact
 

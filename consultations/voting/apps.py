@@ -11,6 +11,10 @@ class VotingConfig(AppConfig):
     verbose_name = _("Consultazioni e votazioni")
 
     def ready(self):
+        # What the home page shows alive of this app (carta.home).
+        from consultations.voting import home_block  # noqa: PLC0415
+
+        home_block.register()
         # A vote on a revision still running holds back the revision's adoption.
         from consultations.voting import readiness, revision_votes  # noqa: PLC0415
 

@@ -1,7 +1,7 @@
 import datetime
 
 from django import template
-from django.utils import dateformat, translation
+from django.utils import dateformat, timezone, translation
 
 from carta.markdown import render_markdown
 
@@ -24,6 +24,8 @@ def long_date(value):
     ``""`` for no date."""
     if not isinstance(value, datetime.date):
         return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # the day as it is where the Ambito is
     month = dateformat.format(value, "F")
     if (translation.get_language() or "").split("-")[0] in _LOWER_CASE_MONTHS:
         month = month.lower()
@@ -45,3 +47,12 @@ def page_window(page, around: int = 2):
             window.append(None)
         window.append(number)
     return window
+
+
+@register.simple_tag(takes_context=True)
+def home_blocks(context):
+    """``{% home_blocks as blocks %}``: what the home page shows alive (carta.home)."""
+    from carta import home  # noqa: PLC0415 - the registry fills when the apps are ready
+
+    request = context.get("request")
+    return home.blocks(request) if request is not None else []
