@@ -153,3 +153,13 @@ def test_partner_form_invites_the_organization_named(client_as, editor_a, org_b,
     assert list(proposal.partnerships.values_list("organization", "status")) == [
         (org_b.pk, "invited")
     ]
+
+
+@pytest.mark.django_db
+def test_the_budget_is_written_as_the_ambito_writes_amounts(client):
+    from proposals.states import ProposalState
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory(state=ProposalState.PUBLISHED, budget_estimate=48000)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "48.000,00 €" in page

@@ -1,4 +1,5 @@
-"""Amounts in euros as the Carta writes them: ``48.000,00 €``."""
+"""Amounts in euros as the Ambito writes them, whatever the language: ``48.000,00 €``
+(the Carta's refunds, proposals' budgets, the dashboard)."""
 
 from __future__ import annotations
 
