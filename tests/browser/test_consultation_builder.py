@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from consultations.voting.models import Consultation
 from proposals.states import ProposalState
-from tests.browser.conftest import login, tick
+from tests.browser.conftest import axe_violations, login, tick
 from tests.factories import ProposalFactory
 
 pytestmark = [
@@ -161,6 +161,7 @@ def test_on_a_phone_the_builder_fits_the_screen(new_page, carta_editor, password
     expect(page.locator("#anteprima")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the builder is {width} px wide on a 375 px screen"
+    assert axe_violations(page) == []
     # Refused data comes back next to the field, typed text kept.
     _question(page, 1).get_by_label("Quante opzioni si possono scegliere al massimo").fill("9")
     page.get_by_role("button", name="Salva", exact=True).click()
