@@ -89,7 +89,10 @@ class ApplyForm(OrganizationForm):
     # Seen by the Ufficio di Piano and the organization's representatives only.
     statute = attachment_field(
         _("Statuto o atto costitutivo"),
-        help_text=_("Facoltativo, ma utile all'Ufficio di Piano per la verifica."),
+        help_text=_(
+            "Facoltativo, ma utile all'Ufficio di Piano per la verifica. I documenti della "
+            "domanda li vedono solo l'Ufficio di Piano e i rappresentanti dell'organizzazione."
+        ),
     )
     runts_certificate = attachment_field(
         _("Certificato di iscrizione al RUNTS"),

@@ -32,3 +32,15 @@ def attachments_panel(context, target, title="", note=""):
         "form": AttachmentForm(purposes=registration.purposes) if can_add else None,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def file_size(size: int) -> str:
+    """A file's size as an Italian office writes it: "840 byte", "12,5 KB", "2,3 MB"."""
+    size = int(size or 0)
+    if size < 1024:
+        return f"{size} byte"
+    for unit, scale in (("KB", 1024), ("MB", 1024 * 1024)):
+        if size < scale * 1024 or unit == "MB":
+            return f"{size / scale:.1f}".replace(".", ",") + f" {unit}"
+    return ""  # not reached

@@ -425,3 +425,13 @@ def test_on_s3_the_file_is_stored_private_and_served_by_the_view(
     response = client.get(reverse("attachment_download", args=[attachment.pk]))
     assert b"".join(response.streaming_content) == PDF_BYTES
     assert response["Content-Disposition"] == 'attachment; filename="statuto.pdf"'
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(840, "840 byte"), (12_800, "12,5 KB"), (2_411_725, "2,3 MB"), (10 * 1024**2, "10,0 MB")],
+)
+def test_sizes_are_written_the_italian_way(size, text):
+    from carta.templatetags.carta_attachments import file_size
+
+    assert file_size(size) == text
