@@ -198,10 +198,19 @@ def mark_passages(html: str, passages: Sequence[Passage], *, describedby: str = 
             number, offset = where
             if first is None:
                 first = where
-            # The white space inside a text node between two marked characters.
+            # The white space between two marked characters: inside one text node, or
+            # at the end of the one before and the start of this one (around a tag).
             if last_token == number and last_offset is not None:
                 for gap in range(last_offset + 1, offset):
                     _cover(covered, tokens, number, gap, index)
+            elif last_token is not None and last_offset is not None:
+                before = tokens[last_token][2]
+                if before[last_offset + 1 :].isspace():
+                    for gap in range(last_offset + 1, len(before)):
+                        _cover(covered, tokens, last_token, gap, index)
+                if tokens[number][2][:offset].isspace():
+                    for gap in range(offset):
+                        _cover(covered, tokens, number, gap, index)
             _cover(covered, tokens, number, offset, index)
             last_token, last_offset = number, offset
         if first is not None:
