@@ -131,6 +131,12 @@ def register() -> None:
             "stakeholders.Organization.decided_by": privacy.kept(
                 "a staff decision on an application, exported as activity"
             ),
+            "stakeholders.Organization.hidden_by": privacy.kept(
+                "a moderator's act, exported as activity"
+            ),
+            "stakeholders.Resource.hidden_by": privacy.kept(
+                "a moderator's act, exported as activity"
+            ),
             "stakeholders.Organization.email": privacy.kept(
                 "the organization's address, not a person's"
             ),

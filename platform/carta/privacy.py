@@ -442,6 +442,26 @@ def _activity(user) -> list[dict]:
     ]
 
 
+def _attachments(user) -> list[dict]:
+    """Files the person attached (a complaint's evidence, a proposal's documents): their
+    names and when, not their content, which stays with its object."""
+    from carta.attachments import Attachment
+
+    return [
+        {
+            "file": a.original_name,
+            "purpose": a.purpose,
+            "attached_to": f"{a.content_type.name} {a.object_id}",
+            "size": a.size,
+            "created_at": a.created_at,
+            "removed_at": a.removed_at,
+        }
+        for a in Attachment.objects.filter(uploaded_by=user)
+        .select_related("content_type")
+        .order_by("created_at", "pk")
+    ]
+
+
 def _flags(user) -> list[dict]:
     """Reports the person filed: what (the kind of content and its number), why, and what
     was decided; not who decided."""
@@ -604,6 +624,24 @@ register_section(
             "the moderation record stays, its reporter shown as 'utente cancellato'"
         ),
         "carta.Flag.resolved_by": kept("a moderator's decision, exported as activity"),
+    },
+)
+register_section(
+    "attachments",
+    title=_("File che hai allegato"),
+    collect=_attachments,
+    columns={
+        "created_at": WHEN,
+        "file": _("Nome del file"),
+        "purpose": _("Tipo di documento"),
+        "attached_to": _("Allegato a"),
+        "size": _("Dimensione in byte"),
+        "removed_at": _("Rimosso il"),
+    },
+    fields={
+        # carta.attachments.forget_uploader: the files stay with their object.
+        "carta.Attachment.uploaded_by": ERASED,
+        "carta.Attachment.removed_by": ERASED,
     },
 )
 
