@@ -18,6 +18,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from carta import opendata
 from carta.errors import InvalidInput, NotAllowed, NotFound
 from carta.privacy_views import json_download
 from carta.ratelimit import client_ip
@@ -505,7 +506,7 @@ class DashboardView(APIView):
             quarters=periods.recent_quarters(count),
             staff=perms.can_view_staff_dashboard(request.user),
         )
-        return Response(_jsonable(data))
+        return opendata.with_licence(Response(opendata.with_licence_json(_jsonable(data))))
 
 
 def _jsonable(value):

@@ -6,6 +6,18 @@ from stakeholders import views
 
 urlpatterns = [
     path("organizzazioni/", views.organization_list, name="organizations"),
+    path(
+        "organizzazioni.csv",
+        views.organizations_download,
+        {"fmt": "csv"},
+        name="organizations_csv",
+    ),
+    path(
+        "organizzazioni.json",
+        views.organizations_download,
+        {"fmt": "json"},
+        name="organizations_json",
+    ),
     path("organizzazioni/aderisci/", views.organization_apply, name="organization_apply"),
     path("organizzazioni/in-attesa/", views.organization_queue, name="organization_queue"),
     path("organizzazioni/<int:pk>/", views.organization_detail, name="organization"),
@@ -37,6 +49,8 @@ urlpatterns = [
     path("organizzazioni/<int:pk>/lascia/", views.organization_leave, name="organization_leave"),
     path("inviti/<str:token>/", views.invitation, name="invitation"),
     path("risorse/", views.resource_list, name="resources"),
+    path("risorse.csv", views.resources_download, {"fmt": "csv"}, name="resources_csv"),
+    path("risorse.json", views.resources_download, {"fmt": "json"}, name="resources_json"),
     path("risorse/nuova/", views.resource_create, name="resource_create"),
     path("risorse/<int:pk>/", views.resource_detail, name="resource"),
     path("risorse/<int:pk>/modifica/", views.resource_edit, name="resource_edit"),

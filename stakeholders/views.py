@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carta import attachments, moderation
+from carta import ambito, attachments, moderation, opendata
 from carta.errors import CartaError
 from carta.pages import fetch as _fetch
 from carta.pages import page_context
 from carta.pages import querystring as _querystring
 from carta.permissions import is_staff_member
 from carta.views import apply_service_error
-from stakeholders import pact, selectors, services
+from stakeholders import exports, pact, selectors, services
 from stakeholders import permissions as perms
 from stakeholders.forms import (
     APPLICATION_DOCUMENTS,
@@ -579,3 +579,49 @@ def resource_delete(request, pk):
     services.delete_resource(actor=request.user, resource=resource)
     messages.success(request, _("La risorsa è stata eliminata."))
     return redirect(organization)
+
+
+# --- Open data (stakeholders.exports; docs/open-data.md) ------------------------------
+
+
+def _public_filters(form_class, request) -> dict:
+    """The list page's filters, without the staff's status filter: the download is the
+    public directory whoever asks."""
+    form = form_class(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return {
+        "q": filters.get("q", ""),
+        "kind": filters.get("kind", ""),
+        "area": filters.get("area", ""),
+        "municipality": filters["municipality"].pk if filters.get("municipality") else None,
+    }
+
+
+def organizations_download(request, fmt):
+    """The public directory as CSV or JSON, streamed, with the open-data licence."""
+    filters = _public_filters(OrganizationFilterForm, request)
+    if fmt == "csv":
+        return opendata.csv_download(
+            exports.ORGANIZATION_COLUMNS, exports.organization_rows(**filters), "organizzazioni.csv"
+        )
+    return opendata.json_download(
+        {"dataset": "organizzazioni", "ambito": ambito.identity().name},
+        "organizations",
+        exports.organization_records(**filters),
+        "organizzazioni.json",
+    )
+
+
+def resources_download(request, fmt):
+    """The public resources as CSV or JSON, streamed, with the open-data licence."""
+    filters = _public_filters(ResourceFilterForm, request)
+    if fmt == "csv":
+        return opendata.csv_download(
+            exports.RESOURCE_COLUMNS, exports.resource_rows(**filters), "risorse.csv"
+        )
+    return opendata.json_download(
+        {"dataset": "risorse", "ambito": ambito.identity().name},
+        "resources",
+        exports.resource_records(**filters),
+        "risorse.json",
+    )

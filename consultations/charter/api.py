@@ -20,6 +20,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from carta import opendata
 from carta.api.errors import require_signed_in
 from carta.errors import InvalidInput
 from carta.models import Area
@@ -229,7 +230,8 @@ class RevisionViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"], url_path="open-data")
     def open_data(self, request, pk=None):
-        return Response(exports.open_data(selectors.get_revision_for(request.user, pk)))
+        revision = selectors.get_revision_for(request.user, pk)
+        return opendata.with_licence(Response(exports.open_data(revision)))
 
     @extend_schema(
         summary="Resoconto della consultazione: conteggi per sezione", responses=OpenApiTypes.OBJECT

@@ -1,5 +1,6 @@
-"""Exports of the Carta: open data (JSON, schema in ``docs/carta-open-data.md``), the
-consultation report as CSV, and PDF through WeasyPrint when the system has its libraries.
+"""Exports of the Carta: open data (JSON, schema in ``docs/carta-open-data.md``, with the
+open-data licence), the consultation report as CSV, and tagged PDF (PDF/UA-1) through
+WeasyPrint when the system has its libraries.
 
 WeasyPrint is optional: it needs Pango at run time. ``pdf_available()`` says whether it
 can be used, and pages then offer the print-ready page instead of the PDF.
@@ -8,17 +9,23 @@ can be used, and pages then offer the print-ready page instead of the PDF.
 from __future__ import annotations
 
 import io
+import mimetypes
 from functools import lru_cache
+from urllib.parse import urljoin
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from carta import csvexport
+from carta import ambito, csvexport, opendata
 from consultations.charter import selectors
 from consultations.charter.models import Revision
 
-SCHEMA_VERSION = "1.1"
+# 1.2: the top-level ``license`` object (carta.opendata.licence_json).
+SCHEMA_VERSION = "1.2"
 
 
 def _iso(value) -> str | None:
@@ -26,12 +33,14 @@ def _iso(value) -> str | None:
 
 
 def open_data(revision: Revision) -> dict:
-    """The revision as open data (schema version 1.0): six queries."""
+    """The revision as open data (schema ``SCHEMA_VERSION``, with the open-data licence
+    as ``license``): six queries."""
     outline = selectors.section_outline(revision)
     return {
         "schema": "carta-dei-servizi",
         "schema_version": SCHEMA_VERSION,
         "ambito": settings.CARTA_AMBITO_NAME,
+        "license": opendata.licence_json(),
         "revision": {
             "number": revision.number,
             "title": revision.title,
@@ -196,15 +205,55 @@ def pdf_available() -> bool:
     return True
 
 
+def open_data_response(revision: Revision) -> JsonResponse:
+    """The revision's open data as a JSON response with the licence's ``Link`` header."""
+    response = JsonResponse(
+        open_data(revision), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'inline; filename="carta-revisione-{revision.number}.json"'
+    return opendata.with_licence(response)
+
+
 def render_pdf(template: str, context: dict, request=None) -> bytes:
-    """Render ``template`` (a print-ready page) to PDF; callers check ``pdf_available``."""
+    """Render ``template`` (a print-ready page) to a tagged, accessible PDF (PDF/UA-1: a
+    structure tree, the document's language and title) with the Ambito's identity
+    (``ambito``: name, logo, address) on its first page; callers check ``pdf_available``."""
     from weasyprint import HTML
 
-    html = render_to_string(template, context, request=request)
-    # The print templates are self-contained (inline styles, no images): nothing is
-    # fetched, so user-written links cannot make the server request anything.
-    return HTML(string=html, url_fetcher=_refuse).write_pdf()
+    identity = ambito.identity()
+    html = render_to_string(template, {**context, "ambito": identity}, request=request)
+    # The print templates are self-contained (inline styles): nothing is fetched but the
+    # Ambito's own logo, so that user-written links cannot make the server request anything.
+    return HTML(
+        string=html, url_fetcher=_logo_fetcher(identity.logo_url), base_url=_base_url()
+    ).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def _refuse(url, *args, **kwargs):
-    raise ValueError(f"external resources are not fetched: {url[:80]}")
+def _base_url() -> str:
+    return settings.CARTA_SITE_URL.rstrip("/") + "/"
+
+
+def _logo_fetcher(logo_url: str):
+    """A WeasyPrint fetcher that answers only for the configured logo: a static file read
+    from the static files (a path under ``STATIC_URL``) or an ``https://`` image fetched
+    with a timeout; every other address is refused."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    wanted = urljoin(_base_url(), logo_url) if logo_url else None
+
+    class LogoOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not wanted or url != wanted:
+                raise ValueError(f"external resources are not fetched: {url[:80]}")
+            if logo_url.startswith(settings.STATIC_URL):
+                name = logo_url[len(settings.STATIC_URL) :]
+                path = finders.find(name)
+                with open(path, "rb") if path else staticfiles_storage.open(name) as file:
+                    body = file.read()
+                mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body, {"Content-Type": mime})
+            if logo_url.startswith("https://"):
+                return super().fetch(url, headers)
+            raise ValueError(f"the logo is neither a static file nor https: {url[:80]}")
+
+    return LogoOnly(timeout=10, allowed_protocols=("https", "http"), allow_redirects=False)

@@ -426,6 +426,11 @@ CARTA_AMBITO_LOGO = env_url("CARTA_AMBITO_LOGO", allow_path=True)
 CARTA_DPO_NAME = env_str("CARTA_DPO_NAME")
 CARTA_DPO_EMAIL = env_str("CARTA_DPO_EMAIL")
 CARTA_DPO_PEC = env_str("CARTA_DPO_PEC")
+# The licence of every open-data export and of the DCAT-AP_IT catalogue (docs/open-data.md):
+# an SPDX id of carta.opendata.LICENCES; CC BY 4.0, which AgID's guidelines recommend.
+CARTA_OPEN_DATA_LICENCE = env_choice(
+    "CARTA_OPEN_DATA_LICENCE", ("CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0"), "CC-BY-4.0"
+)
 # The accessibility statement published on AgID's form (form.agid.gov.it): its address,
 # its date and the date of its next review, shown on /accessibilita/ and in the footer.
 CARTA_ACCESSIBILITY_STATEMENT_URL = env_url("CARTA_ACCESSIBILITY_STATEMENT_URL")

@@ -10,6 +10,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from carta import attachment_views, identity, privacy_views, token_views, views
+from carta.opendata_views import catalogue, open_data_page
 
 handler400 = "carta.views.bad_request"
 handler404 = "carta.views.page_not_found"
@@ -139,6 +140,8 @@ urlpatterns = [
     ),
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("dati/", open_data_page, name="open_data"),
+    path("dati/catalogo.<str:kind>", catalogue, name="open_data_catalogue"),
     path("lingua/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),

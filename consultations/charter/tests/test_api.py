@@ -208,8 +208,16 @@ def test_import_endpoint_makes_a_draft_and_explains_bad_files(api_as, carta_edit
 
 def test_open_data_endpoint_matches_the_documented_schema(api, in_force):
     data = api.get(f"{API}{in_force.pk}/open-data/").json()
-    assert data["schema"] == "carta-dei-servizi" and data["schema_version"] == "1.1"
-    assert set(data) == {"schema", "schema_version", "ambito", "revision", "sections", "services"}
+    assert data["schema"] == "carta-dei-servizi" and data["schema_version"] == "1.2"
+    assert set(data) == {
+        "schema",
+        "schema_version",
+        "ambito",
+        "license",
+        "revision",
+        "sections",
+        "services",
+    }
     assert set(data["services"][0]) >= {"key", "area", "quality_commitments", "providers"}
 
 

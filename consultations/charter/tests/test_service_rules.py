@@ -226,7 +226,7 @@ def test_the_exports_carry_the_practical_fields_the_rule_and_the_refund(client, 
         refund_amount=Decimal("25.5"),
     )
     data = client.get("/carta/dati-aperti.json").json()
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     service = data["services"][0]
     assert (service["how_to_apply"], service["costs"], service["documents_required"]) == (
         "Domanda online.",
