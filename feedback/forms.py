@@ -269,9 +269,47 @@ class EvaluationForm(forms.Form):
         ),
     )
 
+    code = forms.CharField(
+        label=_("Codice di valutazione (facoltativo)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        help_text=_(
+            "Se il servizio ti ha dato un codice (per esempio VAL-K7MP-3QXT), scrivilo qui: "
+            "vale una volta sola e la tua valutazione sarà contata tra quelle verificate."
+        ),
+    )
+
     def __init__(self, *args, catalogue=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = service_choices(catalogue, _("Scelga un servizio"))
+
+
+class IssueCodesForm(forms.Form):
+    """The service's office issues a batch of single-use evaluation codes."""
+
+    service = forms.ChoiceField(label=_("Servizio"))
+    count = forms.IntegerField(
+        label=_("Quanti codici"), min_value=1, max_value=services.CODES_MAX, initial=20
+    )
+    valid_days = forms.IntegerField(
+        label=_("Validi per (giorni)"),
+        min_value=1,
+        max_value=services.CODE_DAYS_MAX,
+        initial=services.CODE_DAYS_DEFAULT,
+    )
+    email = forms.EmailField(
+        label=_("Invia i codici anche a questo indirizzo email (facoltativo)"),
+        required=False,
+        help_text=_(
+            "Per esempio quello dello sportello che li consegnerà. L'indirizzo non viene "
+            "conservato."
+        ),
+    )
+
+    def __init__(self, *args, catalogue=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = service_choices(catalogue, _("Scegli un servizio"))
 
 
 class MeasurementForm(forms.Form):

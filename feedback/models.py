@@ -250,6 +250,9 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(_("inviata il"), db_index=True)
     period = models.CharField(_("trimestre"), max_length=7, db_index=True)
+    # Sent with a single-use code the service's office handed out (``EvaluationCode``):
+    # the evaluation of someone who used the service, counted apart from the open ones.
+    verified = models.BooleanField(_("con codice di valutazione"), default=False)
 
     # Its audit rows name who judged a social service: complaint officers and
     # administrators only.
@@ -280,6 +283,52 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_key} {self.period}: {self.overall}/5"
+
+
+ISSUE_EVALUATION_CODE = "feedback.issue_evaluation_code"
+
+
+class EvaluationCode(models.Model):
+    """A single-use code that a service's office hands out (printed or by email) so that
+    whoever used the service may evaluate it once, past the per-address limit.
+
+    Only a keyed digest of the code is stored (``feedback.evaluation_codes.digest``): the
+    code itself exists on the printed page or in the email, never in the database. It
+    is used once, by a conditional UPDATE (``used_at`` still empty), so two submissions
+    of one code make one evaluation."""
+
+    service_key = models.CharField(_("chiave del servizio"), max_length=100, db_index=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("emesso da"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("emesso il"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valido fino al"))
+    used_at = models.DateTimeField(_("usato il"), null=True, blank=True)
+    evaluation = models.OneToOneField(
+        Evaluation,
+        verbose_name=_("valutazione"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="code",
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("codice di valutazione")
+        verbose_name_plural = _("codici di valutazione")
+        permissions = [
+            ("issue_evaluation_code", _("Può emettere codici di valutazione per un servizio")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_key} {self.issued_at:%Y-%m-%d}"
 
 
 class LastEvaluation(models.Model):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from carta.permissions import is_administrator, is_signed_in
-from feedback.models import HANDLE_COMPLAINT, Complaint, Evaluation
+from feedback.models import HANDLE_COMPLAINT, ISSUE_EVALUATION_CODE, Complaint, Evaluation
 
 __all__ = ["HANDLE_COMPLAINT"]  # also read by the audit log (``Complaint.audit_permission``)
 RECORD_MEASUREMENT = "feedback.record_measurement"
@@ -39,6 +39,12 @@ def can_record_measurements(user) -> bool:
 def can_view_staff_dashboard(user) -> bool:
     """Details behind the public aggregates: comments, overdue counts, who recorded what."""
     return can_handle_complaints(user) or can_record_measurements(user)
+
+
+def can_issue_evaluation_codes(user) -> bool:
+    """Issue single-use evaluation codes for a service (``feedback.issue_evaluation_code``:
+    the complaint office; administrators)."""
+    return is_signed_in(user) and (is_administrator(user) or user.has_perm(ISSUE_EVALUATION_CODE))
 
 
 def can_assign_to(user) -> bool:

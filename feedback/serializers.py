@@ -350,6 +350,17 @@ class EvaluationCreateSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=services.COMMENT_MAX
     )
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20,
+        help_text=_(
+            "Codice di valutazione dato dall'ufficio del servizio (facoltativo): vale una "
+            "volta, fa contare la valutazione tra le verificate e la esenta dal limite per "
+            "indirizzo di rete. Non valido: 400 su code."
+        ),
+    )
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
@@ -370,6 +381,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "clarity",
             "overall",
             "comment",
+            "verified",
             "created_at",
         ]
         read_only_fields = fields

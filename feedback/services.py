@@ -33,8 +33,9 @@ from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import AuditEntry
 from carta.permissions import StaffGroup, is_signed_in
 from carta.services import erase_audit_personal_data, notify, record_audit
+from carta.templatetags.carta_tags import long_date
 from consultations.charter.models import QualityCommitment, Service
-from feedback import charter, codes, limits, periods
+from feedback import charter, codes, evaluation_codes, limits, periods
 from feedback import permissions as perms
 from feedback.models import (
     FOUNDED_JUDGEMENTS,
@@ -49,6 +50,7 @@ from feedback.models import (
     ComplaintStatus,
     Direction,
     Evaluation,
+    EvaluationCode,
     ImprovementAction,
     ImprovementStatus,
     LastEvaluation,
@@ -908,6 +910,41 @@ def _claim_evaluation(actor, service_key: str, now: datetime.datetime) -> None:
             ) from None
 
 
+def _use_evaluation_code(code: str, service_key: str, now: datetime.datetime) -> EvaluationCode:
+    """Mark the code used, once: a conditional UPDATE (``used_at`` still empty, not
+    expired, for this service) decides, so that of two submissions of one code only one
+    passes (the row lock makes the other wait and then find it used). ``InvalidInput`` on
+    ``code`` saying why otherwise. Runs in the caller's transaction."""
+    if not evaluation_codes.looks_like_a_code(code):
+        raise InvalidInput(
+            gettext(
+                "Il codice non è scritto correttamente: è fatto di 8 lettere e cifre, per "
+                "esempio VAL-K7MP-3QXT. Controllalo sul foglio o nell'email che hai ricevuto."
+            ),
+            field="code",
+        )
+    digest = evaluation_codes.digest(code)
+    claimed = EvaluationCode.objects.filter(
+        digest=digest, service_key=service_key, used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    found = EvaluationCode.objects.filter(digest=digest).first()
+    if claimed and found is not None:
+        return found
+    if found is None:
+        message = gettext(
+            "Questo codice non risulta tra quelli emessi. Controlla di averlo copiato bene."
+        )
+    elif found.service_key != service_key:
+        message = gettext("Questo codice vale per un altro servizio: scegli quello giusto.")
+    elif found.used_at is not None:
+        message = gettext("Questo codice è già stato usato: ogni codice vale una volta sola.")
+    else:
+        message = gettext("Questo codice è scaduto il %(date)s.") % {
+            "date": long_date(timezone.localtime(found.expires_at).date())
+        }
+    raise InvalidInput(message, field="code")
+
+
 @transaction.atomic
 def submit_evaluation(
     *,
@@ -919,6 +956,7 @@ def submit_evaluation(
     clarity: int,
     overall: int,
     comment: str = "",
+    code: str = "",
     client_address: str | None = None,
 ) -> Evaluation:
     """Record one person's evaluation of a service of the Carta in force.
@@ -927,7 +965,14 @@ def submit_evaluation(
     here). One per person per service (by stable key) per ``limits.EVALUATION_DAYS``
     days: signed-in people
     are held by the database (``LastEvaluation``; ``Conflict``), anonymous visitors by
-    address (``RateLimited``). Ratings outside 1-5 raise ``InvalidInput`` on their field.
+    address (``RateLimited`` on ``code``, explaining the limit). Ratings outside 1-5 raise
+    ``InvalidInput`` on their field.
+
+    With a ``code`` issued for the service (``issue_evaluation_codes``) the per-address
+    limit does not apply: the code is used once, the evaluation is ``verified`` and linked
+    to it; an unknown, used, expired or other service's code is ``InvalidInput`` on
+    ``code``. Each attempt with a code counts against the address's form limit, so codes
+    cannot be guessed at speed. A signed-in person's own limit stays.
     """
     if not isinstance(service, Service):
         service = charter.service_in_force(service)
@@ -938,9 +983,14 @@ def submit_evaluation(
     comment = _text(comment, field="comment", maximum=COMMENT_MAX, required=False)
     now = timezone.now()
     signed_in = is_signed_in(actor)
+    code = (code or "").strip()
+    used_code = None
+    if code:
+        limits.hit_scope("anonymous_form", client_address, suffix=":evaluation-code")
+        used_code = _use_evaluation_code(code, service.key, now)
     if signed_in:
         _claim_evaluation(actor, service.key, now)
-    else:
+    elif used_code is None:
         limits.hit_scope("anonymous_form", client_address, suffix=":evaluation")
         limits.hit_anonymous_evaluation(client_address, service.key)
     evaluation = Evaluation.objects.create(
@@ -950,15 +1000,135 @@ def submit_evaluation(
         user=actor if signed_in else None,
         created_at=now,
         period=periods.quarter_of(now),
+        verified=used_code is not None,
         **values,
     )
+    if used_code is not None:
+        EvaluationCode.objects.filter(pk=used_code.pk).update(evaluation=evaluation)
     record_audit(
         actor=actor,
         verb="evaluation.submitted",
         target=evaluation,
-        changes={"service": service.key, "overall": values["overall"]},
+        changes={
+            "service": service.key,
+            "overall": values["overall"],
+            "verified": evaluation.verified,
+        },
     )
     return evaluation
+
+
+# --- Evaluation codes -----------------------------------------------------------------
+
+CODES_MAX = 200
+CODE_DAYS_DEFAULT = 90
+CODE_DAYS_MAX = 366
+
+
+@dataclass(frozen=True)
+class IssuedCodes:
+    """A batch of new codes: they exist in clear only here (the printable page, the
+    email), never in the database."""
+
+    service: Service
+    codes: list[str]
+    expires_at: datetime.datetime
+    evaluate_url: str
+
+
+def _evaluate_url(service: Service) -> str:
+    return f"{settings.CARTA_SITE_URL}{reverse('feedback_evaluate')}?servizio={service.pk}"
+
+
+def _send_codes(issued: IssuedCodes, email: str) -> None:
+    expires = long_date(timezone.localtime(issued.expires_at).date())
+    lines = [
+        gettext("Codici di valutazione per il servizio «%(service)s».")
+        % {"service": issued.service.title},
+        "",
+        gettext(
+            "Ogni codice vale una sola valutazione di questo servizio, fino al %(date)s. "
+            "Consegnalo a chi ha usato il servizio: potrà valutarlo qui, inserendo il codice:"
+        )
+        % {"date": expires},
+        issued.evaluate_url,
+        "",
+        *issued.codes,
+    ]
+    send_mail(
+        gettext("Codici di valutazione: %(service)s") % {"service": issued.service.title},
+        "\n".join(lines),
+        None,
+        [email],
+    )
+
+
+@transaction.atomic
+def issue_evaluation_codes(
+    *,
+    actor,
+    service,
+    count: int,
+    valid_days: int = CODE_DAYS_DEFAULT,
+    email: str = "",
+) -> IssuedCodes:
+    """Issue ``count`` single-use codes for ``service`` (of the Carta in force, or its
+    id), valid ``valid_days`` days; with ``email`` they are also sent there after the
+    commit (the address is not stored). The complaint office and administrators only
+    (``NotAllowed``). Audited with the service, the number and the expiry, never the
+    codes. One INSERT for the batch."""
+    if not perms.can_issue_evaluation_codes(actor):
+        raise NotAllowed(_("Solo l'ufficio del servizio può emettere codici di valutazione."))
+    if not isinstance(service, Service):
+        service = charter.service_in_force(service)
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        count = 0
+    if not 1 <= count <= CODES_MAX:
+        raise InvalidInput(
+            gettext("Indica quanti codici emettere, da 1 a %(max)d.") % {"max": CODES_MAX},
+            field="count",
+        )
+    try:
+        valid_days = int(valid_days)
+    except (TypeError, ValueError):
+        valid_days = 0
+    if not 1 <= valid_days <= CODE_DAYS_MAX:
+        raise InvalidInput(
+            gettext("La validità va da 1 a %(max)d giorni.") % {"max": CODE_DAYS_MAX},
+            field="valid_days",
+        )
+    email = _email(email, field="email")
+    now = timezone.now()
+    expires_at = now + datetime.timedelta(days=valid_days)
+    codes = [evaluation_codes.new_code() for _ in range(count)]
+    EvaluationCode.objects.bulk_create(
+        [
+            EvaluationCode(
+                service_key=service.key,
+                digest=evaluation_codes.digest(code),
+                issued_by=actor,
+                issued_at=now,
+                expires_at=expires_at,
+            )
+            for code in codes
+        ]
+    )
+    record_audit(
+        actor=actor,
+        verb="evaluation_codes.issued",
+        changes={
+            "service": service.key,
+            "count": count,
+            "expires_at": expires_at.isoformat(),
+            "emailed": bool(email),
+        },
+    )
+    issued = IssuedCodes(service, codes, expires_at, _evaluate_url(service))
+    if email:
+        transaction.on_commit(lambda: _send_codes(issued, email))
+    return issued
 
 
 # --- Measurements of commitments ------------------------------------------------------

@@ -24,6 +24,11 @@ urlpatterns = [
         name="feedback_complaint_staff",
     ),
     path("valuta-e-segnala/valuta/", views.evaluate, name="feedback_evaluate"),
+    path(
+        "valuta-e-segnala/codici-di-valutazione/",
+        views.evaluation_codes,
+        name="feedback_evaluation_codes",
+    ),
     path("valuta-e-segnala/impegni/", views.dashboard, name="feedback_dashboard"),
     path("valuta-e-segnala/impegni.csv", views.dashboard_csv, name="feedback_dashboard_csv"),
     path(
