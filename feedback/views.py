@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from carta import attachments, csvexport, opendata
+from carta import attachments, csvexport
 from carta.errors import CartaError, RateLimited
 from carta.pages import fetch, page_context, querystring
 from carta.privacy_views import json_download
@@ -35,6 +35,7 @@ from feedback.forms import (
     ComplaintForm,
     EvaluationForm,
     ImprovementActionForm,
+    IssueCodesForm,
     MeasurementForm,
     QueueFilterForm,
     RecordForm,
@@ -387,24 +388,72 @@ def evaluate(request):
     catalogue = charter.catalogue()
     initial = {"service": request.GET.get("servizio", "")}
     form = EvaluationForm(request.POST or None, catalogue=catalogue, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             service = charter.service_in_force(data.pop("service"))
-            services.submit_evaluation(
+            evaluation = services.submit_evaluation(
                 actor=request.user, service=service, client_address=client_ip(request), **data
             )
         except RateLimited as error:
-            return _rate_limited(request, template, {"form": form, "catalogue": catalogue}, error)
+            if error.field is None:
+                return _rate_limited(
+                    request, template, {"form": form, "catalogue": catalogue}, error
+                )
+            # The per-address limit, explained beside the code that lifts it.
+            form.add_error(error.field, str(error.message))
+            status = 429
         except CartaError as error:
             apply_service_error(form, error)
+            status = error.status
         else:
-            messages.success(
-                request,
-                _("Grazie per la sua valutazione: ci aiuta a verificare gli impegni della Carta."),
-            )
+            if evaluation.verified:
+                message = _(
+                    "Grazie per la tua valutazione: il codice è stato usato ed è contata tra "
+                    "quelle verificate."
+                )
+            else:
+                message = _(
+                    "Grazie per la sua valutazione: ci aiuta a verificare gli impegni della Carta."
+                )
+            messages.success(request, message)
             return redirect("feedback_dashboard")
-    return render(request, template, {"form": form, "catalogue": catalogue})
+    return render(request, template, {"form": form, "catalogue": catalogue}, status=status)
+
+
+@_staff_page(
+    perms.can_issue_evaluation_codes,
+    gettext_lazy("Solo l'ufficio del servizio può emettere codici di valutazione."),
+)
+@never_cache
+def evaluation_codes(request):
+    """The service's office issues a batch of single-use codes: shown once, on a page to
+    print (and sent by email when an address is given); never stored in clear."""
+    catalogue = charter.catalogue()
+    form = IssueCodesForm(request.POST or None, catalogue=catalogue)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                issued = services.issue_evaluation_codes(actor=request.user, **form.cleaned_data)
+            except CartaError as error:
+                apply_service_error(form, error)
+                status = error.status
+            else:
+                return render(
+                    request,
+                    "feedback/evaluation_codes_issued.html",
+                    {"issued": issued, "emailed_to": form.cleaned_data.get("email", "")},
+                )
+        else:
+            status = 400
+    return render(
+        request,
+        "feedback/evaluation_codes.html",
+        {"form": form, "catalogue": catalogue},
+        status=status,
+    )
 
 
 # --- Dashboard ------------------------------------------------------------------------
@@ -419,12 +468,14 @@ def _quarters(request) -> list[str]:
 
 
 def dashboard(request):
-    data = build_dashboard(quarters=_quarters(request), staff=False)
+    quarters = _quarters(request)
+    data = build_dashboard(quarters=quarters, staff=False)
     return render(
         request,
         "feedback/dashboard.html",
         {
             "data": data,
+            "evaluation_counts": selectors.evaluation_counts(quarters),
             "staff": False,
             "can_view_staff": perms.can_view_staff_dashboard(request.user),
         },
@@ -452,12 +503,15 @@ def dashboard_staff(request):
                     return redirect("feedback_dashboard_staff")
             else:
                 status = 400
-    data = build_dashboard(quarters=_quarters(request), staff=True)
+    quarters = _quarters(request)
+    data = build_dashboard(quarters=quarters, staff=True)
     return render(
         request,
         "feedback/dashboard.html",
         {
             "data": data,
+            "evaluation_counts": selectors.evaluation_counts(quarters),
+            "can_issue_codes": perms.can_issue_evaluation_codes(request.user),
             "staff": True,
             "form": form,
             "can_view_staff": True,
@@ -473,8 +527,7 @@ def dashboard_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="impegni-carta.csv"'
     csvexport.writer(response).writerows(csv_rows(data))
-    # The staff's detail (who recorded, notes) is no open data: no licence on it.
-    return response if staff else opendata.with_licence(response)
+    return response
 
 
 def measurement_history(request):
