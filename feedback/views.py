@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from carta import attachments, csvexport
+from carta import attachments, csvexport, opendata
 from carta.errors import CartaError, RateLimited
 from carta.pages import fetch, page_context, querystring
 from carta.privacy_views import json_download
@@ -527,7 +527,8 @@ def dashboard_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="impegni-carta.csv"'
     csvexport.writer(response).writerows(csv_rows(data))
-    return response
+    # The staff's detail (who recorded, notes) is no open data: no licence on it.
+    return response if staff else opendata.with_licence(response)
 
 
 def measurement_history(request):
