@@ -158,7 +158,7 @@ def _columns(section: Section, rows: list[dict]) -> list[tuple[str, Any]]:
 
 def readable_sections(user) -> list[dict[str, Any]]:
     """The download shaped for the page: per section its title, and either ``rows`` (a
-    table: ``columns`` labels and each row's formatted cells) or ``items`` (a definition
+    table: ``columns`` labels and each row's formatted cells) or ``record`` (a definition
     list of one record), or neither (nothing held)."""
     shaped = []
     data = personal_data_of(user)
@@ -171,7 +171,7 @@ def readable_sections(user) -> list[dict[str, Any]]:
         }
         if isinstance(value, dict):
             columns = _columns(section, [value])
-            entry["items"] = [(label, _cell(value.get(k))) for k, label in columns]
+            entry["record"] = [(label, _cell(value.get(k))) for k, label in columns]
         elif value:
             columns = _columns(section, value)
             entry["columns"] = [label for _k, label in columns]

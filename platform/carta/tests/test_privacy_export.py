@@ -139,6 +139,8 @@ def test_the_page_shows_each_section_with_the_persons_own_text(client):
     for section in privacy.sections():
         assert f'id="dati-{section.key}"' in html
     assert "Commenti alla Carta" in html and HIDDEN_TEXT in html
+    assert '<dt class="col-sm-4">Codice fiscale</dt>' in html  # one record: a list
+    assert '<dt class="col-sm-4">key</dt>' not in html
     assert "Il mio reclamo sul servizio" in html
     assert "RSSMRA80A01H501U" in html
     assert reverse("my_data_json") in html
