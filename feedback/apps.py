@@ -18,7 +18,7 @@ class FeedbackConfig(AppConfig):
         from carta import ambito
         from consultations.charter.draft_flags import register_draft_flags
         from consultations.charter.service_extras import register_service_extras
-        from feedback import charter
+        from feedback import charter, personal_area
         from feedback.draft_flags import draft_flags
         from feedback.service_page import service_extras
 
@@ -30,6 +30,7 @@ class FeedbackConfig(AppConfig):
         register_draft_flags("feedback", draft_flags)
         # The accessibility statement promises the same answer time as complaints get.
         ambito.register_response_days(lambda: charter.complaint_deadline_rule().days)
+        personal_area.register()
         # The person's complaints and evaluations in their data download, and their erasure.
         from feedback import personal_data  # noqa: PLC0415
 

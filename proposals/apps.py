@@ -11,9 +11,10 @@ class ProposalsConfig(AppConfig):
         from proposals import home_block  # noqa: PLC0415
 
         home_block.register()
-        from proposals import moderation
+        from proposals import moderation, personal_area
 
         moderation.register_models()
+        personal_area.register()
         # The person's proposals, comments and endorsements in their data download.
         from proposals import personal_data  # noqa: PLC0415
 

@@ -10,9 +10,11 @@ class StakeholdersConfig(AppConfig):
         from stakeholders import (
             erasure,  # noqa: F401  (connects the erasure receiver)
             moderation,
+            personal_area,
         )
 
         moderation.register_models()
+        personal_area.register()
         # The person's memberships and invitations in their data download.
         from stakeholders import personal_data  # noqa: PLC0415
 

@@ -15,7 +15,13 @@ class CharterConfig(AppConfig):
         from consultations.charter import home_block  # noqa: PLC0415
 
         home_block.register()
-        from consultations.charter import governed_rules, moderation, pact_provider, selectors
+        from consultations.charter import (
+            governed_rules,
+            moderation,
+            pact_provider,
+            personal_area,
+            selectors,
+        )
         from stakeholders import pact
 
         moderation.register_models()
@@ -25,6 +31,7 @@ class CharterConfig(AppConfig):
         pact.register_changes_since(pact_provider.changes_since_url)
         # A rule the Carta sets (the complaint deadline) governed twice holds adoption back.
         governed_rules.register()
+        personal_area.register()
         # The person's comments and amendments in their data download.
         from consultations.charter import personal_data  # noqa: PLC0415
 

@@ -16,11 +16,12 @@ class VotingConfig(AppConfig):
 
         home_block.register()
         # A vote on a revision still running holds back the revision's adoption.
-        from consultations.voting import readiness, revision_votes  # noqa: PLC0415
+        from consultations.voting import personal_area, readiness, revision_votes  # noqa: PLC0415
 
         readiness.register()
         # The revision page and the consultation report show the votes on a revision.
         revision_votes.register()
+        personal_area.register()
         # The person's votes in their data download (never how they voted in secret).
         from consultations.voting import personal_data  # noqa: PLC0415
 

@@ -7,7 +7,7 @@ class CartaConfig(AppConfig):
     verbose_name = _("Piattaforma")
 
     def ready(self):
-        from carta import attachments, checks, identity, signals, tokens  # noqa: F401 - the checks and receivers
+        from carta import attachments, checks, follows, identity, signals, tokens  # noqa: F401 - the checks and receivers
 
         # The Attachment model, and each app's attachments.register_models().
         attachments.autodiscover()

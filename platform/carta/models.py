@@ -302,3 +302,110 @@ class ModerationEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.object_label}"
+
+
+class EmailDelivery(models.TextChoices):
+    """How a person receives by email the notifications they keep on for email."""
+
+    IMMEDIATE = "immediate", _("Subito, un messaggio per ogni notifica")
+    DAILY = "daily", _("Un riepilogo al giorno")
+    NONE = "none", _("Nessuna email")
+
+
+class NotificationSettings(models.Model):
+    """A person's choice between single emails and a daily digest; no row means
+    ``immediate``. ``digest_sent_on`` is the day of the last digest, claimed with a
+    conditional update so that a day's digest leaves once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("persona"),
+    )
+    email_delivery = models.CharField(
+        _("email"), max_length=12, choices=EmailDelivery.choices, default=EmailDelivery.IMMEDIATE
+    )
+    digest_sent_on = models.DateField(_("ultimo riepilogo inviato il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impostazioni delle notifiche")
+        verbose_name_plural = _("impostazioni delle notifiche")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.email_delivery}"
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind of notification (``carta.notification_kinds``);
+    no row means the kind's default: in the app and by email."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("persona"),
+    )
+    kind = models.CharField(_("tipo"), max_length=60)
+    in_app = models.BooleanField(_("nel sito"), default=True)
+    email = models.BooleanField(_("per email"), default=True)
+
+    class Meta:
+        verbose_name = _("preferenza di notifica")
+        verbose_name_plural = _("preferenze di notifica")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.in_app}/{self.email}"
+
+
+class DigestItem(models.Model):
+    """A notification waiting for its recipient's daily digest (``carta send_digest``);
+    ``sent_at`` is set when the digest that carried it left."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("tipo"), max_length=60)
+    title = models.CharField(_("titolo"), max_length=255)
+    body = models.TextField(_("testo"), blank=True)
+    url = models.CharField(_("collegamento"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("notifica da riepilogare")
+        verbose_name_plural = _("notifiche da riepilogare")
+        indexes = [models.Index(fields=["recipient", "sent_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Follow(models.Model):
+    """A person follows an object (a proposal, a revision, a consultation) to be told of
+    its changes (``carta.follows``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(_("seguito dal"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("oggetto seguito")
+        verbose_name_plural = _("oggetti seguiti")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="follow_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.content_type_id}#{self.object_id}"

@@ -27,7 +27,15 @@ from django.utils.functional import Promise
 from carta import ambito, identity
 from carta.errors import InvalidInput
 from carta.events import NotificationEvent, broadcast, close_sockets_of, notifications_group
-from carta.models import AuditEntry, Identity, Notification
+from carta.models import (
+    AuditEntry,
+    DigestItem,
+    EmailDelivery,
+    Identity,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+)
 from carta.signals import account_erasing
 
 logger = logging.getLogger(__name__)
@@ -67,7 +75,21 @@ def record_audit(
         entry.object_id = str(target.pk)
         entry.object_repr = str(target)[:255]
     entry.save()
+    for listener in _audit_listeners:
+        listener(entry, target)
     return entry
+
+
+# Called with each new audit row and its target, inside the writer's transaction; a
+# listener that reads or writes defers it with ``transaction.on_commit`` (``carta.follows``
+# tells the followers of the target after the commit).
+_audit_listeners: list = []
+
+
+def on_audit_recorded(listener) -> None:
+    """Register ``listener(entry, target)``, called after each ``record_audit``."""
+    if listener not in _audit_listeners:
+        _audit_listeners.append(listener)
 
 
 def erase_audit_personal_data(
@@ -122,11 +144,16 @@ def notify(
     email: bool = True,
     exclude=None,
 ) -> list[Notification]:
-    """Create one notification per distinct recipient, in each recipient's language.
+    """Create one notification per distinct recipient, in each recipient's language, as
+    each recipient chose for this ``kind`` (``NotificationPreference``; no row: in the app
+    and by email) and for their emails (``NotificationSettings``: at once, in the daily
+    digest, or none).
 
     ``title`` and ``body`` are lazy translatable strings with ``%(name)s`` placeholders
-    filled from ``params``. Rows are written with one INSERT in the caller's
-    transaction; emails and websocket pushes go out after the commit.
+    filled from ``params``. Rows (notifications and digest items) are written with one
+    INSERT each in the caller's transaction, after two reads of the recipients' choices;
+    emails and websocket pushes go out after the commit. ``email=False`` (the caller's
+    choice) sends no email and queues nothing for the digest.
     """
     params = dict(params or {})
     seen: set[int] = set()
@@ -141,27 +168,66 @@ def notify(
     if not people:
         return []
 
-    rows = []
+    choices = _choices_of([person.pk for person in people], kind)
+    rows, mails, digest = [], [], []
     for person in people:
+        in_app, by_email = choices.get(person.pk, (True, EmailDelivery.IMMEDIATE))
+        if not email or not person.email:
+            by_email = EmailDelivery.NONE
+        if not in_app and by_email == EmailDelivery.NONE:
+            continue
         with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-            rows.append(
-                Notification(
-                    recipient=person,
-                    kind=kind,
-                    title=(str(title) % params)[:255],
-                    body=str(body) % params if body else "",
-                    url=url,
-                )
-            )
+            text = {
+                "kind": kind,
+                "title": (str(title) % params)[:255],
+                "body": str(body) % params if body else "",
+                "url": url,
+            }
+        if in_app:
+            rows.append(Notification(recipient=person, **text))
+        if by_email == EmailDelivery.IMMEDIATE:
+            mails.append((person.pk, text))
+        elif by_email == EmailDelivery.DAILY:
+            digest.append(DigestItem(recipient=person, **text))
     # Both supported backends (PostgreSQL, SQLite >= 3.35) return the new keys.
-    created = Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows) if rows else []
+    if digest:
+        DigestItem.objects.bulk_create(digest)
     ids = [n.pk for n in created]
-    transaction.on_commit(lambda: deliver_notifications(ids, email=email))
+    if ids or mails:
+        transaction.on_commit(lambda: deliver_notifications(ids, email=False, mails=mails))
     return created
 
 
-def deliver_notifications(ids: list[int], *, email: bool = True) -> None:
-    """Push stored notifications to their recipients' sockets and mailboxes."""
+def _choices_of(user_ids: list[int], kind: str) -> dict[int, tuple[bool, str]]:
+    """``{user id: (in the app, email delivery)}`` for those who chose otherwise than
+    the default (two queries per 500 recipients)."""
+    choices: dict[int, tuple[bool, str]] = {}
+    for start in range(0, len(user_ids), 500):
+        chunk = user_ids[start : start + 500]
+        delivery = dict(
+            NotificationSettings.objects.filter(user_id__in=chunk)
+            .exclude(email_delivery=EmailDelivery.IMMEDIATE)
+            .values_list("user_id", "email_delivery")
+        )
+        kind_choices = {
+            user_id: (in_app, by_email)
+            for user_id, in_app, by_email in NotificationPreference.objects.filter(
+                user_id__in=chunk, kind=kind
+            ).values_list("user_id", "in_app", "email")
+        }
+        for user_id in set(delivery) | set(kind_choices):
+            in_app, by_email = kind_choices.get(user_id, (True, True))
+            way = delivery.get(user_id, EmailDelivery.IMMEDIATE) if by_email else EmailDelivery.NONE
+            choices[user_id] = (in_app, way)
+    return choices
+
+
+def deliver_notifications(
+    ids: list[int], *, email: bool = True, mails: list[tuple[int, dict]] = ()
+) -> None:
+    """Push stored notifications to their recipients' sockets (and, with ``email``, to
+    their mailboxes); send ``mails``, ``(recipient id, {title, body, url})``, by email."""
     notifications = list(Notification.objects.filter(pk__in=ids).select_related("recipient"))
     unread = dict(
         Notification.objects.filter(
@@ -184,19 +250,29 @@ def deliver_notifications(ids: list[int], *, email: bool = True) -> None:
         }
         broadcast(notifications_group(item.recipient_id), dict(event))
         if email and item.recipient.email:
-            link = f"{settings.CARTA_SITE_URL}{item.url}" if item.url else settings.CARTA_SITE_URL
-            # Signed like every email of the platform: who writes, and how to reach them.
-            with translation.override(item.recipient.preferred_language or settings.LANGUAGE_CODE):
-                signature = the_ambito.email_signature()
-            try:
-                send_mail(
-                    subject=f"[{the_ambito.name}] {item.title}",
-                    message=f"{item.body}\n\n{link}".strip() + f"\n\n-- \n{signature}",
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[item.recipient.email],
-                )
-            except OSError:
-                logger.warning("could not email notification %s", item.pk, exc_info=True)
+            _email(item.recipient, item.title, item.body, item.url, the_ambito, item.pk)
+    if mails:
+        people = User.objects.in_bulk({user_id for user_id, _text in mails})
+        for user_id, text in mails:
+            person = people.get(user_id)
+            if person is not None and person.is_active and person.email:
+                _email(person, text["title"], text["body"], text["url"], the_ambito, text["kind"])
+
+
+def _email(person, title: str, body: str, url: str, the_ambito, ref) -> None:
+    link = f"{settings.CARTA_SITE_URL}{url}" if url else settings.CARTA_SITE_URL
+    # Signed like every email of the platform: who writes, and how to reach them.
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        signature = the_ambito.email_signature()
+    try:
+        send_mail(
+            subject=f"[{the_ambito.name}] {title}",
+            message=f"{body}\n\n{link}".strip() + f"\n\n-- \n{signature}",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[person.email],
+        )
+    except OSError:
+        logger.warning("could not email notification %s", ref, exc_info=True)
 
 
 def mark_notifications_read(*, actor, ids: Iterable[int] | None = None) -> int:

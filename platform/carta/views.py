@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
@@ -19,15 +21,29 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from carta import ambito, identity, moderation, ratelimit, selectors, services
+from carta import (
+    ambito,
+    follows,
+    identity,
+    moderation,
+    notification_kinds,
+    personal_area,
+    preferences,
+    ratelimit,
+    selectors,
+    services,
+)
 from carta.errors import CartaError, NotFound, RateLimited
 from carta.forms import EraseAccountForm, ProfileForm, RegistrationForm
+from carta.models import EmailDelivery
 from carta.permissions import can_view_audit
 
 
@@ -66,6 +82,12 @@ class LoginView(allauth_views.LoginView):
 
     template_name = "carta/login.html"
     extra_context = {"gateways": identity.gateways}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The SPID/CIE buttons carry the same destination as the password form.
+        context["next"] = self.get_next_url() or ""
+        return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -437,3 +459,168 @@ def _dismiss_flag(request):
 def moderation_log(request):
     page = Paginator(moderation.moderation_log(), 30).get_page(request.GET.get("page"))
     return render(request, "carta/moderation_log.html", {"page": page})
+
+
+# --- The personal area, notification preferences, following ----------------------------
+
+
+def _rendered_sections(request, *, limit, only: str = ""):
+    awaiting = personal_area.awaiting_for(request.user)
+    shown = []
+    for section in personal_area.sections_for(request.user, limit=limit, only=only):
+        context = {
+            **section["context"],
+            "awaiting": awaiting,
+            "section_key": section["key"],
+        }
+        section["html"] = mark_safe(  # noqa: S308 - a template of the project, autoescaped
+            render_to_string(section["template"], context, request=request)
+        )
+        section["more"] = limit is not None and section["context"].get("total", 0) > limit
+        shown.append(section)
+    return shown, awaiting
+
+
+@login_required
+def personal_area_page(request):
+    """Where a person lands after signing in: their organizations with their role and
+    what awaits them, their proposals, comments, votes and complaints, what they follow
+    (sections registered by the apps, ``carta.personal_area``; a fixed number of
+    queries, each list the latest ``personal_area.LIMIT``)."""
+    sections, awaiting = _rendered_sections(request, limit=personal_area.LIMIT)
+    followed = follows.followed_by(request.user, limit=personal_area.LIMIT)
+    context = {
+        "sections": sections,
+        "personal_awaiting": awaiting.get(None, []),
+        "followed": followed,
+        "followed_total": follows.count_followed(request.user),
+        "limit": personal_area.LIMIT,
+        "unread": selectors.unread_count(request.user),
+    }
+    return render(request, "carta/personal_area.html", context)
+
+
+@login_required
+def personal_area_section(request, key):
+    """The full list of one section of the personal area."""
+    if key == "seguiti":
+        context = {"followed": follows.followed_by(request.user), "full": True}
+        return render(request, "carta/personal_area_followed.html", context)
+    sections, _awaiting = _rendered_sections(request, limit=None, only=key)
+    if not sections:
+        raise Http404
+    return render(request, "carta/personal_area_section.html", {"section": sections[0]})
+
+
+@login_required
+def notification_preferences(request):
+    """Per kind, in the app and by email; emails at once, as a daily digest, or none."""
+    current = preferences.preferences_of(request.user)
+    error = ""
+    if request.method == "POST":
+        kinds = {
+            key: {
+                "in_app": f"in_app.{key}" in request.POST,
+                "email": f"email.{key}" in request.POST,
+            }
+            for key in notification_kinds.KINDS
+        }
+        try:
+            preferences.set_notification_preferences(
+                actor=request.user,
+                email_delivery=request.POST.get("email_delivery", ""),
+                kinds=kinds,
+            )
+        except CartaError as failure:
+            error = str(failure.message)
+        else:
+            messages.success(request, _("Le tue preferenze sulle notifiche sono state salvate."))
+            return redirect("notification_preferences")
+    groups = [
+        (group, [(kind, current["kinds"][kind.key]) for kind in kinds])
+        for group, kinds in notification_kinds.grouped()
+    ]
+    context = {
+        "groups": groups,
+        "email_delivery": current["email_delivery"],
+        "deliveries": EmailDelivery.choices,
+        "error": error,
+    }
+    return render(
+        request, "carta/notification_preferences.html", context, status=400 if error else 200
+    )
+
+
+def _safe_next(request, value: str) -> str:
+    if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure()):
+        return value
+    return ""
+
+
+def _follow_state(request, target, *, following: bool, next_url: str) -> dict:
+    return {
+        "obj": target,
+        "spec": follows.spec_for(target),
+        "signed_in": True,
+        "following": following,
+        "next": next_url,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request):
+    """Follow or stop following an object the person may see (hidden or unknown: 404).
+
+    GET: the button in its current state (for htmx, the fragment that replaces the
+    placeholder of ``{% follow_button %}``; otherwise a small page with it). POST
+    (``action`` follow or unfollow): then back to ``next``, or, for htmx, the button."""
+    data = request.POST if request.method == "POST" else request.GET
+    next_url = _safe_next(request, data.get("next", ""))
+    if not request.user.is_authenticated:
+        if request.htmx and request.method == "GET":
+            return render(
+                request,
+                "carta/includes/follow_button.html",
+                {"spec": True, "signed_in": False, "next": next_url},
+            )
+        return redirect(f"{reverse('login')}?next={quote(next_url or request.get_full_path())}")
+    action = data.get("action", "follow")
+    if request.method == "POST" and action == "unfollow" and data.get("follow_id"):
+        follows.unfollow(actor=request.user, follow_id=data.get("follow_id"))
+        messages.success(request, _("Non segui più questa pagina."))
+        return _back(request)
+    try:
+        target = follows.get_followable_for(
+            request.user, data.get("target_type", ""), data.get("target_id", "")
+        )
+    except NotFound:
+        raise Http404 from None
+    if request.method == "GET":
+        state = _follow_state(
+            request,
+            target,
+            following=follows.is_following(request.user, target),
+            next_url=next_url,
+        )
+        if request.htmx:
+            return render(request, "carta/includes/follow_button.html", state)
+        spec = state["spec"]
+        state.update(label=spec.label(target), back=next_url or target.get_absolute_url())
+        return render(request, "carta/follow.html", state)
+    if action == "unfollow":
+        follows.unfollow(actor=request.user, target=target)
+    else:
+        follows.follow(actor=request.user, target=target)
+    if request.htmx:
+        return render(
+            request,
+            "carta/includes/follow_button.html",
+            _follow_state(request, target, following=action != "unfollow", next_url=next_url),
+        )
+    if action == "unfollow":
+        messages.success(request, _("Non segui più questa pagina."))
+    else:
+        messages.success(
+            request, _("Ora segui questa pagina: riceverai una notifica quando cambia.")
+        )
+    return redirect(next_url or target.get_absolute_url())

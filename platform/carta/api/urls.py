@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from carta.api import views
+from carta.api.notification_preferences import NotificationPreferencesView
 from carta.api.root import ApiRootView
 
 router = SimpleRouter()
@@ -12,6 +13,12 @@ router.register("moderation-log", views.ModerationLogViewSet, basename="moderati
 
 urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
+    # Before the router's notifications/<pk>/.
+    path(
+        "notifications/preferences/",
+        NotificationPreferencesView.as_view(),
+        name="api-notification-preferences",
+    ),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("auth/tokens/", views.TokenListView.as_view(), name="api-tokens"),
     path("auth/tokens/<str:token_key>/", views.TokenDetailView.as_view(), name="api-token-revoke"),

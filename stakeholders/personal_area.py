@@ -1,0 +1,93 @@
+"""What the network shows in the personal area (``carta.personal_area``): the person's
+organizations with their role, and what awaits them there (an invitation to answer, a
+pact to renew, an application being examined)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from carta import personal_area
+from carta.permissions import is_signed_in
+from stakeholders.models import Invitation, Membership, OrganizationStatus, Role
+
+
+def organizations_section(user, limit: int | None) -> dict | None:
+    """The person's memberships, by organization name (two queries: the rows, the count)."""
+    if not is_signed_in(user):
+        return None
+    memberships = Membership.objects.filter(user=user).select_related("organization")
+    total = memberships.count()
+    if not total:
+        return {"memberships": [], "total": 0, "apply_url": reverse("organization_apply")}
+    rows = memberships.order_by("organization__legal_name", "pk")
+    return {
+        "memberships": list(rows[:limit] if limit else rows),
+        "total": total,
+        "apply_url": reverse("organization_apply"),
+    }
+
+
+def awaiting(user) -> list[personal_area.Awaiting]:
+    """Invitations to answer, pacts to renew, applications under examination (two
+    queries)."""
+    if not is_signed_in(user):
+        return []
+    items = []
+    invitations = Invitation.objects.filter(
+        invitee=user,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("organization")
+    for invitation in invitations:
+        items.append(
+            personal_area.Awaiting(
+                _(
+                    "%(name)s ti ha invitato a farne parte come %(role)s: apri il link "
+                    "dell'email che hai ricevuto entro il %(date)s."
+                )
+                % {
+                    "name": invitation.organization.legal_name,
+                    "role": invitation.get_role_display().lower(),
+                    "date": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
+                },
+                invitation.organization.get_absolute_url(),
+            )
+        )
+    for membership in Membership.objects.filter(user=user).select_related("organization"):
+        organization = membership.organization
+        if membership.role == Role.REPRESENTATIVE and organization.pact_renew_by:
+            items.append(
+                personal_area.Awaiting(
+                    _("Rinnova il patto di partecipazione entro il %(date)s.")
+                    % {
+                        "date": date_format(timezone.localtime(organization.pact_renew_by), "j F Y")
+                    },
+                    reverse("organization_pact", args=[organization.pk]),
+                    organization.pk,
+                )
+            )
+        if organization.status == OrganizationStatus.PENDING:
+            items.append(
+                personal_area.Awaiting(
+                    _("La domanda di adesione alla rete è in esame presso l'Ufficio di Piano."),
+                    organization.get_absolute_url(),
+                    organization.pk,
+                )
+            )
+    return items
+
+
+def register() -> None:
+    personal_area.register_section(
+        "organizations",
+        title=gettext_lazy("Le mie organizzazioni"),
+        template="stakeholders/personal_area/organizations.html",
+        build=organizations_section,
+        order=10,
+    )
+    personal_area.register_awaiting("stakeholders", awaiting)
