@@ -16,8 +16,12 @@ from feedback import services
 from feedback.models import (
     CommitmentMeasurement,
     Complaint,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintJudgement,
     ComplaintStatus,
     Evaluation,
+    MeasurementStatus,
 )
 
 STAFF_ACT = privacy.kept("an act of the complaint office, exported as activity")
@@ -113,6 +117,12 @@ def register() -> None:
             "feedback.Complaint.assigned_to": STAFF_ACT,
             "feedback.Complaint.answered_by": STAFF_ACT,
         },
+        choices={
+            "category": ComplaintCategory,
+            "channel": ComplaintChannel,
+            "status": ComplaintStatus,
+            "judgement": ComplaintJudgement,
+        },
     )
     privacy.register_section(
         "evaluations",
@@ -158,4 +168,5 @@ def register() -> None:
             "feedback.CommitmentMeasurement.validated_by": STAFF_ACT,
             "feedback.ImprovementAction.updated_by": STAFF_ACT,
         },
+        choices={"status": MeasurementStatus},
     )

@@ -14,7 +14,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from carta import privacy
-from proposals.models import Endorsement, Partnership, Proposal, ProposalComment, ProposalVersion
+from proposals.models import (
+    Endorsement,
+    Partnership,
+    PartnershipStatus,
+    Proposal,
+    ProposalComment,
+    ProposalVersion,
+)
+from proposals.states import ProposalState
 
 AUTHORED = privacy.kept("a contribution: it stays, attributed to 'utente cancellato'")
 STAFF_ACT = privacy.kept("an act of staff or of an organization, exported as activity")
@@ -136,6 +144,7 @@ def register() -> None:
             "proposals.Proposal.hidden_by": STAFF_ACT,
             "proposals.ProposalTransition.actor": STAFF_ACT,
         },
+        choices={"state": ProposalState},
     )
     privacy.register_section(
         "proposal_versions",
@@ -200,4 +209,5 @@ def register() -> None:
             "proposals.Partnership.created_by": AUTHORED,
             "proposals.Partnership.decided_by": STAFF_ACT,
         },
+        choices={"status": PartnershipStatus},
     )

@@ -6,11 +6,11 @@ is in ``stakeholders.erasure`` and declared below. Registered from ``Stakeholder
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from carta import privacy
-from stakeholders.models import Invitation, Membership, PactAcceptance
+from stakeholders.models import Invitation, Membership, PactAcceptance, Role
 
 
 def memberships(user) -> list[dict]:
@@ -25,6 +25,17 @@ def memberships(user) -> list[dict]:
         .select_related("organization")
         .order_by("created_at", "pk")
     ]
+
+
+class InvitationStatus(TextChoices):
+    PENDING = "pending", _("In attesa di risposta")
+    ACCEPTED = "accepted", _("Accettato")
+    DECLINED = "declined", _("Rifiutato")
+
+
+class Direction(TextChoices):
+    RECEIVED = "received", _("Ricevuto")
+    SENT = "sent", _("Inviato da te")
 
 
 def _invitation_status(invitation) -> str:
@@ -91,6 +102,7 @@ def register() -> None:
             "stakeholders.Membership.user": privacy.ERASED,
             "stakeholders.OrganizationUserObjectPermission.user": privacy.ERASED,
         },
+        choices={"role": Role},
     )
     privacy.register_section(
         "invitations",
@@ -114,6 +126,7 @@ def register() -> None:
                 "an organization's act, shown as 'utente cancellato'"
             ),
         },
+        choices={"role": Role, "status": InvitationStatus, "direction": Direction},
     )
     privacy.register_section(
         "pacts",

@@ -12,7 +12,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from carta import privacy
-from consultations.charter.models import Amendment, AmendmentSupport, Comment
+from consultations.charter.models import (
+    Amendment,
+    AmendmentKind,
+    AmendmentStatus,
+    AmendmentSupport,
+    Comment,
+    Outcome,
+)
 
 AUTHORED = privacy.kept("a contribution to the Carta: it stays, attributed to 'utente cancellato'")
 STAFF_ACT = privacy.kept("an act of the Carta's editors or moderators, exported as activity")
@@ -109,6 +116,7 @@ def register() -> None:
             "consultations.Comment.hidden_by": STAFF_ACT,
             "consultations.Revision.created_by": STAFF_ACT,
         },
+        choices={"outcome": Outcome},
     )
     privacy.register_section(
         "carta_amendments",
@@ -134,6 +142,7 @@ def register() -> None:
             "consultations.Amendment.decided_by": STAFF_ACT,
             "consultations.Amendment.hidden_by": STAFF_ACT,
         },
+        choices={"kind": AmendmentKind, "status": AmendmentStatus},
     )
     privacy.register_section(
         "carta_supports",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from carta import privacy
-from consultations.voting.models import QuestionKind, Secrecy, VoterRecord
+from consultations.voting.models import Electorate, QuestionKind, Secrecy, VoterRecord
 
 _CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING}
 
@@ -92,4 +92,5 @@ def register() -> None:
                 "an act of the Carta's editors, exported as activity"
             ),
         },
+        choices={"secrecy": Secrecy, "electorate": Electorate},
     )

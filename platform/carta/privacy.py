@@ -36,6 +36,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from carta.models import AuditEntry, Flag, Identity, IdentityProvider, Notification
 from carta.signals import account_erasing
 
 ERASED = "erased"
@@ -64,6 +65,8 @@ class Section:
     # "app_label.Model.field" -> ERASED | ANONYMIZED | kept(reason)
     fields: dict[str, str] = field(default_factory=dict)
     description: Any = ""
+    # The page's words for coded values: column -> TextChoices (the JSON keeps the codes).
+    choices: dict[str, Any] = field(default_factory=dict)
 
 
 _sections: dict[str, Section] = {}
@@ -77,6 +80,7 @@ def register_section(
     columns: dict[str, Any] | None = None,
     fields: dict[str, str] | None = None,
     description="",
+    choices: dict[str, Any] | None = None,
 ) -> None:
     """Add a section to the download (called from an app's ``AppConfig.ready``). The key
     is the section's name in the JSON; registering the same key again replaces it in
@@ -91,6 +95,7 @@ def register_section(
         columns=dict(columns or {}),
         fields=dict(fields or {}),
         description=description,
+        choices=dict(choices or {}),
     )
 
 
@@ -149,6 +154,13 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _shown(section: Section, key: str, value) -> str:
+    kind = section.choices.get(key)
+    if kind is not None and isinstance(value, str) and value in kind.values:
+        return str(kind(value).label)
+    return _cell(value)
+
+
 def _columns(section: Section, rows: list[dict]) -> list[tuple[str, Any]]:
     keys = list(section.columns)
     for row in rows:
@@ -171,11 +183,13 @@ def readable_sections(user) -> list[dict[str, Any]]:
         }
         if isinstance(value, dict):
             columns = _columns(section, [value])
-            entry["record"] = [(label, _cell(value.get(k))) for k, label in columns]
+            entry["record"] = [(label, _shown(section, k, value.get(k))) for k, label in columns]
         elif value:
             columns = _columns(section, value)
             entry["columns"] = [label for _k, label in columns]
-            entry["rows"] = [[_cell(row.get(k)) for k, _label in columns] for row in value]
+            entry["rows"] = [
+                [_shown(section, k, row.get(k)) for k, _label in columns] for row in value
+            ]
         shaped.append(entry)
     return shaped
 
@@ -344,8 +358,6 @@ def _email_addresses(user) -> list[dict]:
 
 
 def _identity(user) -> dict[str, Any] | None:
-    from carta.models import Identity
-
     record = Identity.objects.filter(user=user).first()
     if record is None:
         return None
@@ -413,8 +425,6 @@ def _security(user) -> list[dict]:
 
 
 def _notifications(user) -> list[dict]:
-    from carta.models import Notification
-
     return [
         {
             "kind": n.kind,
@@ -429,8 +439,6 @@ def _notifications(user) -> list[dict]:
 
 
 def _activity(user) -> list[dict]:
-    from carta.models import AuditEntry
-
     return [
         {
             "verb": entry.verb,
@@ -465,8 +473,6 @@ def _attachments(user) -> list[dict]:
 def _flags(user) -> list[dict]:
     """Reports the person filed: what (the kind of content and its number), why, and what
     was decided; not who decided."""
-    from carta.models import Flag
-
     return [
         {
             "content": f"{flag.content_type.name} {flag.object_id}",
@@ -532,6 +538,7 @@ register_section(
         "verified_at": _("Verificata il"),
     },
     fields={"carta.Identity.user": ERASED, "carta.Identity.fiscal_code": ERASED},
+    choices={"provider": IdentityProvider},
 )
 register_section(
     "identity_providers",
@@ -625,6 +632,7 @@ register_section(
         ),
         "carta.Flag.resolved_by": kept("a moderator's decision, exported as activity"),
     },
+    choices={"status": Flag.Status},
 )
 register_section(
     "attachments",

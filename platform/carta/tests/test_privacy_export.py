@@ -141,6 +141,8 @@ def test_the_page_shows_each_section_with_the_persons_own_text(client):
     assert "Commenti alla Carta" in html and HIDDEN_TEXT in html
     assert '<dt class="col-sm-4">Codice fiscale</dt>' in html  # one record: a list
     assert '<dt class="col-sm-4">key</dt>' not in html
+    # Coded values in words on the page (the JSON keeps the codes).
+    assert "<td>Redattore</td>" in html and "<td>Ricevuta</td>" in html
     assert "Il mio reclamo sul servizio" in html
     assert "RSSMRA80A01H501U" in html
     assert reverse("my_data_json") in html
