@@ -42,4 +42,5 @@ def register_models() -> None:
         url_of=lambda complaint: reverse("feedback_complaint_staff", args=[complaint.pk]),
         max_files=5,
         audit_actor_label=SENDER,
+        api_name="complaints",
     )

@@ -17,4 +17,5 @@ def register_models() -> None:
         can_view=perms.can_view,
         can_add=perms.can_edit,
         max_files=20,
+        api_name="proposals",
     )

@@ -27,4 +27,5 @@ def register_models() -> None:
         purposes=(Purpose.STATUTE, Purpose.RUNTS_CERTIFICATE, Purpose.OTHER),
         can_view=can_view,
         can_add=can_add,
+        api_name="organizations",
     )

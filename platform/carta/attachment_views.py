@@ -18,9 +18,9 @@ from carta.pages import fetch
 from carta.views import apply_service_error
 
 
-@require_GET
-def attachment_download(request, pk):
-    attachment = fetch(attachments.get_attachment_for, request.user, pk)
+def file_response(attachment) -> FileResponse:
+    """The stored file as a download under its sanitized name and detected type, never
+    shown inline nor kept by a cache (pages and API alike)."""
     response = FileResponse(
         attachments.open_file(attachment),
         as_attachment=True,
@@ -30,6 +30,11 @@ def attachment_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+def attachment_download(request, pk):
+    return file_response(fetch(attachments.get_attachment_for, request.user, pk))
 
 
 def _back(target) -> str:

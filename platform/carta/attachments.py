@@ -24,7 +24,7 @@ import hashlib
 import uuid
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 
 from django.apps import apps
@@ -290,7 +290,7 @@ class Registration:
     url_of: Callable[[models.Model], str]
     max_files: int = 10
     audit_actor_label: str = ""
-    purpose_labels: dict = field(default_factory=dict)
+    api_name: str = ""
 
 
 _registry: dict[str, Registration] = {}
@@ -305,12 +305,14 @@ def register(
     url_of: Callable[[models.Model], str] | None = None,
     max_files: int = 10,
     audit_actor_label: str = "",
+    api_name: str = "",
 ) -> None:
     """Let ``model`` carry attachments of ``purposes``. ``can_view(user, obj)`` must hold
     only for people who may see the object itself (and its files); ``can_add(user, obj)``
     for who may add files, and remove the object's files, now. ``audit_actor_label`` names
     by a role, in the audit log, who adds files while creating the object
-    (``on_creation``: a complaint's sender)."""
+    (``on_creation``: a complaint's sender). ``api_name`` is the model's collection in the
+    API (``proposals``): its files are then listed at ``/api/v1/<api_name>/<id>/attachments/``."""
     _registry[model._meta.label_lower] = Registration(
         model=model,
         purposes=tuple(purposes),
@@ -319,6 +321,7 @@ def register(
         url_of=url_of or (lambda obj: obj.get_absolute_url()),
         max_files=max_files,
         audit_actor_label=audit_actor_label,
+        api_name=api_name,
     )
 
 
@@ -333,6 +336,10 @@ def autodiscover() -> None:
         register_models = getattr(module, "register_models", None)
         if register_models is not None:
             register_models()
+
+
+def registrations() -> list[Registration]:
+    return list(_registry.values())
 
 
 def registration_of(target: models.Model) -> Registration:

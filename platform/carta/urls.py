@@ -154,6 +154,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("carta.attachment_api")),
     path("api/v1/", include("carta.api.urls")),
 ]
 for app in APPS:
