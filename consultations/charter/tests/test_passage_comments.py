@@ -233,3 +233,37 @@ def test_a_refused_service_amendment_shows_the_error_on_the_value(
     html = response.content.decode()
     assert 'id="emenda-servizio-servizio-1" open' in html
     assert 'id="valore-servizio-1-errore"' in html
+
+
+def _text(html: str) -> str:
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", str(html)))
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Il", "**servizio**", "_è_", "[gratuito](https://x.it)", "<b>", "&", "\n\n- ", "e"]
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(min_value=0, max_value=11),
+    st.integers(min_value=1, max_value=4),
+)
+def test_marking_never_changes_the_text_nor_lets_markup_in(words, first, length):
+    from types import SimpleNamespace
+
+    from carta.markdown import render_markdown
+
+    body = " ".join(words)
+    plain = passages.normalize_quote(_text(render_markdown(body)))
+    quote = " ".join(plain.split(" ")[first : first + length])
+    comment = SimpleNamespace(
+        pk=7, quote=quote, is_hidden=False, can_read_texts=True, quote_start=None, anchored_text=""
+    )
+    marked = passages.highlighted(body, [comment])
+    assert _text(marked) == _text(render_markdown(body))
+    assert "<b>" not in marked and "<script" not in marked
+    assert set(re.findall(r"<(\w+)", marked)) <= {"p", "strong", "em", "a", "ul", "li", "mark"}
