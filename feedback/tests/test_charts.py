@@ -3,6 +3,7 @@ commitment's measured values per quarter with its target line at the target valu
 evaluations' averages, the same figures as the tables beside them."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -115,9 +116,18 @@ def test_the_evaluations_averages_are_charted_on_the_one_to_five_scale(client, m
 
 
 def test_the_dashboards_tables_scroll_inside_their_own_container(client, measured):
-    _response, page = dashboard(client)
-    tables = page.count("<table")
-    assert tables and page.count('<div class="table-responsive"><table') == tables
+    response, page = dashboard(client)
+    services = response.context["data"]["services"]
+    # The overall table, each service's commitments (where it has some) and satisfaction:
+    # each in a container that scrolls sideways, reachable by keyboard, named by its caption.
+    expected = 1 + sum(1 for s in services if s["commitments"]) + len(services)
+    wrapped = re.findall(
+        r'<div class="table-responsive" tabindex="0" role="region" aria-labelledby="([^"]+)">'
+        r"<table[^>]*>\s*<caption id=\"([^\"]+)\"",
+        page,
+    )
+    assert len(wrapped) == expected == 4
+    assert all(label == caption for label, caption in wrapped)
     assert "fb-bar" not in page and 'style="height' not in page
 
 

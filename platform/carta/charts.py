@@ -23,9 +23,9 @@ from django.utils.formats import number_format
 # the target line at least 3:1, as graphics; text and axes at least 4.5:1.
 COLOURS = {
     "bar": "#0066cc",  # Bootstrap Italia's primary: 5.6:1
-    "target": "#a61919",  # dark red, dashed: 7.0:1
+    "target": "#a61919",  # dark red, dashed: 7.6:1
     "text": "#1a1a1a",  # body text: 17.4:1
-    "axis": "#5d7083",  # Bootstrap Italia's secondary: 5.0:1
+    "axis": "#5d7083",  # Bootstrap Italia's secondary: 5.1:1
     "grid": "#d9dadb",  # decoration only; the values are written on the bars
 }
 
