@@ -602,9 +602,13 @@ def organizations_download(request, fmt):
     filters = _public_filters(OrganizationFilterForm, request)
     if fmt == "csv":
         return opendata.csv_download(
-            exports.ORGANIZATION_COLUMNS, exports.organization_rows(**filters), "organizzazioni.csv"
+            request,
+            exports.ORGANIZATION_COLUMNS,
+            exports.organization_rows(**filters),
+            "organizzazioni.csv",
         )
     return opendata.json_download(
+        request,
         {"dataset": "organizzazioni", "ambito": ambito.identity().name},
         "organizations",
         exports.organization_records(**filters),
@@ -617,9 +621,10 @@ def resources_download(request, fmt):
     filters = _public_filters(ResourceFilterForm, request)
     if fmt == "csv":
         return opendata.csv_download(
-            exports.RESOURCE_COLUMNS, exports.resource_rows(**filters), "risorse.csv"
+            request, exports.RESOURCE_COLUMNS, exports.resource_rows(**filters), "risorse.csv"
         )
     return opendata.json_download(
+        request,
         {"dataset": "risorse", "ambito": ambito.identity().name},
         "resources",
         exports.resource_records(**filters),

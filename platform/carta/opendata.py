@@ -19,13 +19,16 @@ Nothing here reads settings at import time.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -326,13 +329,33 @@ def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-def csv_download(header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+def csv_download(
+    request, header: list[str], rows: Iterable[list], filename: str
+) -> StreamingHttpResponse:
     """A streamed open-data CSV download carrying the licence's ``Link`` header."""
     response = StreamingHttpResponse(
-        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+        _stream(request, csv_lines(header, rows)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return with_licence(response)
+
+
+def _stream(request, lines: Iterator[str]):
+    """What a ``StreamingHttpResponse`` sends: under ASGI (``carta serve``) an
+    asynchronous iterator that reads ``lines`` a batch at a time in the request's thread,
+    since Django reads a synchronous iterator whole into a list before serving it
+    asynchronously; under WSGI (the test client, ``runserver``) the lines themselves."""
+    if isinstance(request, ASGIRequest):
+        return _batches(lines)
+    return lines
+
+
+async def _batches(lines: Iterator[str], size: int = 500):
+    def batch() -> str:
+        return "".join(itertools.islice(lines, size))
+
+    while text := await sync_to_async(batch)():
+        yield text
 
 
 def json_lines(head: dict, key: str, items: Iterable[dict]) -> Iterator[str]:
@@ -350,10 +373,11 @@ def json_lines(head: dict, key: str, items: Iterable[dict]) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def json_download(head: dict, key: str, items: Iterable[dict], filename: str):
+def json_download(request, head: dict, key: str, items: Iterable[dict], filename: str):
     """A streamed open-data JSON download (``head``, the licence, the list ``key``)."""
     response = StreamingHttpResponse(
-        json_lines(head, key, items), content_type="application/json; charset=utf-8"
+        _stream(request, json_lines(head, key, items)),
+        content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return with_licence(response)

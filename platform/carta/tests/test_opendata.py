@@ -436,3 +436,49 @@ def test_the_open_data_page_lists_datasets_licence_and_the_catalogue(client, pub
     assert 'href="/dati/catalogo.jsonld"' in page
     assert 'href="/dati/catalogo.rdf"' in page
     assert 'href="/dati/catalogo.ttl"' in page
+
+
+def test_under_asgi_the_download_is_streamed_asynchronously(network):
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    async def download():
+        response = await AsyncClient().get("/organizzazioni.csv")
+        # An asynchronous iterator: Django would read a synchronous one whole into a list.
+        assert response.is_async
+        return response["Link"], b"".join([part async for part in response.streaming_content])
+
+    link, body = async_to_sync(download)()
+    assert link == CC_BY_LINK
+    rows = list(csv.reader(io.StringIO(body.decode())))
+    assert [r[1] for r in rows[1:]] == ["Cooperativa Il Melograno"]
+
+
+def test_the_rows_are_read_as_the_lines_are_sent(db):
+    produced = []
+
+    def rows():
+        for n in range(3):
+            produced.append(n)
+            yield [n, f"riga {n}"]
+
+    lines = opendata.csv_lines(["n", "testo"], rows())
+    assert next(lines) == "n,testo\r\n" and produced == []
+    assert next(lines) == "0,riga 0\r\n" and produced == [0]
+
+
+@override_settings(CARTA_AMBITO_IPA_CODE="ats_tirino")
+def test_the_open_data_page_and_catalogue_cost_a_fixed_number_of_queries(
+    client, published, django_assert_num_queries
+):
+    # Organizations' and resources' dates (2), the Carta in force and its first adoption
+    # (2), the closed consultations (1), the measurements' dates (1).
+    with django_assert_num_queries(6):
+        client.get("/dati/")
+    ConsultationFactory(
+        opens_at=timezone.now() - datetime.timedelta(days=5),
+        closes_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    OrganizationFactory()
+    with django_assert_num_queries(6):
+        client.get("/dati/catalogo.ttl")
