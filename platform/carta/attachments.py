@@ -30,6 +30,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import storages
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -171,7 +172,7 @@ def sanitize_name(name: str, mime_type: str | None = None) -> str:
         ext = FORMATS[mime_type].extensions[0]
     try:
         stem = get_valid_filename(stem.strip(" ."))
-    except Exception:  # get_valid_filename refuses what would be empty, "." or ".."
+    except SuspiciousFileOperation:  # what would be empty, "." or ".."
         stem = ""
     stem = stem.lstrip(".-") or "allegato"
     suffix = f".{ext}" if ext else ""
@@ -340,6 +341,11 @@ def autodiscover() -> None:
 
 def registrations() -> list[Registration]:
     return list(_registry.values())
+
+
+def registered(target: models.Model) -> Registration | None:
+    """The registration of ``target``'s model, or None when it takes no attachments."""
+    return _registry.get(target._meta.label_lower)
 
 
 def registration_of(target: models.Model) -> Registration:

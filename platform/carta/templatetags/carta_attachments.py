@@ -17,7 +17,7 @@ register = template.Library()
 def attachments_panel(context, target, title="", note=""):
     request = context.get("request")
     user = getattr(request, "user", None)
-    registration = attachments._registry.get(attachments.target_type(target))
+    registration = attachments.registered(target)
     if registration is None or user is None or not registration.can_view(user, target):
         return {"visible": False}
     can_add = registration.can_add(user, target)
