@@ -19,6 +19,8 @@ Nothing here reads settings at import time.
 from __future__ import annotations
 
 import datetime
+import importlib
+import importlib.util
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +35,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.module_loading import autodiscover_modules, import_string
 from django.utils.translation import gettext_lazy as _
 
 from carta import ambito, csvexport
@@ -137,21 +138,16 @@ class Dataset:
     distributions: tuple[Distribution, ...] = field(default_factory=tuple)
 
 
-DatasetsProvider = Callable[[], Iterable[Dataset]]
-
-
 def published_datasets() -> list[Dataset]:
     """Every app's ``datasets.datasets()``, in the order of ``INSTALLED_APPS``. Costs the
-    queries of each provider (a few each, whatever the data's size)."""
-    autodiscover_modules("datasets")
-
+    queries of each provider (a few each, whatever the data's size). An app without a
+    ``datasets`` module publishes nothing; an error inside one is raised, not hidden."""
     found: list[Dataset] = []
     for config in apps.get_app_configs():
-        try:
-            provider = import_string(f"{config.name}.datasets.datasets")
-        except ImportError:
+        name = f"{config.name}.datasets"
+        if importlib.util.find_spec(name) is None:
             continue
-        found.extend(provider())
+        found.extend(importlib.import_module(name).datasets())
     return found
 
 
