@@ -183,3 +183,41 @@ def test_proposing_a_change_to_a_selected_passage_selects_it_in_the_text(
     expect(text).to_be_focused()
     chosen = text.evaluate("t => t.value.slice(t.selectionStart, t.selectionEnd)")
     assert chosen == "Sociale** risponde entro [2 giorni](https://example.org/tempi) lavorativi"
+
+
+def test_a_passage_commented_elsewhere_arrives_live_and_is_highlighted_after_reloading(
+    new_page, citizen, password
+):
+    from tests.browser.conftest import wait_for_socket_open, watch_sockets
+
+    draft = _draft()
+    reader = new_page()
+    watch_sockets(reader)
+    reader.goto(f"/carta/revisioni/{draft.pk}/")
+    wait_for_socket_open(reader)
+    expect(reader.locator("mark.carta-passage")).to_have_count(0)
+
+    # Another person comments from their own browser, typing the quote.
+    author = new_page()
+    login(author, citizen.username, password)
+    author.goto(f"/carta/revisioni/{draft.pk}/")
+    section = author.locator("#sezione-sezione-2")
+    section.get_by_text("Commenta questa sezione").click()
+    section.get_by_label("Il tuo commento").fill(COMMENT)
+    section.get_by_label("Passo citato").fill("Gli sportelli  sono\naperti")
+    section.get_by_role("button", name="Pubblica il commento").click()
+    expect(author.get_by_text("il commento è stato pubblicato")).to_be_visible()
+    comment = Comment.objects.get(body=COMMENT)
+    assert comment.quote == "Gli sportelli sono aperti"
+
+    banner = reader.locator("#carta-new-comments")
+    expect(banner).to_be_visible()
+    banner.get_by_role("link").click()
+    reader.wait_for_load_state()
+    mark = reader.locator(f"#passaggio-{comment.pk}")
+    expect(mark).to_have_text("Gli sportelli sono aperti")
+    mark.click()
+    expect(reader.locator(f"#commento-{comment.pk}")).to_be_visible()
+    expect(reader.locator('[data-filter-for="sezione-2"]')).to_contain_text(
+        "Commenti su questo passaggio: 1."
+    )
