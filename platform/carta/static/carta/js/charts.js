@@ -16,14 +16,15 @@
   Chart.defaults.font.size = 14;
   Chart.defaults.animation = false;
 
-  // Long answers broken on spaces into lines of about 28 characters (Chart.js draws an
-  // array of strings as several lines).
-  function wrap(label) {
-    if (label.length <= 28) { return label; }
+  // Long answers broken on spaces into lines of about `limit` characters (Chart.js draws
+  // an array of strings as several lines): 28, or 14 on a narrow screen, where Chart.js
+  // would otherwise cut the labels of horizontal bars.
+  function wrap(label, limit) {
+    if (label.length <= limit) { return label; }
     var lines = [];
     var line = "";
     label.split(" ").forEach(function (word) {
-      if (line && (line + " " + word).length > 28) { lines.push(line); line = word; }
+      if (line && (line + " " + word).length > limit) { lines.push(line); line = word; }
       else { line = line ? line + " " + word : word; }
     });
     if (line) { lines.push(line); }
@@ -118,17 +119,19 @@
     return options;
   }
 
-  function config(spec) {
+  function config(spec, narrow) {
     var series = spec.series[0];
+    var limit = narrow ? 14 : 28;
     var valueAxis = spec.horizontal ? "x" : "y";
     var categoryAxis = spec.horizontal ? "y" : "x";
     var scales = {};
     scales[valueAxis] = scale(spec.axes.value, spec, true);
-    scales[categoryAxis] = scale(spec.axes.category, spec, false);
+    // On a narrow screen the answers need the room more than the axis' title does.
+    scales[categoryAxis] = scale(narrow && spec.horizontal ? "" : spec.axes.category, spec, false);
     return {
       type: "bar",
       data: {
-        labels: spec.labels.map(wrap),
+        labels: spec.labels.map(function (label) { return wrap(label, limit); }),
         datasets: [{
           label: series.label,
           data: series.values,
@@ -157,11 +160,11 @@
     };
   }
 
-  function height(spec) {
+  function height(spec, narrow) {
     if (!spec.horizontal) { return spec.size === "small" ? "11rem" : "17rem"; }
     var rows = spec.labels.length;
     var lines = spec.labels.reduce(function (sum, label) {
-      var wrapped = wrap(label);
+      var wrapped = wrap(label, narrow ? 14 : 28);
       return sum + (typeof wrapped === "string" ? 1 : wrapped.length);
     }, 0);
     return (Math.max(rows * 2.5, lines * 1.25) + (spec.legend ? 6.5 : 4.5)) + "rem";
@@ -171,10 +174,11 @@
     var data = document.getElementById(box.getAttribute("data-carta-chart"));
     if (!data) { return; }
     var spec = JSON.parse(data.textContent);
-    box.style.height = height(spec);
     box.hidden = false;
+    var narrow = box.clientWidth < 520;
+    box.style.height = height(spec, narrow);
     var canvas = box.querySelector("canvas");
-    var settings = config(spec);
+    var settings = config(spec, narrow);
     var chart = new Chart(canvas, settings);
     chart.$cartaSpec = spec;
     charts[spec.id] = chart;
