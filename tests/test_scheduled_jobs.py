@@ -47,3 +47,12 @@ def test_every_scheduled_command_of_the_project_is_in_the_crontab():
 def test_every_crontab_line_names_an_existing_command():
     unknown = _scheduled() - set(get_commands())
     assert not unknown, f"deploy/carta.cron names commands that do not exist: {sorted(unknown)}"
+
+
+def test_the_daily_digest_runs_once_a_day():
+    """``send_digest`` sends the day's digest; it is idempotent per day, so it is
+    scheduled once a day (a line with a fixed minute and hour)."""
+    lines = [line for line in CRONTAB.read_text().splitlines() if "/carta send_digest" in line]
+    assert len(lines) == 1
+    minute, hour, day, month, weekday = lines[0].split()[:5]
+    assert minute.isdigit() and hour.isdigit() and (day, month, weekday) == ("*", "*", "*")
