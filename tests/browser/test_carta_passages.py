@@ -221,3 +221,37 @@ def test_a_passage_commented_elsewhere_arrives_live_and_is_highlighted_after_rel
     expect(reader.locator('[data-filter-for="sezione-2"]')).to_contain_text(
         "Commenti su questo passaggio: 1."
     )
+
+
+def test_the_section_editor_previews_markdown_and_the_diff_marks_changes_in_words(
+    new_page, carta_editor, password
+):
+    adopted = carta_revision(1, RevisionStatus.ADOPTED, sections=2, services=1)
+    draft = carta_revision(2, RevisionStatus.DRAFT, sections=2, services=1, based_on=adopted)
+    page = new_page()
+    csp = _watch_csp(page)
+    login(page, carta_editor.username, password)
+    page.goto(f"/carta/revisioni/{draft.pk}/sezioni/sezione-2/modifica/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modifica la sezione «Sezione 2»")
+    expect(page.get_by_label("Dentro la sezione")).to_contain_text("1. Sezione 1")
+    page.get_by_label("Testo (Markdown)").fill("Il servizio è **gratuito**.\n\n- uno\n- due")
+    page.get_by_role("button", name="Anteprima").click()
+    preview = page.locator("#anteprima .carta-preview")
+    expect(preview.locator("strong")).to_have_text("gratuito")
+    expect(preview.locator("li")).to_have_count(2)
+    assert page.url.endswith("/sezioni/sezione-2/modifica/")  # htmx: the page stayed
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Salva la sezione").click()
+    expect(page.get_by_text("La sezione è stata salvata.")).to_be_visible()
+
+    page.goto(f"/carta/revisioni/{draft.pk}/confronto/?con={adopted.pk}")
+    changed = page.locator("article", has_text="Sezione 2")
+    expect(changed.locator("ins.carta-ins").first).to_contain_text("inizio inserimento")
+    expect(changed.locator("del.carta-del").first).to_contain_text("inizio cancellazione")
+    styles = changed.locator("ins.carta-ins").first.evaluate(
+        "e => getComputedStyle(e).textDecorationLine"
+    )
+    assert styles == "underline"
+    _shot(page, "1280-6-diff")
+    assert csp == []
+    assert axe_violations(page) == []
