@@ -167,6 +167,7 @@ def register() -> None:
             ),
             "feedback.CommitmentMeasurement.validated_by": STAFF_ACT,
             "feedback.ImprovementAction.updated_by": STAFF_ACT,
+            "feedback.EvaluationCode.issued_by": STAFF_ACT,
         },
         choices={"status": MeasurementStatus},
     )

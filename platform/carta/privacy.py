@@ -36,7 +36,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from carta.models import AuditEntry, Flag, Identity, IdentityProvider, Notification
+from carta.models import (
+    AuditEntry,
+    DigestItem,
+    EmailDelivery,
+    Flag,
+    Follow,
+    Identity,
+    IdentityProvider,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+)
 from carta.signals import account_erasing
 
 ERASED = "erased"
@@ -425,7 +436,8 @@ def _security(user) -> list[dict]:
 
 
 def _notifications(user) -> list[dict]:
-    return [
+    """The notifications in the site, then those waiting for the daily email summary."""
+    rows = [
         {
             "kind": n.kind,
             "title": n.title,
@@ -435,6 +447,47 @@ def _notifications(user) -> list[dict]:
             "read_at": n.read_at,
         }
         for n in Notification.objects.filter(recipient=user).order_by("created_at", "id")
+    ]
+    rows += [
+        {
+            "kind": d.kind,
+            "title": d.title,
+            "body": d.body,
+            "url": d.url,
+            "created_at": d.created_at,
+            "in_summary": True,
+            "sent_at": d.sent_at,
+        }
+        for d in DigestItem.objects.filter(recipient=user).order_by("created_at", "id")
+    ]
+    return rows
+
+
+def _notification_choices(user) -> list[dict]:
+    """How the person asked to be told: per kind, in the site and by email; and whether
+    emails come at once or in a daily summary. Two queries."""
+    rows = [
+        {"kind": p.kind, "in_app": p.in_app, "email": p.email}
+        for p in NotificationPreference.objects.filter(user=user).order_by("kind", "pk")
+    ]
+    settings_row = NotificationSettings.objects.filter(user=user).first()
+    if settings_row is not None:
+        rows.append(
+            {
+                "kind": gettext("invio delle email"),
+                "email_delivery": settings_row.email_delivery,
+                "digest_sent_on": settings_row.digest_sent_on,
+            }
+        )
+    return rows
+
+
+def _follows(user) -> list[dict]:
+    return [
+        {"object": f"{f.content_type.name} {f.object_id}", "since": f.created_at}
+        for f in Follow.objects.filter(user=user)
+        .select_related("content_type")
+        .order_by("created_at", "pk")
     ]
 
 
@@ -588,8 +641,36 @@ register_section(
         "body": _("Testo"),
         "url": _("Collegamento"),
         "read_at": _("Letta il"),
+        "in_summary": _("Nel riepilogo via email"),
+        "sent_at": _("Inviata il"),
     },
-    fields={"carta.Notification.recipient": ERASED},
+    fields={"carta.Notification.recipient": ERASED, "carta.DigestItem.recipient": ERASED},
+)
+register_section(
+    "notification_preferences",
+    title=_("Preferenze sulle notifiche"),
+    collect=_notification_choices,
+    columns={
+        "kind": _("Tipo"),
+        "in_app": _("Nel sito"),
+        "email": _("Per email"),
+        "email_delivery": _("Invio delle email"),
+        "digest_sent_on": _("Ultimo riepilogo inviato il"),
+    },
+    fields={
+        # carta.follows: deleted with the account.
+        "carta.NotificationPreference.user": ERASED,
+        "carta.NotificationPreference.email": ERASED,
+        "carta.NotificationSettings.user": ERASED,
+    },
+    choices={"email_delivery": EmailDelivery},
+)
+register_section(
+    "follows",
+    title=_("Contenuti che segui"),
+    collect=_follows,
+    columns={"object": _("Contenuto"), "since": _("Dal")},
+    fields={"carta.Follow.user": ERASED},
 )
 register_section(
     "activity",

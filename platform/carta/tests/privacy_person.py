@@ -15,7 +15,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from carta import tokens
-from carta.models import Flag
+from carta.models import (
+    DigestItem,
+    EmailDelivery,
+    Flag,
+    Follow,
+    NotificationPreference,
+    NotificationSettings,
+)
 from carta.services import record_audit
 from consultations.charter.models import AmendmentSupport, RevisionStatus
 from consultations.voting.ballots import cast_ballot
@@ -101,6 +108,16 @@ def person_who_did_everything() -> Everything:
     ProposalCommentFactory(proposal=proposal, author=person, body="Commento alla proposta")
     ProposalCommentFactory(proposal=proposal, author=other, body="Commento di Bruno")
     EndorsementFactory(proposal=proposal, user=person)
+    Follow.objects.create(
+        user=person,
+        content_type=ContentType.objects.get_for_model(proposal),
+        object_id=proposal.pk,
+    )
+    NotificationPreference.objects.create(
+        user=person, kind="proposal.published", in_app=True, email=False
+    )
+    NotificationSettings.objects.create(user=person, email_delivery=EmailDelivery.DAILY)
+    DigestItem.objects.create(recipient=person, kind="test", title="Nel riepilogo di Anna")
     PartnershipFactory(proposal=ProposalFactory(), organization=organization, created_by=person)
 
     # The Carta: comments (one hidden, one with an outcome), an amendment, a support.

@@ -144,4 +144,5 @@ def test_erasing_a_person_who_did_everything():
     assert after["account"]["email"] == "" and after["identity"] is None
     assert after["security"] == [] and after["notifications"] == []
     assert after["memberships"] == [] and after["complaints"] == []
+    assert after["follows"] == [] and after["notification_preferences"] == []
     assert len(after["carta_comments"]) == 2

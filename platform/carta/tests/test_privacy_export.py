@@ -24,6 +24,8 @@ SECTIONS = [
     "identity_providers",
     "security",
     "notifications",
+    "notification_preferences",
+    "follows",
     "activity",
     "flags",
     "attachments",
@@ -66,7 +68,12 @@ def test_the_download_holds_everything_the_person_did_and_nothing_of_others(clie
     assert kinds == ["sessione", "secondo fattore (totp)", "token per l'API"]
     assert data["security"][0]["ip"] == "203.0.113.7"
     assert "SEGRETOTOTP" not in response.content.decode()  # the TOTP seed is never exported
-    assert [n["title"] for n in data["notifications"]] == ["Una notifica per Anna"]
+    titles = [n["title"] for n in data["notifications"]]
+    assert titles == ["Una notifica per Anna", "Nel riepilogo di Anna"]
+    preferences = data["notification_preferences"]
+    assert preferences[0] == {"kind": "proposal.published", "in_app": True, "email": False}
+    assert preferences[1]["email_delivery"] == "daily"
+    assert len(data["follows"]) == 1
     assert "test.did_something" in [a["verb"] for a in data["activity"]]
     assert [f["reason"] for f in data["flags"]] == ["Segnalo questo emendamento"]
     assert data["memberships"] == [
