@@ -4,8 +4,16 @@ satisfaction, the share of complaints answered in time. The dashboard's own quer
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from carta import home
 from feedback.dashboard import build_dashboard
+
+
+def quarter_label(period: str) -> str:
+    """``"2026-Q4"`` -> ``"4º trimestre 2026"``."""
+    year, _sep, quarter = period.partition("-Q")
+    return gettext("%(quarter)sº trimestre %(year)s") % {"quarter": quarter, "year": year}
 
 
 def figures(data: dict) -> dict | None:
@@ -33,6 +41,7 @@ def figures(data: dict) -> dict | None:
         return None
     return {
         "period": latest_period,
+        "period_label": quarter_label(latest_period) if latest_period else "",
         "met": met,
         "measured": measured,
         "satisfaction": satisfaction["overall"],

@@ -102,6 +102,7 @@ def test_the_figures_are_the_latest_quarter_measured():
     )
     assert shown == {
         "period": "2026-Q3",
+        "period_label": "3º trimestre 2026",
         "met": 1,
         "measured": 2,
         "satisfaction": 4.25,
