@@ -861,10 +861,11 @@ def _anonymize(complaints, now: datetime.datetime) -> int:
 def erase_personal_data_of(*, actor) -> int:
     """The erasure of ``actor``'s account (``carta.signals.account_erasing``): every
     complaint they filed while signed in is anonymized now, as ``anonymize_complaints``
-    does after the retention period, open ones included (their text, answer and tracking
-    code stay, so the office still answers, read by code); the dates of their last
-    evaluations go. Their evaluations stay, with the account shown as "utente
-    cancellato", for the services' figures. Returns the complaints anonymized."""
+    does after the retention period, open ones included: their text and answer stay for
+    the figures, but with the address gone the sender can no longer follow them by code
+    (``find_complaint_by_code`` needs it). The dates of their last evaluations go; their
+    evaluations stay, with the account shown as "utente cancellato", for the services'
+    figures. Returns the complaints anonymized."""
     count = _anonymize(
         Complaint.objects.filter(submitted_by=actor, anonymized_at__isnull=True),
         timezone.now(),
