@@ -72,7 +72,10 @@ def awaiting(user) -> list[personal_area.Awaiting]:
     for partnership in invited:
         items.append(
             personal_area.Awaiting(
-                _("Sei invitato come partner della proposta «%(title)s»: rispondi all'invito.")
+                _(
+                    "La tua organizzazione è invitata come partner della proposta "
+                    "«%(title)s»: rispondi all'invito."
+                )
                 % {"title": partnership.proposal.title},
                 partnership.proposal.get_absolute_url(),
                 partnership.organization_id,

@@ -160,9 +160,7 @@ def followed_by(user, *, limit: int | None = None) -> list[dict]:
     rows = list(rows)
     by_key: dict[str, list[int]] = {}
     for row in rows:
-        by_key.setdefault(row.content_type.model_class()._meta.label_lower, []).append(
-            row.object_id
-        )
+        by_key.setdefault(_key_of(row), []).append(row.object_id)
     objects: dict[tuple[str, int], models.Model] = {}
     for key, pks in by_key.items():
         spec = _registry.get(key)
@@ -172,7 +170,7 @@ def followed_by(user, *, limit: int | None = None) -> list[dict]:
             objects[key, obj.pk] = obj
     items = []
     for row in rows:
-        key = row.content_type.model_class()._meta.label_lower
+        key = _key_of(row)
         spec = _registry.get(key)
         obj = objects.get((key, row.object_id))
         items.append(
@@ -184,6 +182,10 @@ def followed_by(user, *, limit: int | None = None) -> list[dict]:
             }
         )
     return items
+
+
+def _key_of(row: Follow) -> str:
+    return f"{row.content_type.app_label}.{row.content_type.model}"
 
 
 def count_followed(user) -> int:
@@ -203,7 +205,8 @@ def _on_audit(entry, target) -> None:
     if spec is None or entry.verb not in spec.verbs:
         return
     key, pk, verb, actor_id = spec.key, target.pk, entry.verb, entry.actor_id
-    transaction.on_commit(lambda: tell_followers(key, pk, verb, actor_id=actor_id))
+    # Robust: a failure to tell followers is logged and never fails the writer's request.
+    transaction.on_commit(lambda: tell_followers(key, pk, verb, actor_id=actor_id), robust=True)
 
 
 def tell_followers(key: str, pk, verb: str, *, actor_id: int | None = None) -> int:
