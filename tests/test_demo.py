@@ -12,6 +12,7 @@ import io
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
@@ -74,6 +75,8 @@ def test_demo_is_idempotent_after_ordinary_use_quiet_and_in_italian():
         assert "Content-Type:" not in output
         assert "Subject:" not in output
         assert "Dati dimostrativi pronti." in output
+        # The address in the hints is the one served (make run PORT=...), not a fixed port.
+        assert f"--redirect-uri {settings.CARTA_SITE_URL}/accounts/" in output
         # One language: the loaders' summaries are Italian like the rest.
         for english in ("complaints", "evaluations", "measurements", "skipped", "try tracking"):
             assert english not in output, english

@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils.module_loading import module_has_submodule
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             "Accesso con SPID/CIE di prova (docs/identity.md): in un altro terminale\n"
             "  .venv/bin/python -m devtools.testidp --port 8081 --client-id carta-demo "
             "--client-secret carta-demo-secret \\\n"
-            "    --redirect-uri http://127.0.0.1:8000/accounts/oidc/spid/login/callback/\n"
+            f"    --redirect-uri {settings.CARTA_SITE_URL}/accounts/oidc/spid/login/callback/\n"
             "poi avvia Carta con CARTA_SPID_ISSUER=http://127.0.0.1:8081 "
             "CARTA_SPID_CLIENT_ID=carta-demo CARTA_SPID_CLIENT_SECRET=carta-demo-secret\n"
             "e accedi come mario.rossi (password carta-demo-2026) dal pulsante «Entra con SPID»."
