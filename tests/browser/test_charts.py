@@ -18,6 +18,7 @@ from feedback import periods
 from feedback import services as feedback_services
 from tests.browser.conftest import (
     axe_violations,
+    login,
     public_pages,
     wait_for_socket_message,
     watch_sockets,
@@ -190,6 +191,19 @@ def test_the_dashboard_fits_the_screen_with_its_charts(new_page, measured, width
     assert info["values"] == [target + offset + n - 2 for n in range(4)]
     assert 0 < info["width"] <= width
     # No sideways scroll of the page: wide tables scroll inside their own container.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []
+
+
+def test_the_staff_dashboard_fits_375_pixels_with_its_form(
+    new_page, measured, complaint_officer, password
+):
+    page = new_page()
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, complaint_officer.username, password)
+    page.goto("/valuta-e-segnala/impegni/dettaglio/")
+    expect(page.get_by_role("heading", name="Registra una misurazione")).to_be_visible()
+    expect(page.locator("[data-carta-chart]").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page) == []
 
