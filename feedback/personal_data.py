@@ -7,12 +7,14 @@ Registered from ``FeedbackConfig``.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from carta import privacy
 from carta.signals import account_erasing
 from feedback import services
+from feedback.attachments import erase_anonymized_evidence
 from feedback.models import (
     CommitmentMeasurement,
     Complaint,
@@ -82,6 +84,9 @@ def measurements(user) -> list[dict]:
 @receiver(account_erasing, dispatch_uid="feedback.erase_personal_data")
 def erase_personal_data(sender, user, **kwargs):
     services.erase_personal_data_of(actor=user)
+    # The evidence of the complaints just anonymized goes with the sender's data; files
+    # are deleted only once the erasure is committed (a refusal keeps them).
+    transaction.on_commit(erase_anonymized_evidence)
 
 
 def register() -> None:

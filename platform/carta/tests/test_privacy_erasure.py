@@ -146,3 +146,46 @@ def test_erasing_a_person_who_did_everything():
     assert after["memberships"] == [] and after["complaints"] == []
     assert after["follows"] == [] and after["notification_preferences"] == []
     assert len(after["carta_comments"]) == 2
+
+
+@pytest.mark.django_db
+def test_erasure_removes_the_evidence_of_the_persons_complaints(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import storages
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from carta.attachments import Attachment
+    from tests.factories import UserFactory
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    person = UserFactory(last_name="Conservata")
+    client.force_login(person)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    client.post(
+        "/valuta-e-segnala/segnala/",
+        {
+            "category": "complaint",
+            "description": "Lo sportello era chiuso.",
+            "privacy_consent": "on",
+            "contact_name": "Rita Conservata",
+            "contact_email": person.email,
+            "evidence": [SimpleUploadedFile("foto di Rita.png", png, "image/png")],
+        },
+    )
+    attachment = Attachment.objects.get()
+    stored = attachment.stored_name
+    assert storages["attachments"].exists(stored)
+    assert Complaint.objects.get().submitted_by == person
+    with django_capture_on_commit_callbacks(execute=True):
+        services.erase_account(actor=person, password=PASSWORD)
+    attachment.refresh_from_db()
+    assert not storages["attachments"].exists(stored)
+    assert attachment.original_name == "allegato.png"
+    assert Complaint.objects.get().contact_name == ""
