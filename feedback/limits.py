@@ -25,9 +25,10 @@ def hit_scope(scope: str, address: str | None, *, suffix: str = "") -> None:
 # address, and the way past it is a code from the service's office.
 ADDRESS_LIMIT_MESSAGE = _(
     "Da questo collegamento è già stata inviata una valutazione per questo servizio "
-    "nell'ultimo mese: ne accettiamo una ogni %(days)s giorni per collegamento, perché i "
+    "nell'ultimo mese: se ne accetta una ogni %(days)s giorni per collegamento, perché i "
     "risultati non siano falsati. Se il servizio ti ha dato un codice di valutazione, "
-    "inseriscilo qui sotto: la valutazione sarà accettata anche da questo collegamento."
+    "scrivilo nel campo «Codice di valutazione»: con il codice la valutazione è accettata "
+    "anche da questo collegamento."
 )
 
 

@@ -410,8 +410,8 @@ def evaluate(request):
         else:
             if evaluation.verified:
                 message = _(
-                    "Grazie per la tua valutazione: il codice è stato usato ed è contata tra "
-                    "quelle verificate."
+                    "Grazie per la tua valutazione: il codice è stato usato e la valutazione "
+                    "è contata tra quelle verificate."
                 )
             else:
                 message = _(
