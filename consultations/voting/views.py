@@ -490,16 +490,19 @@ def consultation_on_revision(request, pk):
 
 @login_required
 def consultation_edit(request, pk):
-    """The builder on a consultation not yet open; once open, the page says that its rules
-    and questions stay as published (409)."""
+    """The builder on a consultation not yet open; once open, back to the consultation's
+    page, which says that its rules and questions stay as published."""
     consultation = _fetch(request.user, pk, manage=True)
     if consultation.status != Status.UPCOMING:
-        return render(
+        messages.error(
             request,
-            "voting/consultation_form.html",
-            {"consultation": consultation, "frozen": True},
-            status=409,
+            _(
+                "La consultazione è già %(status)s: le regole e le domande restano quelle "
+                "pubblicate all'apertura e non si possono più modificare."
+            )
+            % {"status": consultation.status.label.lower()},
         )
+        return redirect(consultation)
     return _builder_page(request, consultation)
 
 
