@@ -22,13 +22,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from carta import markdown as carta_markdown
 
-# Markup that may lie, in the source, between two characters of what the reader sees:
-# emphasis and code markers, a backslash escape, a link's brackets and its target.
-_MARKUP = r"(?:[*_~`\\]|\[|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\])"
-# What may stand in the source for one space of the quote: white space, markup, and
-# after a line break a list, quote or heading marker.
-_GAP = r"(?:\s|" + _MARKUP + r"|(?<=\n)[ \t]*(?:[-+*>]|#{1,6}|\d{1,9}[.)])(?=[ \t]))+"
-_BETWEEN = _MARKUP + "*"
+# Markup that may lie, in the source, between the words the reader sees: emphasis and
+# code markers, backslash escapes, a link's brackets (its target is skipped whole), and
+# at the start of a line a list, quote or heading marker.
+_MARKUP_CHARS = frozenset("*_~`\\[]")
+_SKIPPED = re.compile(
+    r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|(?m:^[ \t]*(?:[-+*>]|#{1,6}|\d{1,9}[.)])[ \t]+)"
+)
 MAX_QUOTE = 2000
 
 
@@ -38,19 +38,46 @@ def normalize_quote(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def _pattern(quote: str) -> re.Pattern | None:
-    quote = normalize_quote(quote)[:MAX_QUOTE]
-    if not quote:
-        return None
-    parts = []
-    for index, char in enumerate(quote):
-        if char == " ":
-            parts.append(_GAP)
+def _projection(text: str, *, source: bool) -> tuple[str, list[int]]:
+    """``text`` as the reader sees it, markup dropped and white space collapsed, with the
+    index in ``text`` of each character kept. Linear in the length of ``text``."""
+    skipped = bytearray(len(text))
+    if source:
+        for match in _SKIPPED.finditer(text):
+            # A link's target goes, its closing bracket with it; a marker keeps one space.
+            begin = match.start() + (1 if text[match.start()] == "]" else 0)
+            skipped[begin : match.end()] = b"\x01" * (match.end() - begin)
+            if text[match.start()] != "]":
+                skipped[match.end() - 1] = 0
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if skipped[index] or char in _MARKUP_CHARS:
             continue
-        if index and quote[index - 1] != " ":
-            parts.append(_BETWEEN)
-        parts.append(re.escape(char))
-    return re.compile("".join(parts))
+        if char.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                where.append(index)
+            continue
+        chars.append(char)
+        where.append(index)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        where.pop()
+    return "".join(chars), where
+
+
+def _occurrences(body: str, quote: str) -> list[tuple[int, int]]:
+    """Every ``(start, end)`` in ``body`` where the words of ``quote`` are."""
+    needle, _where = _projection(quote[: MAX_QUOTE * 2], source=False)
+    if not needle:
+        return []
+    seen, where = _projection(body, source=True)
+    found, index = [], seen.find(needle)
+    while index >= 0:
+        found.append((where[index], where[index + len(needle) - 1] + 1))
+        index = seen.find(needle, index + 1)
+    return found
 
 
 def locate(body: str, quote: str) -> tuple[int, int] | None:
@@ -61,18 +88,16 @@ def locate(body: str, quote: str) -> tuple[int, int] | None:
     index = body.find(quote)
     if index >= 0:
         return index, index + len(quote)
-    pattern = _pattern(quote)
-    match = pattern.search(body) if pattern else None
-    return (match.start(), match.end()) if match else None
+    found = _occurrences(body, quote)
+    return found[0] if found else None
 
 
 def _occurrence(body: str, quote: str, start: int | None) -> int:
     """Which occurrence (0, 1, ...) of ``quote`` in ``body`` begins at ``start``."""
-    pattern = _pattern(quote)
-    if pattern is None or start is None:
+    if start is None:
         return 0
-    for number, match in enumerate(pattern.finditer(body)):
-        if match.start() >= start:
+    for number, (begin, _end) in enumerate(_occurrences(body, quote)):
+        if begin >= start:
             return number
     return 0
 

@@ -83,6 +83,15 @@ def test_locate_finds_only_what_is_there(body, quote):
     assert seen == re.sub(r"\s+", "", quote)
 
 
+def test_finding_a_quote_takes_linear_time_even_when_it_is_not_there():
+    import time
+
+    started = time.monotonic()
+    assert passages.locate("*a* " * 12000, "a " * 999 + "b") is None
+    assert passages.locate("- a\n" * 10000, "a " * 999 + "b") is None
+    assert time.monotonic() - started < 1
+
+
 # --- The marks ------------------------------------------------------------------------
 
 

@@ -115,23 +115,43 @@
     live(data.quotedLabel || "");
   }
 
-  // The passage in the Markdown of the amendment's text: exactly, or across white
-  // space and markup (as the server's passages.locate).
+  // The passage in the Markdown of the amendment's text: exactly, or the same words
+  // across white space and markup (as the server's passages.locate, in linear time).
+  var MARKUP = "*_~`\\[]";
+  var SKIPPED = /\]\([^)\s]*(?:\s+"[^"]*")?\)|^[ \t]*(?:[-+*>]|#{1,6}|\d{1,9}[.)])[ \t]+/gm;
+  function project(text, source) {
+    var skipped = new Uint8Array(text.length);
+    if (source) {
+      text.replace(SKIPPED, function (match, offset) {
+        var begin = offset + (match[0] === "]" ? 1 : 0);
+        for (var k = begin; k < offset + match.length; k++) skipped[k] = 1;
+        if (match[0] !== "]") skipped[offset + match.length - 1] = 0;
+        return match;
+      });
+    }
+    var chars = [], where = [];
+    for (var i = 0; i < text.length; i++) {
+      var ch = text[i];
+      if (skipped[i] || MARKUP.indexOf(ch) >= 0) continue;
+      if (/\s/.test(ch)) {
+        if (chars.length && chars[chars.length - 1] !== " ") { chars.push(" "); where.push(i); }
+        continue;
+      }
+      chars.push(ch);
+      where.push(i);
+    }
+    if (chars.length && chars[chars.length - 1] === " ") { chars.pop(); where.pop(); }
+    return {text: chars.join(""), where: where};
+  }
   function findInSource(source, quote) {
     var index = source.indexOf(quote);
     if (index >= 0) return [index, index + quote.length];
-    var markup = "(?:[*_~`\\\\]|\\[|\\]\\([^)\\s]*\\)|\\])";
-    var gap = "(?:\\s|" + markup + "|[-+*>#]|\\d{1,9}[.)])+";
-    var parts = [];
-    for (var i = 0; i < quote.length; i++) {
-      var ch = quote[i];
-      if (ch === " ") { parts.push(gap); continue; }
-      if (i && quote[i - 1] !== " ") parts.push(markup + "*");
-      parts.push(ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    }
-    var match;
-    try { match = new RegExp(parts.join("")).exec(source); } catch (e) { return null; }
-    return match ? [match.index, match.index + match[0].length] : null;
+    var needle = project(quote, false).text;
+    if (!needle) return null;
+    var seen = project(source, true);
+    index = seen.text.indexOf(needle);
+    if (index < 0) return null;
+    return [seen.where[index], seen.where[index + needle.length - 1] + 1];
   }
 
   function openAmendment(passage) {
