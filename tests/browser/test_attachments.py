@@ -14,7 +14,7 @@ from carta.attachments import Attachment, Purpose
 from feedback.models import Complaint
 from proposals.states import ProposalState
 from stakeholders.models import Organization, Role
-from tests.browser.conftest import login, tick
+from tests.browser.conftest import axe_violations, login, tick
 from tests.factories import MembershipFactory, ProposalFactory, UserFactory, make_tax_code
 
 pytestmark = [
@@ -61,6 +61,8 @@ def test_the_statute_reaches_the_staff_and_nobody_else(
     documents = applicant.locator("#allegati")
     expect(documents).to_contain_text("Documenti della domanda di adesione")
     expect(documents.get_by_role("link", name="Statuto_Il_Ponte.pdf")).to_be_visible()
+    # The list and the form to add a document, as the representative sees them.
+    assert axe_violations(applicant) == []
 
     organization = Organization.objects.get(legal_name="APS Il Ponte di Valfiorita")
     statute = Attachment.objects.get(purpose=Purpose.STATUTE)
