@@ -224,6 +224,13 @@
     });
   }
 
+  // A form sent back with an error: its field at fault in view, with the focus.
+  var invalid = document.querySelector("#carta-revision form [aria-invalid=true]");
+  if (invalid) {
+    invalid.scrollIntoView({block: "center"});
+    invalid.focus({preventScroll: true});
+  }
+
   document.addEventListener("click", function (event) {
     var mark = event.target.closest && event.target.closest("mark.carta-passage");
     if (!mark) return;
