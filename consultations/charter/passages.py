@@ -4,9 +4,10 @@ the commented passages in the rendered HTML.
 A reader selects a passage in the rendered page, where the Markdown's markup is gone
 (``**``, ``_``, link targets, list markers) and line breaks read as spaces. The browser
 and the server both collapse white space (``normalize_quote``: every run of white space
-becomes one space, the ends trimmed), and ``locate`` finds the quote in the source
-letting markup and white space lie between its characters, so that a selection across
-formatting is found where it is. Pure functions, no queries.
+becomes one space, the ends trimmed), and ``locate`` finds the quote in a projection of
+the source with the markup dropped (linear time, whatever the text), so that a selection
+across formatting is found where it is, and its offsets are those of the source. Pure
+functions, no queries.
 """
 
 from __future__ import annotations
