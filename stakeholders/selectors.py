@@ -13,12 +13,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet, TextField
+from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from carta.errors import InvalidInput, NotAllowed, NotFound
 from carta.models import Municipality
+from carta.permissions import is_staff_member
 from carta.search import full_text
 from stakeholders import pact
 from stakeholders import permissions as perms
@@ -78,6 +79,11 @@ def organization_list(
         ("legal_name", "description"),
         vector="search_vector",
     )
+    if q.strip() and not is_staff_member(user):
+        # A profile a moderator hid is found by its name only, never by its hidden text.
+        queryset = queryset.exclude(
+            Q(hidden_at__isnull=False) & ~Q(legal_name__icontains=q.strip())
+        )
     if kind:
         queryset = queryset.filter(kind=kind)
     if status:

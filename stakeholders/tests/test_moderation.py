@@ -176,3 +176,13 @@ def test_citizen_flags_an_organization_profile(client_as, citizen, org_a, rep_a)
     queue = moderation.queue_items(moderation.open_flags())
     assert queue[0].label == f"Profilo dell'organizzazione n. {org_a.pk}"
     assert queue[0].url == org_a.get_absolute_url()
+
+
+def test_a_hidden_profile_is_not_found_by_its_hidden_text(citizen, moderator, org_a):
+    org_a.description = "Gestiamo il centro diurno di Valtirino"
+    org_a.save()
+    assert org_a in selectors.organization_list(citizen, q="diurno")
+    _hide(moderator, org_a)
+    assert org_a not in selectors.organization_list(citizen, q="diurno")
+    assert org_a in selectors.organization_list(citizen, q="Melograno")
+    assert org_a in selectors.organization_list(moderator, q="diurno")
