@@ -318,7 +318,8 @@ def test_private_content_appears_in_no_list_search_or_export(request, world):
             for query in ("", "?q=7Q", "?search=7Q"):
                 if query and row.variant:
                     continue
-                body = client.get(url + query, HTTP_ACCEPT="text/html,application/json").content
+                # getvalue(): streamed downloads (the open-data CSVs) have no .content.
+                body = client.get(url + query, HTTP_ACCEPT="text/html,application/json").getvalue()
                 leaks += [
                     f"{persona} reads {mark} at {url}{query}"
                     for mark in forbidden

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from carta import ambito, opendata
@@ -25,8 +25,7 @@ def open_data_page(request):
 
 
 def catalogue(request, kind):
-    if kind not in opendata.SERIALIZATIONS:
-        raise Http404
+    """The catalogue in one serialization (``kind``, fixed by the route)."""
     text, content_type = opendata.serialize_catalogue(kind)
     response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="catalogo.{kind}"'
