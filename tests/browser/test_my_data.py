@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from consultations.charter.models import RevisionStatus
-from tests.browser.conftest import login, tick
+from tests.browser.conftest import axe_violations, login, tick
 from tests.factories import CommentFactory, carta_revision
 
 pytestmark = [
@@ -32,6 +32,7 @@ def test_a_person_reads_downloads_and_erases_their_data(new_page, citizen, passw
     expect(section.get_by_role("heading", name="Commenti alla Carta")).to_be_visible()
     expect(section.get_by_role("cell", name=COMMENT)).to_be_visible()
     expect(page.locator("#dati-account")).to_contain_text(citizen.email)
+    assert axe_violations(page) == []
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Scarica in JSON").click()
