@@ -275,13 +275,17 @@ def organization_queue(request):
     if not perms.can_decide(request.user):
         raise PermissionDenied
     queryset = selectors.pending_applications().prefetch_related("municipalities")
+    pages = page_context(request, queryset)
+    # Each application's statute and certificate, for the staff who verify (one query).
+    pages["page_obj"].object_list = list(pages["page_obj"].object_list)
+    attachments.attach_lists(pages["page_obj"].object_list)
     return render(
         request,
         "stakeholders/organization_queue.html",
         {
             "decision_form": DecisionForm(),
             "pact_in_force": pact.revision_in_force_number(),
-            **page_context(request, queryset),
+            **pages,
         },
     )
 

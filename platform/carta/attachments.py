@@ -388,6 +388,22 @@ def attachments_of(target: models.Model) -> QuerySet[Attachment]:
     )
 
 
+def attach_lists(objects: list, attr: str = "attachment_list") -> None:
+    """Set on each of ``objects`` (one model, already checked: every caller may see their
+    files) the list of its files, in one query whatever their number."""
+    if not objects:
+        return
+    by_object: dict[int, list[Attachment]] = {obj.pk: [] for obj in objects}
+    for attachment in Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(objects[0]),
+        object_id__in=list(by_object),
+        removed_at__isnull=True,
+    ):
+        by_object[attachment.object_id].append(attachment)
+    for obj in objects:
+        setattr(obj, attr, by_object[obj.pk])
+
+
 def get_attachment_for(user, pk) -> Attachment:
     """The attachment #``pk`` if ``user`` may see the object it is on, else ``NotFound``
     (a removed file, an unregistered model and a hidden object alike)."""

@@ -95,3 +95,36 @@ def test_a_refused_statute_keeps_the_typed_application(client_as, citizen):
 def test_an_application_without_documents_is_still_accepted(client_as, citizen):
     assert _apply(client_as(citizen)).status_code == 302
     assert not attachments_of(Organization.objects.get()).exists()
+
+
+def test_the_staff_queue_lists_each_applications_documents_at_a_fixed_cost(client_as, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from carta import attachments
+    from carta.attachments import Purpose
+    from tests.factories import OrganizationFactory
+
+    def pending(n):
+        membership = MembershipFactory(
+            organization=OrganizationFactory(legal_name=f"Domanda {n}", status="pending"),
+            role=Role.REPRESENTATIVE,
+        )
+        attachments.add_attachment(
+            actor=membership.user,
+            target=membership.organization,
+            purpose=Purpose.STATUTE,
+            upload=SimpleUploadedFile(f"statuto {n}.pdf", PDF, "application/pdf"),
+        )
+
+    staff = client_as(moderator)
+    pending(1)
+    with CaptureQueriesContext(connection) as one:
+        page = staff.get(reverse("organization_queue")).content.decode()
+    assert "statuto_1.pdf" in page and "(Statuto)" in page
+    pending(2)
+    pending(3)
+    with CaptureQueriesContext(connection) as three:
+        page = staff.get(reverse("organization_queue")).content.decode()
+    assert "statuto_2.pdf" in page and "statuto_3.pdf" in page
+    assert len(three) == len(one)
