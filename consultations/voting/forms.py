@@ -188,7 +188,7 @@ class ConsultationForm(forms.ModelForm):
         self.fields["secrecy"].choices = Secrecy.choices
         self.fields["results_visibility"].choices = ResultsVisibility.choices
         self.fields["revision"].queryset = Revision.objects.order_by("-number")
-        self.fields["revision"].empty_label = _("Nessuna: domande su altro")
+        self.fields["revision"].empty_label = _("Nessuna revisione")
 
 
 class QuestionForm(forms.Form):
@@ -228,6 +228,10 @@ class ProposalField(forms.CharField):
         if not text:
             return None
         found = search_proposals(text)
+        if len(found) > 1:
+            # A title typed in full picks its proposal among those that contain it.
+            exact = list(builder.linkable_proposals().filter(title__iexact=text.strip())[:2])
+            found = exact if len(exact) == 1 else found
         if len(found) == 1:
             return found[0]
         if not found:

@@ -308,3 +308,11 @@ def test_every_fault_of_a_question_shows_at_once(editor):
     assert "Nessuna proposta pubblicata corrisponde a «nessuna proposta così»" in html
     assert "Questa opzione c&#x27;è già" in html
     assert "Il massimo non può superare il numero delle opzioni: ce ne sono 2." in html
+
+
+def test_a_title_typed_in_full_picks_its_proposal_among_those_containing_it(editor):
+    wanted = ProposalFactory(state=ProposalState.PUBLISHED, title="Orti sociali")
+    ProposalFactory(state=ProposalState.PUBLISHED, title="Orti sociali condivisi")
+    data = rules() | questions(("single", "Quale?", [("A", "", "orti sociali"), "B"]))
+    assert editor.post(URL, data | {"azione": "salva"}).status_code == 302
+    assert Option.objects.get(label="A").proposal == wanted
