@@ -183,14 +183,31 @@ def _label(model, name: str) -> str:
         return name
 
 
+def _choice_words(model, name: str, field: dict) -> dict:
+    """A field with choices (a service's area, a commitment's direction) in the words of
+    its choices rather than its stored values."""
+    try:
+        choices = dict(model._meta.get_field(name).choices or ())
+    except Exception:  # noqa: BLE001 - a field of the snapshot that is no model field
+        return field
+    if not choices or "ops" not in field:
+        return field
+    old = str(choices.get(field["old"], field["old"] or ""))
+    new = str(choices.get(field["new"], field["new"] or ""))
+    return {"old": old, "new": new, "ops": word_diff(old, new)}
+
+
 def labelled(changes: Mapping[str, list[dict]]) -> dict:
     """``changes`` (as made by ``compare``) with, on each item and commitment, ``rows``:
     ``(label, field)`` pairs naming the changed fields in words (for the page; the API
     keeps the field names)."""
     section_labels = {"heading": _("Titolo"), "body": _("Testo")}
 
-    def rows(fields: Mapping[str, dict], names) -> list[tuple[str, dict]]:
-        return [(names(name), field) for name, field in fields.items()]
+    def rows(fields: Mapping[str, dict], names, model=None) -> list[tuple[str, dict]]:
+        return [
+            (names(name), _choice_words(model, name, field) if model else field)
+            for name, field in fields.items()
+        ]
 
     sections = [
         {**item, "rows": rows(item.get("fields", {}), lambda n: section_labels.get(n, n))}
@@ -199,13 +216,18 @@ def labelled(changes: Mapping[str, list[dict]]) -> dict:
     services = []
     for item in changes["services"]:
         commitments = [
-            {**c, "rows": rows(c.get("fields", {}), lambda n: _label(QualityCommitment, n))}
+            {
+                **c,
+                "rows": rows(
+                    c.get("fields", {}), lambda n: _label(QualityCommitment, n), QualityCommitment
+                ),
+            }
             for c in item.get("commitments", [])
         ]
         services.append(
             {
                 **item,
-                "rows": rows(item.get("fields", {}), lambda n: _label(Service, n)),
+                "rows": rows(item.get("fields", {}), lambda n: _label(Service, n), Service),
                 "commitments": commitments,
             }
         )

@@ -183,3 +183,18 @@ def test_the_preview_endpoint_refuses_a_post_without_the_csrf_token(carta_editor
     client.force_login(carta_editor)
     response = client.post(f"/carta/revisioni/{draft.pk}/sezioni/anteprima/", {"body": "x"})
     assert response.status_code == 403
+
+
+def test_the_diff_page_names_an_area_by_its_label(client, db):
+    from carta.models import Area
+
+    old = carta_revision(1, RevisionStatus.SUPERSEDED)
+    new = carta_revision(2, RevisionStatus.ADOPTED, based_on=old)
+    service = new.services.get(key="servizio-1")
+    before = service.area
+    service.area = next(value for value in Area.values if value != before)
+    service.save(update_fields=["area"])
+    html = client.get(f"/carta/revisioni/{new.pk}/confronto/?con={old.pk}").content.decode()
+    assert str(Area(service.area).label) in html
+    assert f"inizio inserimento </span>{service.area}" not in html
+    assert f"inizio inserimento </span>{Area(service.area).label}" in html
