@@ -71,14 +71,10 @@ def _site() -> str:
     return settings.CARTA_SITE_URL.rstrip("/")
 
 
-def _profile_hidden(o: Organization) -> bool:
-    # A profile a moderator hid keeps its name, kind and status in public view, not the
-    # text the organization wrote about itself (``Moderatable``, where the model has it).
-    return bool(getattr(o, "is_hidden", False))
-
-
 def organization_record(o: Organization) -> dict:
-    hidden = _profile_hidden(o)
+    # A profile a moderator hid keeps its name, kind and status in public view, not the
+    # text the organization wrote about itself (description and website).
+    hidden = o.is_hidden
     return {
         "id": o.pk,
         "legal_name": o.legal_name,
