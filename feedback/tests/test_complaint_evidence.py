@@ -110,3 +110,21 @@ def test_an_anonymized_complaints_evidence_is_erased(client, client_as, complain
     assert not storages["attachments"].exists(stored)
     assert attachment.original_name == "allegato.png"
     assert attachment.removed_at is not None
+
+
+def test_the_daily_anonymization_also_erases_the_evidence_files(client):
+    import datetime
+    import io
+
+    from django.core.management import call_command
+
+    _send(client, SimpleUploadedFile("ricevuta.pdf", PDF, "application/pdf"))
+    complaint = Complaint.objects.get()
+    stored = attachments_of(complaint).get().stored_name
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    Complaint.objects.filter(pk=complaint.pk).update(status="closed", closed_at=long_ago)
+    out = io.StringIO()
+    call_command("anonymize_complaints", stdout=out)
+    assert "1 complaint(s) anonymized" in out.getvalue()
+    assert "1 file(s) erased" in out.getvalue()
+    assert not storages["attachments"].exists(stored)

@@ -1,4 +1,5 @@
-"""``carta anonymize_complaints``: clear senders' contact data a set time after closing.
+"""``carta anonymize_complaints``: clear senders' contact data a set time after closing,
+then erase the stored files of anonymized complaints' evidence.
 
 The time is ``CARTA_ANONYMIZE_AFTER_DAYS`` (default 365) unless ``--days`` is given.
 Meant for a scheduler (once a day; see docs/feedback.md). Idempotent.
@@ -6,7 +7,7 @@ Meant for a scheduler (once a day; see docs/feedback.md). Idempotent.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from feedback import services
+from feedback import attachments, services
 
 
 class Command(BaseCommand):
@@ -19,4 +20,8 @@ class Command(BaseCommand):
         if days is not None and days < 0:
             raise CommandError("--days must be zero or more")
         count = services.anonymize_complaints(days=days)
-        self.stdout.write(f"anonymize_complaints: {count} complaint(s) anonymized")
+        # Then, once the anonymization is committed, the files of their evidence.
+        erased = attachments.erase_anonymized_evidence()
+        self.stdout.write(
+            f"anonymize_complaints: {count} complaint(s) anonymized, {erased} file(s) erased"
+        )
