@@ -525,7 +525,12 @@ def section_preview(request, pk):
     try:
         html = _preview(request, request.POST.get("body", ""))
     except RateLimited as error:
-        response = HttpResponse(str(error.message), status=429)
+        response = render(
+            request,
+            "consultations/includes/section_preview.html",
+            {"preview": None, "error": str(error.message)},
+            status=429,
+        )
         response["Retry-After"] = str(error.retry_after)
         return response
     return render(request, "consultations/includes/section_preview.html", {"preview": html})

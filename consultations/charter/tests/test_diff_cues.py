@@ -173,7 +173,9 @@ def test_the_preview_endpoint_answers_editors_only_and_is_limited(
             "carta_preview": "1/hour",
         },
     }
-    assert editor.post(url, {"body": "x"}).status_code == 429
+    limited = editor.post(url, {"body": "x"})
+    assert limited.status_code == 429 and limited["Retry-After"]
+    assert 'role="alert">Troppi tentativi.' in limited.content.decode()
 
 
 def test_the_preview_endpoint_refuses_a_post_without_the_csrf_token(carta_editor, draft):
