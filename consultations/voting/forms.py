@@ -305,6 +305,7 @@ class ConsultationBuilder:
         self.action = (data or {}).get("azione", "")
         self.focus = ""
         self.errors_outside: list[str] = []
+        self._checked = False
         if data is None:
             self.rules = ConsultationForm(instance=instance)
             state = builder.state_of(instance) if instance is not None else []
@@ -312,9 +313,7 @@ class ConsultationBuilder:
         elif builder.is_action(self.action):
             outcome = builder.apply_action(builder.state_from_data(data), self.action)
             self.focus = outcome.focus
-            initial = {name: data.get(name) for name in RULE_FIELDS if name in data}
-            initial["changeable"] = bool(data.get("changeable"))
-            self.rules = ConsultationForm(initial=initial, instance=instance)
+            self.rules_as_typed(data)
             self._unbound(outcome.questions)
         else:
             self.rules = ConsultationForm(data, instance=instance)
@@ -398,30 +397,45 @@ class ConsultationBuilder:
                 % {"n": count},
             )
 
+    def questions_valid(self) -> bool:
+        """Whether the questions and their options are right (the rules aside): what the
+        preview needs. Checked once; the errors stay on the forms."""
+        if not self.bound:
+            return False
+        if not self._checked:
+            self._checked = True
+            self.questions.is_valid()
+            for i, form in enumerate(self.questions.forms):
+                options = self.options[i]
+                # Checked even when an option has an error of its own (a proposal not
+                # found): every fault of the question shows at once.
+                if (
+                    form.is_valid()
+                    and form.cleaned_data["kind"] in builder.KINDS_WITH_OPTIONS
+                    and options.is_bound
+                    and (options.is_valid() or not options.non_form_errors())
+                ):
+                    self._check_question(form, options)
+            if not self.questions.forms and not self.questions.non_form_errors():
+                self.errors_outside.append(str(_("Aggiungi almeno una domanda.")))
+        return not self._question_errors()
+
     def is_valid(self) -> bool:
         if not self.bound:
             return False
-        valid = self.rules.is_valid()
-        valid = self.questions.is_valid() and valid
-        for i, form in enumerate(self.questions.forms):
-            options = self.options[i]
-            # Checked even when an option has an error of its own (a proposal not
-            # found): every fault of the question shows at once.
-            if (
-                form.is_valid()
-                and form.cleaned_data["kind"] in builder.KINDS_WITH_OPTIONS
-                and options.is_bound
-                and (options.is_valid() or not options.non_form_errors())
-            ):
-                self._check_question(form, options)
-        if not self.questions.forms and not self.questions.non_form_errors():
-            self.errors_outside.append(str(_("Aggiungi almeno una domanda.")))
-        return valid and not self.has_errors()
+        rules_valid = self.rules.is_valid()
+        return self.questions_valid() and rules_valid
 
-    def has_errors(self) -> bool:
+    def rules_as_typed(self, data) -> None:
+        """Show the rules as typed, without their errors (the preview checks only the
+        questions)."""
+        initial = {name: data.get(name) for name in RULE_FIELDS if name in data}
+        initial["changeable"] = bool(data.get("changeable"))
+        self.rules = ConsultationForm(initial=initial, instance=self.instance)
+
+    def _question_errors(self) -> bool:
         return bool(
-            self.rules.errors
-            or self.errors_outside
+            self.errors_outside
             or self.questions.non_form_errors()
             or any(f.errors for f in self.questions.forms)
             or any(
@@ -429,6 +443,9 @@ class ConsultationBuilder:
                 for o in self.options
             )
         )
+
+    def has_errors(self) -> bool:
+        return bool(self.rules.errors) or self._question_errors()
 
     def questions_data(self) -> list[dict[str, Any]]:
         """The cleaned questions, as ``services`` takes them (options as mappings)."""

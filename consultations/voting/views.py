@@ -384,27 +384,29 @@ def _builder_page(request, consultation=None):
         search_url=reverse("consultation_proposal_search"),
     )
     preview = None
-    if builder_form.bound and builder_form.is_valid():
-        if builder_form.action == "anteprima":
+    if builder_form.bound and builder_form.action == "anteprima":
+        # The preview needs the questions only: the rules may still be incomplete.
+        builder_form.rules_as_typed(request.POST)
+        if builder_form.questions_valid():
             preview = builder_form.preview_form()
-        else:
-            try:
-                if consultation is None:
-                    consultation = services.create_consultation(
-                        actor=request.user, **builder_form.service_kwargs()
-                    )
-                    messages.success(request, _("Consultazione creata."))
-                else:
-                    services.update_consultation(
-                        actor=request.user,
-                        consultation=consultation,
-                        **builder_form.service_kwargs(),
-                    )
-                    messages.success(request, _("Consultazione aggiornata."))
-            except CartaError as error:
-                builder_form.add_service_error(error)
+    elif builder_form.bound and builder_form.is_valid():
+        try:
+            if consultation is None:
+                consultation = services.create_consultation(
+                    actor=request.user, **builder_form.service_kwargs()
+                )
+                messages.success(request, _("Consultazione creata."))
             else:
-                return redirect(consultation)
+                services.update_consultation(
+                    actor=request.user,
+                    consultation=consultation,
+                    **builder_form.service_kwargs(),
+                )
+                messages.success(request, _("Consultazione aggiornata."))
+        except CartaError as error:
+            builder_form.add_service_error(error)
+        else:
+            return redirect(consultation)
     return render(
         request,
         "voting/consultation_form.html",

@@ -316,3 +316,14 @@ def test_a_title_typed_in_full_picks_its_proposal_among_those_containing_it(edit
     data = rules() | questions(("single", "Quale?", [("A", "", "orti sociali"), "B"]))
     assert editor.post(URL, data | {"azione": "salva"}).status_code == 302
     assert Option.objects.get(label="A").proposal == wanted
+
+
+def test_the_preview_needs_only_the_questions(editor):
+    data = rules(title="", opens_at="", closes_at="") | questions(TWO_QUESTIONS[0])
+    response = editor.post(URL, data | {"azione": "anteprima"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="anteprima"' in html
+    assert "Il modulo non è stato inviato" not in html
+    one_option = rules() | questions(("single", "Una?", ["A"])) | {"azione": "anteprima"}
+    refused = editor.post(URL, one_option)
+    assert refused.status_code == 400 and 'id="anteprima"' not in refused.content.decode()
