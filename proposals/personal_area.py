@@ -5,8 +5,9 @@ action, and the changes a follower is told of."""
 from __future__ import annotations
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from carta import follows, personal_area
 from carta.permissions import is_signed_in
@@ -40,7 +41,8 @@ def proposals_section(user, limit: int | None) -> dict | None:
 
 def awaiting(user) -> list[personal_area.Awaiting]:
     """Proposals sent back for changes or still drafts, for the organizations the person
-    writes for; invitations to be partners, for those they represent (two queries)."""
+    writes for; invitations to be partners, for those they represent (two queries); for
+    moderators, how many submitted proposals wait (two more)."""
     if not is_signed_in(user):
         return []
     items = []
@@ -81,6 +83,20 @@ def awaiting(user) -> list[personal_area.Awaiting]:
                 partnership.organization_id,
             )
         )
+    if perms.is_moderator(user):
+        submitted = Proposal.objects.filter(state=ProposalState.SUBMITTED).count()
+        if submitted:
+            items.append(
+                personal_area.Awaiting(
+                    ngettext(
+                        "%(count)s proposta presentata da controllare.",
+                        "%(count)s proposte presentate da controllare.",
+                        submitted,
+                    )
+                    % {"count": submitted},
+                    reverse("proposal_moderation"),
+                )
+            )
     return items
 
 

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from carta import personal_area
 from carta.permissions import is_signed_in
-from stakeholders.models import Invitation, Membership, OrganizationStatus, Role
+from stakeholders import permissions as perms
+from stakeholders.models import Invitation, Membership, Organization, OrganizationStatus, Role
 
 
 def organizations_section(user, limit: int | None) -> dict | None:
@@ -33,7 +34,7 @@ def organizations_section(user, limit: int | None) -> dict | None:
 
 def awaiting(user) -> list[personal_area.Awaiting]:
     """Invitations to answer, pacts to renew, applications under examination (two
-    queries)."""
+    queries); for those who decide on applications, how many wait (two more)."""
     if not is_signed_in(user):
         return []
     items = []
@@ -77,6 +78,20 @@ def awaiting(user) -> list[personal_area.Awaiting]:
                     _("La domanda di adesione alla rete è in esame presso l'Ufficio di Piano."),
                     organization.get_absolute_url(),
                     organization.pk,
+                )
+            )
+    if perms.can_decide(user):
+        pending = Organization.objects.filter(status=OrganizationStatus.PENDING).count()
+        if pending:
+            items.append(
+                personal_area.Awaiting(
+                    ngettext(
+                        "%(count)s domanda di adesione alla rete da esaminare.",
+                        "%(count)s domande di adesione alla rete da esaminare.",
+                        pending,
+                    )
+                    % {"count": pending},
+                    reverse("organization_queue"),
                 )
             )
     return items

@@ -268,3 +268,13 @@ def test_spid_sign_in_lands_where_the_person_was_going_or_on_the_personal_area(
     response = _spid_sign_in(Client(), spid_gateways.issuer, "mario.rossi", data)
     assert response.status_code == 302
     assert response["Location"] == lands_on
+
+
+def test_staff_see_what_awaits_them_in_their_queues(client_as, moderator, org_a):
+    from tests.factories import OrganizationFactory
+
+    OrganizationFactory(legal_name="APS In attesa", status="pending")
+    ProposalFactory(organization=org_a, state=ProposalState.SUBMITTED)
+    page = text_of(client_as(moderator).get("/area-personale/"))
+    assert '<a href="/organizzazioni/in-attesa/">1 domanda di adesione alla rete' in page
+    assert '<a href="/proposte/moderazione/">1 proposta presentata da controllare.</a>' in page
