@@ -203,6 +203,7 @@ def world(db, citizen, rep_a, member_b, moderator, carta_editor, complaint_offic
         proposal=published, number=1, title=published.title, summary=published.summary
     )
     user = UserFactory(username="reset")
+    statute, budget, evidence = _attachments(rep_a, complaint_officer, org_a, published, complaint)
     return {
         "": {},
         "org_a": {"pk": org_a.pk},
@@ -240,7 +241,49 @@ def world(db, citizen, rep_a, member_b, moderator, carta_editor, complaint_offic
         "confirm_key": {"key": "chiave-scaduta"},
         "spid": {"provider_id": "spid"},
         "_user": user,
+        "statute": {"pk": statute.pk},
+        "budget": {"pk": budget.pk},
+        "evidence": {"pk": evidence.pk},
+        "org_a_attachments": {"kind": "stakeholders.organization", "object_id": org_a.pk},
+        "published_attachments": {"kind": "proposals.proposal", "object_id": published.pk},
+        "org_a_files": {"object_id": org_a.pk},
+        "statute_api": {"object_id": org_a.pk, "pk": statute.pk},
+        "published_files": {"object_id": published.pk},
+        "budget_api": {"object_id": published.pk, "pk": budget.pk},
+        "complaint_files": {"object_id": complaint.pk},
+        "evidence_api": {"object_id": complaint.pk, "pk": evidence.pk},
     }
+
+
+def _attachments(rep_a, complaint_officer, organization, proposal, complaint):
+    """A statute on organization A (its representatives and staff), a budget on the
+    published proposal (whoever sees it) and a complaint's evidence (officers only)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from carta.attachments import Purpose, add_attachment
+
+    def pdf(name):
+        return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+    statute = add_attachment(
+        actor=rep_a, target=organization, purpose=Purpose.STATUTE, upload=pdf("statuto.pdf")
+    )
+    # Added while the proposal was with its authors, before its publication.
+    budget = add_attachment(
+        actor=rep_a,
+        target=proposal,
+        purpose=Purpose.BUDGET,
+        upload=pdf("preventivo.pdf"),
+        on_creation=True,
+    )
+    evidence = add_attachment(
+        actor=complaint.submitted_by,
+        target=complaint,
+        purpose=Purpose.EVIDENCE,
+        upload=pdf("ricevuta.pdf"),
+        on_creation=True,
+    )
+    return statute, budget, evidence
 
 
 def clients(request) -> dict[str, Client]:

@@ -32,3 +32,19 @@ if "pool" in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405
         **DATABASES["default"]["OPTIONS"]["pool"],  # noqa: F405
         "max_size": 120,
     }
+
+# Files the tests attach go to a temporary folder of the run, never to the data folder of
+# a developer's installation (tests that look at the stored files set their own).
+if STORAGES["attachments"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F405
+    import tempfile
+
+    STORAGES = {  # noqa: F405
+        **STORAGES,  # noqa: F405
+        "attachments": {
+            **STORAGES["attachments"],  # noqa: F405
+            "OPTIONS": {
+                **STORAGES["attachments"].get("OPTIONS", {}),  # noqa: F405
+                "location": tempfile.mkdtemp(prefix="carta-test-attachments-"),
+            },
+        },
+    }
