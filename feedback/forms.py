@@ -58,8 +58,9 @@ class ComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_percent_lazy(
             _(
-                "Descriva che cosa è accaduto, quando e dove. Non inserisca dati sulla salute o "
-                "altri dati personali non necessari. Massimo %(max)d caratteri."
+                "Descrivi che cosa è accaduto, quando e dove. Non inserire dati sulla "
+                "salute o altri dati personali non necessari. Massimo %(max)d "
+                "caratteri."
             ),
             max=services.DESCRIPTION_MAX,
         ),
@@ -262,8 +263,8 @@ class EvaluationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_percent_lazy(
             _(
-                "Massimo %(max)d caratteri. Non inserisca dati personali: il commento è letto "
-                "dal personale dell'Ambito."
+                "Massimo %(max)d caratteri. Non inserire dati personali: il commento è "
+                "letto dal personale dell'Ambito."
             ),
             max=services.COMMENT_MAX,
         ),
@@ -282,7 +283,7 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args, catalogue=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = service_choices(catalogue, _("Scelga un servizio"))
+        self.fields["service"].choices = service_choices(catalogue, _("Scegli un servizio"))
 
 
 class IssueCodesForm(forms.Form):

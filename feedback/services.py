@@ -469,13 +469,13 @@ def _email_receipt(complaint_id: int, code: str, to: str, language: str) -> None
     with translation.override(language):
         link = settings.CARTA_SITE_URL + reverse("feedback_track")
         message = gettext(
-            "Gentile cittadina, gentile cittadino,\n\n"
-            "abbiamo ricevuto la sua segnalazione (%(category)s) il %(day)s.\n"
-            "Il codice per seguirla è: %(code)s\n\n"
-            "Può consultarne lo stato in qualsiasi momento all'indirizzo %(link)s indicando "
-            "il codice e questo indirizzo email. Riceverà una risposta entro il %(deadline)s.\n\n"
-            "Conservi questo messaggio: per la sua riservatezza il codice non viene "
-            "mostrato altrove.\n\nUfficio reclami\n%(ambito)s"
+            "Gentile cittadina, gentile cittadino,\n\nabbiamo ricevuto la tua "
+            "segnalazione (%(category)s) il %(day)s.\nIl codice per seguirla è: "
+            "%(code)s\n\nPuoi consultarne lo stato in qualsiasi momento "
+            "all'indirizzo %(link)s indicando il codice e questo indirizzo email. "
+            "Riceverai una risposta entro il %(deadline)s.\n\nConserva questo "
+            "messaggio: per riservatezza il codice non viene mostrato "
+            "altrove.\n\nUfficio reclami\n%(ambito)s"
         ) % {
             "category": complaint.get_category_display(),
             "day": _format_day(complaint.received_at),
@@ -584,11 +584,11 @@ def answer_complaint(
     record_audit(actor=actor, verb="complaint.answered", target=complaint, changes=changes)
     _tell_sender(
         complaint,
-        subject=_("Risposta alla sua segnalazione n. %(ref)s"),
+        subject=_("Risposta alla tua segnalazione n. %(ref)s"),
         body=_(
-            "Gentile cittadina, gentile cittadino,\n\nin merito alla sua segnalazione "
-            "n. %(ref)s le comunichiamo quanto segue:\n\n%(answer)s\n\n%(follow)s"
-            "\n\nUfficio reclami"
+            "Gentile cittadina, gentile cittadino,\n\nin merito alla tua "
+            "segnalazione n. %(ref)s ti comunichiamo quanto "
+            "segue:\n\n%(answer)s\n\n%(follow)s\n\nUfficio reclami"
         ),
         params={"answer": answer},
     )
@@ -628,11 +628,11 @@ def close_complaint(
     )
     _tell_sender(
         complaint,
-        subject=_("La sua segnalazione n. %(ref)s è stata chiusa"),
+        subject=_("La tua segnalazione n. %(ref)s è stata chiusa"),
         body=_(
-            "La segnalazione n. %(ref)s è stata chiusa. Se la risposta non la soddisfa può "
-            'chiederne la riapertura entro %(days)s giorni dalla pagina "Segui la tua '
-            'segnalazione".\n\n%(follow)s\n\nUfficio reclami'
+            "La segnalazione n. %(ref)s è stata chiusa. Se la risposta non ti "
+            "soddisfa puoi chiederne la riapertura entro %(days)s giorni dalla "
+            'pagina "Segui la tua segnalazione".\n\n%(follow)s\n\nUfficio reclami'
         ),
         params={"days": REOPEN_DAYS},
     )
@@ -883,7 +883,7 @@ def _rating(value, field: str) -> int:
     except (TypeError, ValueError):
         number = 0
     if isinstance(value, bool) or str(number) != str(value).strip() or not 1 <= number <= 5:
-        raise InvalidInput(gettext("Indichi un valore da 1 a 5."), field=field)
+        raise InvalidInput(gettext("Indica un valore da 1 a 5."), field=field)
     return number
 
 
@@ -1191,7 +1191,7 @@ def _store_measurement(
         commitment = charter.commitment_in_force(commitment)
     parsed = periods.parse_quarter(period)
     if parsed is None:
-        raise InvalidInput(gettext("Indichi il trimestre nella forma 2026-Q1."), field="period")
+        raise InvalidInput(gettext("Indica il trimestre nella forma 2026-Q1."), field="period")
     period = f"{parsed[0]}-Q{parsed[1]}"
     if period > periods.quarter_of(timezone.now()):
         raise InvalidInput(gettext("Il trimestre non può essere futuro."), field="period")
@@ -1200,7 +1200,7 @@ def _store_measurement(
     except (InvalidOperation, ValueError):
         number = None
     if number is None or not number.is_finite() or abs(number) >= 10**10:
-        raise InvalidInput(gettext("Indichi un numero."), field="value")
+        raise InvalidInput(gettext("Indica un numero."), field="value")
     note = _text(note, field="note", maximum=NOTE_MAX, required=False)
     reason = _text(reason, field="reason", maximum=REASON_MAX, required=False)
     if direction and direction not in Direction.values:

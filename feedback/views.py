@@ -176,7 +176,7 @@ def track(request):
             else:
                 messages.success(
                     request,
-                    _("La segnalazione è stata riaperta: riceverà una nuova risposta."),
+                    _("La segnalazione è stata riaperta: riceverai una nuova risposta."),
                 )
                 reopen_form = ReopenForm()
         context.update(
@@ -415,7 +415,7 @@ def evaluate(request):
                 )
             else:
                 message = _(
-                    "Grazie per la sua valutazione: ci aiuta a verificare gli impegni della Carta."
+                    "Grazie per la tua valutazione: ci aiuta a verificare gli impegni della Carta."
                 )
             messages.success(request, message)
             return redirect("feedback_dashboard")

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from carta import ambito, identity
+from carta.emails import greeting
 from carta.errors import InvalidInput
 from carta.events import NotificationEvent, broadcast, close_sockets_of, notifications_group
 from carta.models import (
@@ -261,13 +262,16 @@ def deliver_notifications(
 
 def _email(person, title: str, body: str, url: str, the_ambito, ref) -> None:
     link = f"{settings.CARTA_SITE_URL}{url}" if url else settings.CARTA_SITE_URL
-    # Signed like every email of the platform: who writes, and how to reach them.
+    # Greeted by name when it is known, and signed like every email of the platform: who
+    # writes, and how to reach them.
     with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        opening = greeting(person)
         signature = the_ambito.email_signature()
+    text = "\n\n".join(part for part in (opening, body or title, link) if part)
     try:
         send_mail(
             subject=f"[{the_ambito.name}] {title}",
-            message=f"{body}\n\n{link}".strip() + f"\n\n-- \n{signature}",
+            message=f"{text}\n\n-- \n{signature}",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[person.email],
         )

@@ -50,7 +50,7 @@ def test_an_office_issues_codes_and_a_citizen_evaluates_once_with_one(new_page, 
     # From this connection an evaluation was already sent: the limit, in plain words.
     citizen = new_page()
     _fill_evaluation(citizen, service, "Prima valutazione")
-    expect(citizen.get_by_text("Grazie per la sua valutazione")).to_be_visible()
+    expect(citizen.get_by_text("Grazie per la tua valutazione")).to_be_visible()
     _fill_evaluation(citizen, service, "Dal computer dello sportello")
     expect(citizen.get_by_text("Da questo collegamento è già stata inviata").first).to_be_visible()
     expect(citizen.get_by_text("Troppi tentativi")).to_have_count(0)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from carta.emails import greeting
@@ -46,9 +47,7 @@ def test_the_password_checks_speak_italian(client, password, message):
 
 
 def test_emails_greet_by_name_when_it_is_known(client):
-    UserFactory(
-        username="anna", email="anna@example.org", first_name="Anna", last_name="D'Angelo"
-    )
+    UserFactory(username="anna", email="anna@example.org", first_name="Anna", last_name="D'Angelo")
     UserFactory(username="senza", email="senza@example.org", first_name="", last_name="")
     for address in ("anna@example.org", "senza@example.org"):
         client.post(reverse("password_reset"), {"email": address})
@@ -62,3 +61,14 @@ def test_greeting_in_python_matches_the_templates():
         "Gentile Luca Bianchi,"
     )
     assert greeting(UserFactory.build(first_name="", last_name="")) == "Gentile utente,"
+
+
+def test_notification_emails_greet_by_name_and_carry_the_text():
+    from carta.services import notify
+
+    person = UserFactory(email="luca@example.org", first_name="Luca", last_name="Bianchi")
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notify(recipients=[person], kind="proposal.published", title="Titolo", body="Testo.")
+    message = mail.outbox[-1]
+    assert message.body.startswith("Gentile Luca Bianchi,\n\nTesto.\n\nhttp://testserver")
