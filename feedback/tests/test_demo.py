@@ -46,7 +46,7 @@ def test_demo_without_a_carta_skips_the_service_linked_parts():
     demo.load(ctx)
     assert Complaint.objects.count() == 150
     assert not Evaluation.objects.exists()
-    assert "skipped" in out.getvalue()
+    assert "nessuna Carta in vigore, non caricate" in out.getvalue()
 
 
 def test_demo_tracking_code_works(api, carta):

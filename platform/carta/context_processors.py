@@ -28,11 +28,12 @@ STAFF_PAGES = [
     (StaffGroup.CARTA_EDITORS, "consultation_create", _("Nuova consultazione")),
     (StaffGroup.COMPLAINT_OFFICERS, "feedback_queue", _("Ufficio reclami")),
     (StaffGroup.COMPLAINT_OFFICERS, "feedback_dashboard_staff", _("Misure degli impegni")),
+    (StaffGroup.COMPLAINT_OFFICERS, "feedback_evaluation_codes", _("Codici di valutazione")),
 ]
 # Pages of one's own, for every signed-in person.
 PERSONAL_PAGES = [
     ("feedback_my_complaints", _("Le mie segnalazioni")),
-    ("feedback_my_data", _("I miei dati")),
+    ("my_data", _("I miei dati")),
 ]
 
 

@@ -13,7 +13,13 @@ from consultations.charter.models import RevisionStatus
 from consultations.charter.templatetags.carta_diff import diff_gap
 from tests.factories import carta_revision
 
-CSS = Path(__file__).resolve().parents[1] / "static" / "consultations" / "charter.css"
+# The diff's colours are the platform's (proposals' versions use them too); the passages'
+# highlights are the charter's own.
+STATIC = Path(__file__).resolve().parents[3]
+CSS_FILES = (
+    STATIC / "platform" / "carta" / "static" / "carta" / "css" / "carta.css",
+    STATIC / "consultations" / "charter" / "static" / "consultations" / "charter.css",
+)
 
 
 def _ops_html(old, new):
@@ -44,7 +50,7 @@ def test_insertions_and_deletions_are_announced_in_words():
 
 
 def _rule(selector: str) -> dict[str, str]:
-    css = CSS.read_text(encoding="utf-8")
+    css = "\n".join(path.read_text(encoding="utf-8") for path in CSS_FILES)
     block = re.search(re.escape(selector) + r"[^{]*\{([^}]*)\}", css).group(1)
     pairs = (line.split(":", 1) for line in block.split(";") if ":" in line)
     return {name.strip(): value.strip() for name, value in pairs}

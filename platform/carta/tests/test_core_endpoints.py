@@ -72,7 +72,7 @@ def test_staff_menu_lists_each_roles_working_pages(client_as, moderator, complai
 def test_citizens_menu_has_their_complaints_and_data(client_as, citizen):
     page = client_as(citizen).get(reverse("home"))
     assert page.context["staff_pages"] == []
-    assert reverse("feedback_my_data") in page.content.decode()
+    assert reverse("my_data") in page.content.decode()
 
 
 def test_a_nul_character_in_the_query_answers_400(api, client):
