@@ -556,8 +556,9 @@ if PRODUCTION:
 
 # Scripts, stylesheets, fonts and images from the site only: the pages hold no inline
 # script, and the one inline block left (the API documentation's) runs by nonce, which is
-# sent only with the pages that use it. Style *attributes* stay allowed: app templates
-# size bars and indent replies with them, and no script runs from a style attribute.
+# sent only with the pages that use it. Style *attributes* stay allowed: a few templates
+# still indent replies and size elements with them, and no script runs from a style
+# attribute. Charts are drawn by the vendored Chart.js from data in json_script blocks.
 # Bootstrap Italia's stylesheet embeds the video player's icon font as a data: URL (a font
 # runs nothing). 'self' in connect-src also covers the site's own ws: and wss: (CSP 3).
 CONTENT_SECURITY_POLICY = {
