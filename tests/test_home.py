@@ -56,9 +56,7 @@ def test_nothing_alive_shows_no_empty_section(client):
     assert "In corso" not in page
 
 
-def test_the_blocks_cost_the_same_queries_whatever_the_data(
-    client, django_assert_max_num_queries
-):
+def test_the_blocks_cost_the_same_queries_whatever_the_data(client, django_assert_max_num_queries):
     ConsultationFactory()
     ProposalFactory(state=ProposalState.PUBLISHED)
     from django.db import connection

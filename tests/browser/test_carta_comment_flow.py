@@ -32,7 +32,9 @@ def test_a_section_comment_arrives_live_to_another_reader(new_page, citizen, pas
     reader = new_page()
     watch_sockets(reader)
     reader.goto(f"/carta/revisioni/{draft.pk}/")
-    expect(reader.locator("#carta-revision").get_by_role("link", name="Accedi", exact=True)).to_be_visible()
+    expect(
+        reader.locator("#carta-revision").get_by_role("link", name="Accedi", exact=True)
+    ).to_be_visible()
     wait_for_socket_open(reader)  # subscribed: the consumer joins before accepting
     banner = reader.locator("#carta-new-comments")
     expect(banner).to_be_hidden()
