@@ -60,7 +60,7 @@ def test_a_section_comment_arrives_live_to_another_reader(new_page, citizen, pas
     posted = author.locator(f"#commento-{comment.pk}")
     expect(posted).to_contain_text(COMMENT)
     expect(posted).to_contain_text(f"«{QUOTE}»")
-    expect(author.locator(f"#sezione-{section.key} [data-comments]")).to_contain_text(COMMENT)
+    expect(author.locator(f"#sezione-{section.key} div[data-comments]")).to_contain_text(COMMENT)
 
     # The reader is told live, without reloading, in the banner and the live region.
     expect(banner).to_be_visible()
@@ -78,9 +78,9 @@ def test_a_section_comment_arrives_live_to_another_reader(new_page, citizen, pas
     # quoted passage.
     link.click()
     reader.wait_for_load_state()
-    under_section = reader.locator(f"#sezione-{section.key} [data-comments]")
+    under_section = reader.locator(f"#sezione-{section.key} div[data-comments]")
     expect(under_section).to_contain_text(COMMENT)
     expect(under_section).to_contain_text(f"«{QUOTE}»")
     expect(reader.get_by_text("1 commento", exact=False).first).to_be_visible()
-    other_section = reader.locator("#sezione-sezione-1 [data-comments]")
+    other_section = reader.locator("#sezione-sezione-1 div[data-comments]")
     expect(other_section).to_contain_text("Nessun commento su questa sezione.")
