@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta import privacy
+from carta.emails import signed
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import AuditEntry
 from carta.permissions import StaffGroup, is_signed_in
@@ -456,7 +457,7 @@ def _send(to: str, subject: str, message: str) -> None:
     try:
         send_mail(
             subject=f"[{settings.CARTA_AMBITO_NAME}] {subject}",
-            message=message,
+            message=signed(message),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[to],
         )
@@ -475,14 +476,13 @@ def _email_receipt(complaint_id: int, code: str, to: str, language: str) -> None
             "all'indirizzo %(link)s indicando il codice e questo indirizzo email. "
             "Riceverai una risposta entro il %(deadline)s.\n\nConserva questo "
             "messaggio: per riservatezza il codice non viene mostrato "
-            "altrove.\n\nUfficio reclami\n%(ambito)s"
+            "altrove.\n\nUfficio reclami"
         ) % {
             "category": complaint.get_category_display(),
             "day": _format_day(complaint.received_at),
             "code": code,
             "link": link,
             "deadline": _format_day(complaint.deadline_at),
-            "ambito": settings.CARTA_AMBITO_NAME,
         }
         _send(to, gettext("Segnalazione ricevuta: codice %(code)s") % {"code": code}, message)
 

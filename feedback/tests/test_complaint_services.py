@@ -250,3 +250,19 @@ def test_anonymization_clears_contact_data_after_the_configured_time(citizen, se
     still_open.refresh_from_db()
     assert recent.contact_email and still_open.contact_email
     assert services.anonymize_complaints() == 0
+
+
+def test_the_receipt_is_signed_with_the_ambitos_address_and_pec(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.CARTA_AMBITO_NAME = "Ambito Sociale n. 7"
+    settings.CARTA_AMBITO_ADDRESS = "Piazza Municipio 1, 65020 Valtirino (PE)"
+    settings.CARTA_AMBITO_PEC = "ambito7@pec.example.it"
+    with django_capture_on_commit_callbacks(execute=True):
+        submit()
+    body = mail.outbox[-1].body
+    assert body.endswith(
+        "Ufficio reclami\n\n-- \nAmbito Sociale n. 7\n"
+        "Piazza Municipio 1, 65020 Valtirino (PE)\nPEC: ambito7@pec.example.it\n"
+        f"{settings.CARTA_SITE_URL}"
+    )

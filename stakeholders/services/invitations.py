@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from carta.emails import signed
 from carta.errors import Conflict, InvalidInput, NotAllowed, VerificationRequired
 from carta.permissions import check_may_take_part, has_verified_address, is_signed_in
 from carta.services import notify, record_audit
@@ -106,16 +107,18 @@ def _email_invitation(invitation_id: int, link: str) -> None:
     send_mail(
         subject=f"[{settings.CARTA_AMBITO_NAME}] "
         + gettext("Invito a far parte di %(name)s") % {"name": invitation.organization.legal_name},
-        message=gettext(
-            "Sei invitato a far parte dell'organizzazione %(name)s come %(role)s.\n"
-            "Per accettare o rifiutare l'invito apri questo collegamento "
-            "entro sette giorni:\n%(link)s"
-        )
-        % {
-            "name": invitation.organization.legal_name,
-            "role": invitation.get_role_display(),
-            "link": f"{settings.CARTA_SITE_URL}{link}",
-        },
+        message=signed(
+            gettext(
+                "Sei invitato a far parte dell'organizzazione %(name)s come %(role)s.\n"
+                "Per accettare o rifiutare l'invito apri questo collegamento "
+                "entro sette giorni:\n%(link)s"
+            )
+            % {
+                "name": invitation.organization.legal_name,
+                "role": invitation.get_role_display(),
+                "link": f"{settings.CARTA_SITE_URL}{link}",
+            }
+        ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[invitation.email],
         fail_silently=True,
