@@ -19,6 +19,7 @@ from carta.demo import CITIZENS
 from carta.models import User
 from consultations.charter.models import QualityCommitment
 from feedback import charter, codes, periods, services
+from feedback import permissions as perms
 from feedback.models import (
     CommitmentMeasurement,
     Complaint,
@@ -79,6 +80,7 @@ def load(ctx) -> None:
         ctx.stdout.write("  valutazioni e misurazioni: nessuna Carta in vigore, non caricate\n")
         return
     _evaluations(ctx, citizens, catalogue)
+    _evaluation_codes(ctx, catalogue)
     _measurements(ctx, officers, catalogue)
     _carta_rules(ctx, officers, catalogue)
 
@@ -176,6 +178,8 @@ def _evaluations(ctx, citizens, catalogue) -> None:
                 clarity=rate(),
                 overall=rate(),
                 comment="" if rng.random() < 0.85 else "Personale disponibile e gentile.",
+                # About one in eight sent with a code the service's office handed out.
+                verified=rng.random() < 0.12,
                 user=None,
                 created_at=created,
                 period=periods.quarter_of(created),
@@ -183,6 +187,24 @@ def _evaluations(ctx, citizens, catalogue) -> None:
         )
     Evaluation.objects.bulk_create(rows, batch_size=500)
     ctx.stdout.write(f"  valutazioni: {len(rows)}\n")
+
+
+def _evaluation_codes(ctx, catalogue) -> None:
+    """Three codes of the first service, issued once by the complaint office, one of them
+    printed to try the evaluation form with a code (codes are never stored in clear, so a
+    later run cannot print it again)."""
+    from feedback.models import EvaluationCode
+
+    if EvaluationCode.objects.exists():
+        return
+    office = ctx.user("reclami")
+    if not perms.can_issue_evaluation_codes(office):
+        return  # the core's demo, which puts the office in its group, did not run
+    service = catalogue[0]
+    issued = services.issue_evaluation_codes(actor=office, service=service, count=3)
+    ctx.stdout.write(
+        f"  codici di valutazione per «{service.title}»: 3 emessi, prova con {issued.codes[0]}\n"
+    )
 
 
 def _missing(target: Decimal, direction: str) -> Decimal:
