@@ -83,6 +83,14 @@ def prepare(scale: int, users: int) -> dict:
     }
 
 
+def _client_frame(opcode: int, payload: bytes) -> bytes:
+    """A final frame from a client (clients mask what they send), payload under 126 bytes
+    (a control frame's limit)."""
+    mask = os.urandom(4)
+    masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+    return bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked
+
+
 class Sockets:
     """``count`` websockets on a consultation's live results, held until ``stop``."""
 
@@ -124,9 +132,15 @@ class Sockets:
                     length = int.from_bytes(await reader.readexactly(2), "big")
                 elif length == 127:
                     length = int.from_bytes(await reader.readexactly(8), "big")
-                await reader.readexactly(length)
-                if first & 0x0F == 1:
+                payload = await reader.readexactly(length)
+                opcode = first & 0x0F
+                if opcode == 1:
                     self.messages += 1
+                elif opcode == 9:
+                    # The server's keepalive ping (uvicorn: every 20 s, closing the socket
+                    # 20 s later without an answer), answered as a browser does.
+                    writer.write(_client_frame(0xA, payload))
+                    await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             if not self._stop.is_set():
                 self.dropped += 1
