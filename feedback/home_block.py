@@ -46,11 +46,7 @@ def figures(data: dict) -> dict | None:
         "measured": measured,
         "satisfaction": satisfaction["overall"],
         "evaluations": satisfaction["count"],
-        "in_time_percent": (
-            round(complaints["in_time_share"] * 100)
-            if complaints.get("in_time_share") is not None
-            else None
-        ),
+        "in_time_share": complaints.get("in_time_share"),
         "complaints_due": complaints.get("due", 0),
     }
 

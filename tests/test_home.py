@@ -105,7 +105,7 @@ def test_the_figures_are_the_latest_quarter_measured():
         "measured": 2,
         "satisfaction": 4.25,
         "evaluations": 12,
-        "in_time_percent": 90,
+        "in_time_share": 0.9,
         "complaints_due": 10,
     }
 

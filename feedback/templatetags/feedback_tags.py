@@ -19,14 +19,6 @@ def percent(share):
 
 
 @register.filter
-def bar_height(value, scale=5):
-    """Height in SVG units (0-100) of a bar for ``value`` on a 0-``scale`` axis."""
-    if value is None:
-        return 0
-    return max(0, min(100, round(float(value) / float(scale) * 100)))
-
-
-@register.filter
 def deadline_rule(complaint) -> str:
     """Which rule set the complaint's answer deadline, in words (``services``)."""
     from feedback.services import deadline_rule_text
