@@ -82,13 +82,17 @@ BADGE_CONTRAST = """() => {
 
 def _vote(consultation, single_choice: str, order: list[str]):
     """A ballot cast through the service, from a thread of its own: Playwright's loop runs
-    in the test's thread, where the broadcast after the commit cannot run."""
-    thread = threading.Thread(target=_cast, args=(consultation, single_choice, order))
+    in the test's thread, where the broadcast after the commit cannot run. A failure in
+    the thread fails the test here, not as a timeout later."""
+    failed: list[BaseException] = []
+    thread = threading.Thread(target=_cast, args=(consultation, single_choice, order, failed))
     thread.start()
     thread.join()
+    if failed:
+        raise failed[0]
 
 
-def _cast(consultation, single_choice: str, order: list[str]):
+def _cast(consultation, single_choice: str, order: list[str], failed: list[BaseException]):
     from django.db import connection
 
     answers = {}
@@ -100,6 +104,8 @@ def _cast(consultation, single_choice: str, order: list[str]):
             answers[str(question.pk)] = [by_label[label] for label in order]
     try:
         ballots.cast_ballot(actor=UserFactory(), consultation=consultation, answers=answers)
+    except BaseException as error:  # noqa: BLE001 - handed to the test's thread
+        failed.append(error)
     finally:
         connection.close()
 
@@ -130,6 +136,9 @@ def test_the_results_charts_show_the_tally_and_follow_it_live(page):
 
     # A second ballot for the same answers moves the bars in place, without a reload.
     _vote(consultation, "Centro diurno", ["B", "A", "C"])
+    assert consultation.register.count() == 2
+    # The push reaches the page (a second message), then the chart follows it.
+    wait_for_socket_message(page, 2)
     page.wait_for_function(
         "(id) => window.CartaCharts.charts[id].data.datasets[0].data[1] === 2", arg=chart_id
     )
