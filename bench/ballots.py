@@ -8,10 +8,11 @@ Needs PostgreSQL and Redis (BENCH_DATABASE_URL, default postgres://postgres@127.
 and BENCH_REDIS_URL, default redis://127.0.0.1:63799/6); wrk and pgbench (installed
 with apt-get if missing). Loopback only. Steps:
 
-1. a fresh database ``carta_bench``, migrated; ``--voters`` citizens with API tokens and
-   signed-in sessions (bulk inserts) and open secret consultations with live results;
-2. ``carta serve`` on 127.0.0.1:8071 (``--server`` runs one of the candidate servers
-   directly instead, with the same workers, to compare them);
+1. a fresh database ``carta_bench`` (BENCH_DB_PREFIX + ``_bench``), migrated; ``--voters``
+   citizens with API tokens and signed-in sessions (bulk inserts) and open secret consultations with
+   live results;
+2. ``carta serve`` on 127.0.0.1:8071 (``--port``, BENCH_PORT; ``--server`` runs one of the
+   candidate servers directly instead, with the same workers, to compare them);
 3. the machine's raw ceiling: pgbench, 16 clients, single-row INSERT ... ON CONFLICT;
 4. cast: wrk, 64 connections, each request one new voter's ballot through the API;
 5. page: wrk, 64 connections, each voter with its own session GETs the voting page and
@@ -44,12 +45,41 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parents[1])
-HOST, PORT = "127.0.0.1", 8071
+HOST = "127.0.0.1"
+# Another engineer can measure beside this run: a port and database names of their own
+# (``--port`` / BENCH_PORT, ``--db-prefix`` / BENCH_DB_PREFIX; and BENCH_REDIS_URL).
+PORT = int(os.environ.get("BENCH_PORT", "8071"))
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "carta")
 PG = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:54329")
-DB_NAME = "carta_bench"
+DB_NAME = f"{DB_PREFIX}_bench"
 CARTA = str(Path(sys.executable).parent / "carta")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:63799/6")
 PG_HOST, PG_PORT = re.match(r"postgres://[^@]*@([^:/]+):(\d+)", PG).groups()
+
+
+def db(name: str) -> str:
+    """A benchmark database's name, under the prefix of this run (``carta_bench``, ...)."""
+    return f"{DB_PREFIX}_{name}"
+
+
+def common_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=PORT, help="the server's port (BENCH_PORT)")
+    parser.add_argument(
+        "--db-prefix",
+        default=DB_PREFIX,
+        help="prefix of the databases made and dropped (BENCH_DB_PREFIX, default carta)",
+    )
+
+
+def apply_common(args: argparse.Namespace) -> None:
+    global PORT, DB_PREFIX, DB_NAME  # noqa: PLW0603 - the module's settings for this run
+    PORT, DB_PREFIX = args.port, args.db_prefix
+    DB_NAME = db("bench")
+
+
+def log_path(name: str) -> Path:
+    """A server log of its own per port, so that two runs side by side keep theirs."""
+    return Path(tempfile.gettempdir()) / f"carta-bench-{name}-{PORT}.log"
 
 
 def env() -> dict[str, str]:
@@ -721,7 +751,9 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--parts", default="cast,page,pages,million,live", help="what to measure")
+    common_args(parser)
     args = parser.parse_args()
+    apply_common(args)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     ensure_tools()
@@ -729,7 +761,7 @@ def main() -> None:
 
     print(f"preparing {args.voters} voters with API tokens and sessions ...", flush=True)
     data = prepare(args.voters)
-    log = Path(tempfile.gettempdir()) / "carta-bench-server.log"
+    log = log_path("server")
     server = start_server(args.workers, log, args.server)
     cast = page = pages = big = fan = None
     try:

@@ -50,8 +50,10 @@ import ballots as b  # noqa: E402 - the module next to this one
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_PORT = 54340
 REDIS_PORT = 63800
-HOST, PORT = "127.0.0.1", 8072
-DB = "carta_faults"
+HOST = "127.0.0.1"
+# Its own port (BENCH_PORT, default 8072) and database (BENCH_DB_PREFIX + "_faults").
+PORT = int(os.environ.get("BENCH_PORT", "8072"))
+DB = f"{os.environ.get('BENCH_DB_PREFIX', 'carta')}_faults"
 
 b.PG = f"postgres://postgres@127.0.0.1:{PG_PORT}"
 b.PG_HOST, b.PG_PORT = "127.0.0.1", str(PG_PORT)
@@ -464,7 +466,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="kill,redis,postgres")
     parser.add_argument("--voters", type=int, default=3000)
+    parser.add_argument("--port", type=int, default=PORT, help="the server's (BENCH_PORT)")
     args = parser.parse_args()
+    global PORT  # noqa: PLW0603 - the module's port for this run
+    PORT = b.PORT = args.port
     which = set(args.only.split(","))
     pg, redis = Postgres(), Redis()
     server = None

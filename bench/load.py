@@ -9,9 +9,10 @@ Needs ``pip install -e ".[bench]"`` (Locust) and the PostgreSQL and Redis of
 
 1. the data: ``carta_reads_<scale>`` (built by ``bench/reads.py`` if missing: the demo
    plus ``bench/bulkdemo.py``, 10,000 organizations and proposals at the default scale)
-   copied to ``carta_load``; then citizens with signed-in sessions and an open public
-   consultation with live results (``bench/ballots.py prepare``, bulk inserts);
-2. ``carta serve --workers W`` on 127.0.0.1:8071;
+   copied to ``carta_load`` (BENCH_DB_PREFIX + ``_load``); then citizens with signed-in
+   sessions and an open public consultation with live results (``bench/ballots.py prepare``, bulk
+   inserts);
+2. ``carta serve --workers W`` on 127.0.0.1:8071 (``--port``, BENCH_PORT);
 3. ``--sockets`` websockets held open on the consultation's live results for the whole
    run (they receive each new turnout and tally as people vote);
 4. Locust, headless (``bench/locustfile.py``): ``--users`` citizens, each with its own
@@ -45,12 +46,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ballots as b  # noqa: E402 - the module next to this one
 import reads  # noqa: E402 - the module next to this one
 
-DB = "carta_load"
 GOAL_P95_MS = 500
 
 
 def prepare(scale: int, users: int) -> dict:
     source = reads.build(scale, fresh=False)
+    DB = b.db("load")  # noqa: N806 - the load's database
     b.psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     b.psql(f"CREATE DATABASE {DB} TEMPLATE {source}")
     b.DB_NAME = DB
@@ -201,7 +202,9 @@ def main() -> None:
     parser.add_argument("--sockets", type=int, default=200)
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
+    b.common_args(parser)
     args = parser.parse_args()
+    b.apply_common(args)
     started = time.perf_counter()
     load_before = os.getloadavg()
     print(f"[{time.perf_counter() - started:4.0f} s] data ...", flush=True)
@@ -209,7 +212,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="carta-load-"))
     data_file = folder / "data.json"
     data_file.write_text(json.dumps(data))
-    log = Path(tempfile.gettempdir()) / "carta-bench-load.log"
+    log = b.log_path("load")
     print(f"[{time.perf_counter() - started:4.0f} s] carta serve --workers {args.workers} ...")
     server = b.start_server(args.workers, log)
     sockets = Sockets(data["consultation"], args.sockets)
@@ -240,7 +243,8 @@ def main() -> None:
     records, people = (
         int(x)
         for x in b.psql(
-            f"SELECT count(*), count(DISTINCT voter_id) FROM voting_voterrecord {where}", DB
+            f"SELECT count(*), count(DISTINCT voter_id) FROM voting_voterrecord {where}",
+            b.DB_NAME,
         ).split("|")
     )
     rows = list(csv.DictReader((folder / "locust_stats.csv").open()))

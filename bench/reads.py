@@ -6,10 +6,11 @@
 Needs the PostgreSQL and Redis of ``bench/ballots.py`` (BENCH_DATABASE_URL,
 BENCH_REDIS_URL). For each scale N (N x 100 organizations, proposals and citizens, 2 x N x
 100 resources: ``--scales 10,100,1000`` is about 1,000, 10,000 and 100,000 rows) it builds
-``carta_reads_<N>`` once (a migrated template, ``carta demo``, ``bench/bulkdemo.py --scale
-N``; an existing database of that name is reused, migrated, unless ``--fresh``), serves it with
-``carta serve --workers W`` on 127.0.0.1:8071, and GETs each path ``--requests`` times in
-sequence, anonymously and with the session of a signed-in administrator (a real session
+``carta_reads_<N>`` (BENCH_DB_PREFIX + ``_reads_<N>``) once (a migrated template, ``carta
+demo``, ``bench/bulkdemo.py --scale N``; an existing database of that name is reused,
+migrated, unless ``--fresh``), serves it with ``carta serve --workers W`` on 127.0.0.1:8071
+(``--port``, BENCH_PORT), and GETs each path ``--requests`` times in sequence, anonymously and with
+the session of a signed-in administrator (a real session
 row, as a login leaves it). It prints p50 / p95 / p99, the size of the answer and its
 status, beside the raw ceiling of the same run: ``/healthz``, which crosses the same
 server, middleware and database connection and runs ``SELECT 1``.
@@ -24,7 +25,6 @@ import argparse
 import statistics
 import subprocess  # noqa: S404 - local tools with fixed arguments
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -34,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ballots as b  # noqa: E402 - the module next to this one
 
-TEMPLATE = "carta_reads_tpl"
 PAGE_LIMIT_KB = 150
 
 # (label, path, who): "anon" or "staff" (the administrator's session).
@@ -76,19 +75,20 @@ PATHS = [
 
 
 def build(scale: int, fresh: bool) -> str:
-    db = f"carta_reads_{scale}"
+    db = b.db(f"reads_{scale}")
+    template = b.db("reads_tpl")
     exists = b.psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'").strip() == "1"
     if exists and not fresh:
         # A database kept from an earlier run gets the migrations added since.
         _carta(db, "migrate", "-v0")
         return db
-    if not b.psql(f"SELECT 1 FROM pg_database WHERE datname = '{TEMPLATE}'").strip() or fresh:
-        b.psql(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
-        b.psql(f"CREATE DATABASE {TEMPLATE}")
-        _carta(TEMPLATE, "migrate", "-v0")
-        _carta(TEMPLATE, "demo")
+    if not b.psql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'").strip() or fresh:
+        b.psql(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
+        b.psql(f"CREATE DATABASE {template}")
+        _carta(template, "migrate", "-v0")
+        _carta(template, "demo")
     b.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
-    b.psql(f"CREATE DATABASE {db} TEMPLATE {TEMPLATE}")
+    b.psql(f"CREATE DATABASE {db} TEMPLATE {template}")
     t0 = time.perf_counter()
     out = subprocess.run(  # noqa: S603
         [sys.executable, str(Path(__file__).with_name("bulkdemo.py")), "--scale", str(scale)],
@@ -185,7 +185,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="build the databases again")
+    b.common_args(parser)
     args = parser.parse_args()
+    b.apply_common(args)
     b.ensure_tools()
     scales = [int(x) for x in args.scales.split(",") if x.strip()]
     results: dict[int, dict[str, dict]] = {}
@@ -204,7 +206,7 @@ def main() -> None:
         )
         b.psql("VACUUM ANALYZE", db)
         cookie = staff_cookie(db)
-        log = Path(tempfile.gettempdir()) / "carta-bench-reads.log"
+        log = b.log_path("reads")
         server = b.start_server(args.workers, log)
         try:
             results[scale] = {

@@ -36,7 +36,6 @@ import resource
 import statistics
 import subprocess  # noqa: S404 - local tools with fixed arguments
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -47,10 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ballots as b  # noqa: E402 - the module next to this one
 
 ROOT = b.ROOT
-MAIN = "carta_bench"
-TEMPLATE = "carta_bench_tpl"
-SMALL = "carta_bench_q10"
-LARGE = "carta_bench_q1k"
+MAIN, TEMPLATE, SMALL, LARGE = (b.db(n) for n in ("bench", "bench_tpl", "bench_q10", "bench_q1k"))
 
 # Pages that list something (their URL names); API lists are found from the URLconf.
 LIST_PAGES = [
@@ -293,7 +289,13 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="small sizes, to check that the script works"
     )
+    b.common_args(parser)
     args = parser.parse_args()
+    b.apply_common(args)
+    global MAIN, TEMPLATE, SMALL, LARGE  # noqa: PLW0603 - the names under this run's prefix
+    MAIN, TEMPLATE, SMALL, LARGE = (
+        b.db(n) for n in ("bench", "bench_tpl", "bench_q10", "bench_q1k")
+    )
     if args.quick:
         args.scale, args.voters, args.duration = 3, 3000, 3
         args.ballots, args.subscribers = 20_000, 50
@@ -314,7 +316,7 @@ def main() -> None:
     step(f"{args.voters} voters with tokens, three consultations ...")
     b.DB_NAME = MAIN
     data = b.prepare(args.voters, fresh=False)
-    log = Path(tempfile.gettempdir()) / "carta-bench-server.log"
+    log = b.log_path("server")
     step(f"carta serve --workers {args.workers} ...")
     server = b.start_server(args.workers, log)
     fan = big = None

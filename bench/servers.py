@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,7 +27,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--servers", default=",".join(b.SERVERS[1:]))
+    b.common_args(parser)
     args = parser.parse_args()
+    b.apply_common(args)
     b.ensure_tools()
     servers = args.servers.split(",")
     per_run = 400 * args.duration  # more voters than a run can use, through either path
@@ -41,7 +42,7 @@ def main() -> None:
     figures: dict[str, dict[str, list[float]]] = {
         s: {"api": [], "page": [], "get": []} for s in servers
     }
-    log = Path(tempfile.gettempdir()) / "carta-bench-server.log"
+    log = b.log_path("server")
     run = 0
     for round_ in range(args.rounds):
         for server in servers:
