@@ -463,12 +463,12 @@ def fault_postgres(pg: Postgres, consultation_id: int, answers: dict, tokens: li
 
 
 def main() -> None:
+    global PORT  # noqa: PLW0603 - the module's port for this run
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="kill,redis,postgres")
     parser.add_argument("--voters", type=int, default=3000)
     parser.add_argument("--port", type=int, default=PORT, help="the server's (BENCH_PORT)")
     args = parser.parse_args()
-    global PORT  # noqa: PLW0603 - the module's port for this run
     PORT = b.PORT = args.port
     which = set(args.only.split(","))
     pg, redis = Postgres(), Redis()
