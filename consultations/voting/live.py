@@ -24,6 +24,8 @@ from consultations.voting.selectors import prefetch_questions
 logger = logging.getLogger(__name__)
 
 SLOT_SECONDS = 0.5
+# A trailing push that fails is tried again in the next slots, this many times in all.
+TRAILING_ATTEMPTS = 3
 
 # Per process: the slot of each consultation for which a trailing push is known to be
 # scheduled (by this process or another). A change committed in that slot is covered by
@@ -101,28 +103,32 @@ def tally_changed(consultation_id: int, *, force: bool = False) -> None:
         push(consultation_id)
         return
     if cache.add(f"voting:pending:{consultation_id}:{slot}", 1, timeout=5):
-        delay = (slot + 1) * SLOT_SECONDS - now
-        timer = threading.Timer(delay, _trailing, args=(consultation_id, slot + 1))
-        timer.daemon = True
-        timer.start()
+        _schedule_trailing(consultation_id, slot + 1, 1)
     # Pending in this slot, whoever scheduled it (an add that failed means someone did).
     _pending_slot[consultation_id] = slot
 
 
-def _trailing(consultation_id: int, slot: int) -> None:
+def _schedule_trailing(consultation_id: int, slot: int, attempt: int) -> None:
+    delay = max(0.0, slot * SLOT_SECONDS - time.time())
+    timer = threading.Timer(delay, _trailing, args=(consultation_id, slot, attempt))
+    timer.daemon = True
+    timer.start()
+
+
+def _trailing(consultation_id: int, slot: int, attempt: int = 1) -> None:
     try:
         close_old_connections()
         if cache.add(f"voting:push:{consultation_id}:{slot}", 1, timeout=5):
             push(consultation_id)
-        else:
+        elif cache.add(f"voting:pending:{consultation_id}:{slot}", 1, timeout=5):
             # Someone pushed in this slot already, possibly before the last change
             # committed: try once more in the next slot.
-            if cache.add(f"voting:pending:{consultation_id}:{slot}", 1, timeout=5):
-                delay = max(0.0, (slot + 1) * SLOT_SECONDS - time.time())
-                timer = threading.Timer(delay, _trailing, args=(consultation_id, slot + 1))
-                timer.daemon = True
-                timer.start()
-    except Exception:  # noqa: BLE001 - a lost push is caught up by the next one
+            _schedule_trailing(consultation_id, slot + 1, attempt)
+    except Exception:  # noqa: BLE001 - tried again below, then left to the next ballot
         logger.warning("trailing tally push failed for %s", consultation_id, exc_info=True)
+        # The last ballot of a burst is announced by this push alone: try again in the
+        # next slots rather than leave the pages on an older tally.
+        if attempt < TRAILING_ATTEMPTS:
+            _schedule_trailing(consultation_id, slot + 1, attempt + 1)
     finally:
         connection.close()

@@ -117,6 +117,79 @@ def test_bursts_are_coalesced_to_two_pushes_a_second_with_a_trailing_one(monkeyp
     assert times[-1] >= 1000.99  # the trailing push came after the last ballot
 
 
+def test_a_trailing_push_that_fails_is_tried_again_in_the_next_slots(monkeypatch):
+    """The last ballot of a burst is only announced by the trailing push: if that push
+    fails (the database busy, the channel layer down for a moment), it is tried again
+    in the next slots, a few times, instead of leaving the pages on an older tally."""
+    pushes, timers = [], []
+    clock = {"now": 2000.0}
+    failures = {"left": 2}
+    monkeypatch.setattr(live.time, "time", lambda: clock["now"])
+
+    def push(pk):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("database is locked")
+        pushes.append((pk, clock["now"]))
+
+    monkeypatch.setattr(live, "push", push)
+
+    class FakeTimer:
+        def __init__(self, delay, function, args):
+            timers.append((clock["now"] + delay, function, args))
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(live.threading, "Timer", FakeTimer)
+    monkeypatch.setattr(live, "close_old_connections", lambda: None)
+    monkeypatch.setattr(
+        live, "connection", type("NoConnection", (), {"close": lambda self: None})()
+    )
+    cache.clear()
+    # A push in this slot, then a ballot in the same slot: a trailing push is scheduled.
+    cache.add(f"voting:push:8:{live._slot(clock['now'])}", 1, timeout=5)
+    live.tally_changed(8)
+    for _ in range(10):
+        if not timers:
+            break
+        at, function, args = timers.pop(0)
+        clock["now"] = at
+        function(*args)
+    assert len(pushes) == 1  # two failures, then the push went out
+    assert not timers
+
+
+def test_a_trailing_push_gives_up_after_a_few_attempts(monkeypatch):
+    timers = []
+    clock = {"now": 3000.0}
+    monkeypatch.setattr(live.time, "time", lambda: clock["now"])
+    monkeypatch.setattr(live, "push", lambda pk: (_ for _ in ()).throw(RuntimeError("down")))
+
+    class FakeTimer:
+        def __init__(self, delay, function, args):
+            timers.append((clock["now"] + delay, function, args))
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(live.threading, "Timer", FakeTimer)
+    monkeypatch.setattr(live, "close_old_connections", lambda: None)
+    monkeypatch.setattr(
+        live, "connection", type("NoConnection", (), {"close": lambda self: None})()
+    )
+    cache.clear()
+    cache.add(f"voting:push:9:{live._slot(clock['now'])}", 1, timeout=5)
+    live.tally_changed(9)
+    attempts = 0
+    while timers and attempts < 20:
+        at, function, args = timers.pop(0)
+        clock["now"] = at
+        function(*args)
+        attempts += 1
+    assert attempts == live.TRAILING_ATTEMPTS
+
+
 @pytest.mark.django_db
 def test_new_subscribers_share_a_snapshot_until_half_a_second_or_a_push(
     answers_for, monkeypatch, django_assert_num_queries
