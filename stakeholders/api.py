@@ -79,11 +79,13 @@ class OrganizationViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(s.OrganizationSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            s.OrganizationSerializer(page, many=True, context={"request": request}).data
+        )
 
     def retrieve(self, request, pk=None):
         organization = selectors.get_organization_for(request.user, pk)
-        return Response(s.OrganizationSerializer(organization).data)
+        return Response(s.OrganizationSerializer(organization, context={"request": request}).data)
 
     @extend_schema(
         summary="Domanda di adesione",
@@ -96,7 +98,10 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         data = s.OrganizationApplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = services.apply_organization(actor=request.user, **data.validated_data)
-        return Response(s.OrganizationSerializer(organization).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.OrganizationSerializer(organization, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         summary="Modifica del profilo",
@@ -112,7 +117,7 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         organization = services.update_organization(
             actor=request.user, organization=organization, **data.validated_data
         )
-        return Response(s.OrganizationSerializer(organization).data)
+        return Response(s.OrganizationSerializer(organization, context={"request": request}).data)
 
     def _decide(self, request, pk, name):
         organization = selectors.get_organization_for(
@@ -123,7 +128,7 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         organization = services.DECISION_SERVICES[name](
             actor=request.user, organization=organization, reason=data.validated_data["reason"]
         )
-        return Response(s.OrganizationSerializer(organization).data)
+        return Response(s.OrganizationSerializer(organization, context={"request": request}).data)
 
     @extend_schema(
         summary="Verifica (Ufficio di Piano)",
@@ -189,7 +194,7 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         if "revision_number" in data.validated_data:
             values["revision_number"] = data.validated_data["revision_number"]
         organization = services.accept_pact(actor=request.user, organization=organization, **values)
-        return Response(s.OrganizationSerializer(organization).data)
+        return Response(s.OrganizationSerializer(organization, context={"request": request}).data)
 
     @extend_schema(summary="Lascia l'organizzazione", request=None, responses={204: None})
     @action(detail=True, methods=["post"])
