@@ -1,8 +1,7 @@
-import datetime
-
 from django import template
-from django.utils import dateformat, timezone, translation
+from django.utils.safestring import mark_safe
 
+from carta import dates
 from carta.markdown import render_markdown
 
 register = template.Library()
@@ -14,22 +13,34 @@ def markdown_filter(text):
     return render_markdown(text)
 
 
-# Languages that write the month in lower case; Django's catalogues capitalize it.
-_LOWER_CASE_MONTHS = {"it"}
-
-
-@register.filter(name="long_date")
+@register.filter(name="long_date", is_safe=True)
 def long_date(value):
     """``{{ day|long_date }}``: "8 ottobre 2026" in Italian, "8 October 2026" in English;
-    ``""`` for no date."""
-    if not isinstance(value, datetime.date):
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)  # the day as it is where the Ambito is
-    month = dateformat.format(value, "F")
-    if (translation.get_language() or "").split("-")[0] in _LOWER_CASE_MONTHS:
-        month = month.lower()
-    return f"{value.day} {month} {value.year}"
+    ``""`` for no date (carta.dates)."""
+    return mark_safe(dates.long_date(value))  # noqa: S308 - figures and month names only
+
+
+@register.filter(name="long_datetime", is_safe=True)
+def long_datetime(value):
+    """``{{ moment|long_datetime }}``: "8 ottobre 2026 alle 10:00", "8 October 2026 at
+    10:00" (carta.dates)."""
+    return mark_safe(dates.long_datetime(value))  # noqa: S308 - figures and month names only
+
+
+@register.filter(name="on_date", is_safe=True)
+def on_date(value, form="il"):
+    """``{{ day|on_date:"al" }}``: the date with the Italian article or preposition before
+    it, elided where Italian elides ("all'8 ottobre 2026", "il 3 ottobre 2026"); the plain
+    date in other languages, whose translation writes its own preposition (carta.dates).
+    The msgid then reads "fino {{ date }}", never "fino al {{ date }}"."""
+    return mark_safe(dates.on_date(value, form))  # noqa: S308 - figures and month names only
+
+
+@register.filter(name="on_datetime", is_safe=True)
+def on_datetime(value, form="il"):
+    """``{{ moment|on_datetime:"dal" }}``: as ``on_date``, with the time ("dall'8 ottobre
+    2026 alle 10:00"; "8 October 2026 at 10:00")."""
+    return mark_safe(dates.on_datetime(value, form))  # noqa: S308 - figures and month names only
 
 
 @register.filter(name="page_window")
