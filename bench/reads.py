@@ -36,7 +36,9 @@ import ballots as b  # noqa: E402 - the module next to this one
 
 PAGE_LIMIT_KB = 150
 
-# (label, path, who): "anon" or "staff" (the administrator's session).
+# (label, path, who): "anon" or "staff" (the administrator's session). Every API list and
+# every list page of the URLconf must appear here: ``unmeasured_routes`` names those that
+# do not, and the one command prints them.
 PATHS = [
     ("raw ceiling: /healthz", "/healthz", "anon"),
     ("API organizations", "/api/v1/organizations/", "anon"),
@@ -47,10 +49,20 @@ PATHS = [
     ("API proposals", "/api/v1/proposals/", "anon"),
     ("API proposals ?q=anziani", "/api/v1/proposals/?q=anziani", "anon"),
     ("API proposals ?q=anziani&area=elderly", "/api/v1/proposals/?q=anziani&area=elderly", "anon"),
-    ("API proposals, page 50", "/api/v1/proposals/?page=50", "anon"),
+    ("API proposals, page 5", "/api/v1/proposals/?page=5", "anon"),
     ("API consultations", "/api/v1/consultations/", "anon"),
+    ("API services of the Carta", "/api/v1/services/", "anon"),
     ("API revisions of the Carta", "/api/v1/carta/revisions/", "anon"),
+    ("API commitment measurements", "/api/v1/commitment-measurements/", "anon"),
+    ("API improvement actions", "/api/v1/improvement-actions/", "anon"),
+    ("API evaluations", "/api/v1/evaluations/", "anon"),
     ("API moderation log", "/api/v1/moderation-log/", "anon"),
+    ("API proposals (staff)", "/api/v1/proposals/", "staff"),
+    ("API organizations (staff)", "/api/v1/organizations/", "staff"),
+    ("API complaints (staff)", "/api/v1/complaints/", "staff"),
+    ("API flags (staff)", "/api/v1/flags/", "staff"),
+    ("API notifications (staff)", "/api/v1/notifications/", "staff"),
+    ("API audit log (staff)", "/api/v1/audit/", "staff"),
     ("page home", "/", "anon"),
     ("page organizations", "/organizzazioni/", "anon"),
     ("page organizations ?q=inclusione", "/organizzazioni/?q=inclusione", "anon"),
@@ -59,7 +71,9 @@ PATHS = [
     ("page proposals", "/proposte/", "anon"),
     ("page proposals ?q=anziani", "/proposte/?q=anziani", "anon"),
     ("page proposals ?organization=bulk", "/proposte/?organization=bulk", "anon"),
+    ("page proposals, page 5", "/proposte/?page=5", "anon"),
     ("page services of the Carta", "/carta/servizi/", "anon"),
+    ("page revisions of the Carta", "/carta/revisioni/", "anon"),
     ("page consultations", "/consultazioni/", "anon"),
     ("page moderation log", "/moderazione/registro/", "anon"),
     ("page home (staff)", "/", "staff"),
@@ -69,20 +83,46 @@ PATHS = [
     ("page proposals moderation (staff)", "/proposte/moderazione/", "staff"),
     ("page proposals evaluation (staff)", "/proposte/valutazione/", "staff"),
     ("page complaints queue (staff)", "/valuta-e-segnala/ufficio-reclami/", "staff"),
+    ("page my complaints (staff)", "/valuta-e-segnala/le-mie-segnalazioni/", "staff"),
+    ("page notifications (staff)", "/notifiche/", "staff"),
     ("page audit log (staff)", "/registro/", "staff"),
-    ("API proposals (staff)", "/api/v1/proposals/", "staff"),
+]
+# Pages that list something, by URL name (API lists are found in the URLconf: ``*-list``).
+LIST_PAGES = [
+    "home",
+    "organizations",
+    "organization_queue",
+    "resources",
+    "proposals",
+    "proposal_moderation",
+    "proposal_evaluation",
+    "carta_revisions",
+    "services",
+    "consultations",
+    "feedback_queue",
+    "feedback_my_complaints",
+    "notifications",
+    "audit",
+    "moderation_log",
 ]
 
 
-def build(scale: int, fresh: bool) -> str:
+def build(scale: int, fresh: bool) -> tuple[str, str]:
+    """``carta_reads_<scale>``, kept from an earlier run when it exists (then migrated, and
+    completed by ``bulkdemo.py``, which adds only missing rows); returns it and how."""
     db = b.db(f"reads_{scale}")
     template = b.db("reads_tpl")
     exists = b.psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'").strip() == "1"
     if exists and not fresh:
-        # A database kept from an earlier run gets the migrations added since.
+        t0 = time.perf_counter()
         _carta(db, "migrate", "-v0")
-        return db
-    if not b.psql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'").strip() or fresh:
+        have = int(b.psql("SELECT count(*) FROM stakeholders_organization", db))
+        how = f"kept from an earlier run, migrated in {time.perf_counter() - t0:.0f} s"
+        if have >= scale * 100:
+            return db, how
+        _bulk(db, scale)  # an interrupted build: the missing rows only
+        return db, how + f", completed in {time.perf_counter() - t0:.0f} s"
+    if fresh or not _has_demo(template):
         b.psql(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
         b.psql(f"CREATE DATABASE {template}")
         _carta(template, "migrate", "-v0")
@@ -90,6 +130,22 @@ def build(scale: int, fresh: bool) -> str:
     b.psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     b.psql(f"CREATE DATABASE {db} TEMPLATE {template}")
     t0 = time.perf_counter()
+    line = _bulk(db, scale)
+    b.psql("VACUUM ANALYZE", db)
+    how = f"built in {time.perf_counter() - t0:.0f} s ({line})"
+    print(f"  {db}: {how}", flush=True)
+    return db, how
+
+
+def _has_demo(db: str) -> bool:
+    """Whether ``db`` exists, migrated, with the demo's administrator (a complete template)."""
+    try:
+        return b.psql("SELECT 1 FROM carta_user WHERE username = 'admin'", db).strip() == "1"
+    except subprocess.CalledProcessError:
+        return False
+
+
+def _bulk(db: str, scale: int) -> str:
     out = subprocess.run(  # noqa: S603
         [sys.executable, str(Path(__file__).with_name("bulkdemo.py")), "--scale", str(scale)],
         env=_env(db),
@@ -99,9 +155,7 @@ def build(scale: int, fresh: bool) -> str:
         text=True,
         timeout=1800,
     ).stdout
-    line = next((x for x in out.splitlines() if x.startswith("bulk")), "")
-    print(f"  built {db} in {time.perf_counter() - t0:.0f} s: {line}", flush=True)
-    return db
+    return next((x for x in out.splitlines() if x.startswith("bulk")), "")
 
 
 def _env(db: str) -> dict[str, str]:
@@ -110,9 +164,22 @@ def _env(db: str) -> dict[str, str]:
 
 
 def _carta(db: str, *argv: str) -> str:
-    return subprocess.run(  # noqa: S603
-        [b.CARTA, *argv], env=_env(db), cwd=b.ROOT, check=True, capture_output=True, text=True
-    ).stdout
+    done = subprocess.run(  # noqa: S603
+        [b.CARTA, *argv], env=_env(db), cwd=b.ROOT, check=False, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"carta {' '.join(argv)} on {db} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def sizes(db: str) -> dict[str, int]:
+    tables = {
+        "organizations": "stakeholders_organization",
+        "proposals": "proposals_proposal",
+        "resources": "stakeholders_resource",
+        "users": "carta_user",
+    }
+    return {k: int(b.psql(f"SELECT count(*) FROM {t}", db)) for k, t in tables.items()}
 
 
 SESSION_CHILD = """
@@ -141,6 +208,69 @@ def staff_cookie(db: str) -> str:
         text=True,
     ).stdout
     return out.strip().splitlines()[-1]
+
+
+# --- Query counts: in a child process, with Django's test client ---------------------------
+
+
+def query_counts_child() -> None:
+    """Print, as JSON, the queries of every path of PATHS, and the list routes not in it."""
+    import json
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+    from carta.models import User
+
+    clients = {"anon": Client(), "staff": Client()}
+    clients["staff"].force_login(User.objects.get(username="admin"))
+    counts = {}
+    for label, path, who in PATHS:
+        clients[who].get(path)  # the first-use queries (session, caches) left out
+        with CaptureQueriesContext(connection) as ctx:
+            response = clients[who].get(path)
+        counts[label] = {"queries": len(ctx.captured_queries), "status": response.status_code}
+
+    def api_lists(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from api_lists(pattern.url_patterns)
+            elif (
+                isinstance(pattern, URLPattern)
+                and (pattern.name or "").endswith("-list")
+                and "<" not in str(pattern.pattern)
+            ):
+                yield pattern.name
+
+    measured = {path.split("?")[0] for _label, path, _who in PATHS}
+    routes = sorted(set(api_lists(get_resolver().url_patterns))) + LIST_PAGES
+    missing = [name for name in routes if reverse(name) not in measured]
+    print(json.dumps({"counts": counts, "unmeasured": missing}))
+
+
+def query_counts(db: str) -> dict:
+    import json
+
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--query-counts-child"],
+        env={**_env(db), "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"},
+        cwd=b.ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode:
+        raise SystemExit(f"query counts on {db} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- Latency over HTTP ---------------------------------------------------------------------
 
 
 def measure(path: str, n: int, cookie: str | None) -> dict:
@@ -179,7 +309,56 @@ def _get(path: str, headers: dict) -> tuple[int, int]:
         return error.code, len(error.read())
 
 
+def measure_scale(scale: int, requests: int, workers: int, fresh: bool = False) -> dict:
+    """Build (or keep) the database of ``scale``, count the queries of every path, then
+    serve it and time every path. Returns the figures, the row counts and how it was built."""
+    db, how = build(scale, fresh)
+    counted = query_counts(db)
+    cookie = staff_cookie(db)
+    server = b.start_server(workers, b.log_path("reads"))
+    try:
+        figures = {
+            label: measure(path, requests, cookie if who == "staff" else None)
+            for label, path, who in PATHS
+        }
+    finally:
+        b.stop_server(server)
+    for label, entry in counted["counts"].items():
+        figures[label]["queries"] = entry["queries"]
+    return {"db": db, "how": how, "rows": sizes(db), "figures": figures, **counted}
+
+
+def table(results: dict[int, dict]) -> list[str]:
+    """The markdown table of the read figures, one column per scale."""
+    scales = sorted(results)
+    lines = [
+        "| path | "
+        + " | ".join(
+            f"{results[s]['rows']['proposals']:,} rows: p50/p95/p99 ms, KB, queries" for s in scales
+        )
+        + " |",
+        "|---" * (len(scales) + 1) + "|",
+    ]
+    for label, _path, _who in PATHS:
+        cells = []
+        for scale in scales:
+            r = results[scale]["figures"][label]
+            flag = "" if r["status"] == 200 else f" (status {r['status']})"
+            if r["kb"] > PAGE_LIMIT_KB:
+                flag += " **over 150 KB**"
+            cells.append(
+                f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}, {r['kb']:.0f}, "
+                f"{r.get('queries', '?')}q{flag}"
+            )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main() -> None:
+    if "--query-counts-child" in sys.argv:
+        sys.path[:0] = [str(b.ROOT), str(b.ROOT / "platform")]
+        query_counts_child()
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scales", default="10,100,1000")
     parser.add_argument("--requests", type=int, default=30)
@@ -189,52 +368,26 @@ def main() -> None:
     args = parser.parse_args()
     b.apply_common(args)
     b.ensure_tools()
-    scales = [int(x) for x in args.scales.split(",") if x.strip()]
-    results: dict[int, dict[str, dict]] = {}
-    sizes: dict[int, str] = {}
     started = time.perf_counter()
-    for scale in scales:
+    results = {}
+    for scale in [int(x) for x in args.scales.split(",") if x.strip()]:
         print(f"[{time.perf_counter() - started:5.0f} s] scale {scale} ...", flush=True)
-        db = build(scale, args.fresh)
-        sizes[scale] = " ".join(
-            f"{name} {int(b.psql(f'SELECT count(*) FROM {table}', db)):,}"
-            for name, table in (
-                ("org.", "stakeholders_organization"),
-                ("prop.", "proposals_proposal"),
-                ("res.", "stakeholders_resource"),
-            )
-        )
-        b.psql("VACUUM ANALYZE", db)
-        cookie = staff_cookie(db)
-        log = b.log_path("reads")
-        server = b.start_server(args.workers, log)
-        try:
-            results[scale] = {
-                label: measure(path, args.requests, cookie if who == "staff" else None)
-                for label, path, who in PATHS
-            }
-        finally:
-            b.stop_server(server)
+        results[scale] = measure_scale(scale, args.requests, args.workers, args.fresh)
     print()
     print(f"Reads, sequential GETs, `carta serve --workers {args.workers}`, p50 / p95 / p99 ms")
-    for scale in scales:
-        print(f"  scale {scale}: {sizes[scale]}")
-    header = "| path | " + " | ".join(f"scale {s}: p50/p95/p99 ms, KB" for s in scales) + " |"
-    print(header)
-    print("|---" * (len(scales) + 1) + "|")
-    over = []
-    for label, _path, _who in PATHS:
-        cells = []
-        for scale in scales:
-            r = results[scale][label]
-            flag = "" if r["status"] == 200 else f" (status {r['status']})"
-            if r["kb"] > PAGE_LIMIT_KB:
-                over.append(f"{label} at scale {scale}")
-                flag += " **over 150 KB**"
-            cells.append(f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}, {r['kb']:.0f}{flag}")
-        print(f"| {label} | " + " | ".join(cells) + " |")
+    for scale, r in sorted(results.items()):
+        print(f"  scale {scale}: {r['db']} {r['rows']} ({r['how']})")
+    print("\n".join(table(results)))
+    over = [
+        f"{label} at scale {scale}"
+        for scale, r in results.items()
+        for label, f in r["figures"].items()
+        if f["kb"] > PAGE_LIMIT_KB
+    ]
     print()
     print(f"pages over {PAGE_LIMIT_KB} KB: {', '.join(over) if over else 'none'}")
+    unmeasured = next(iter(results.values()))["unmeasured"] if results else []
+    print(f"list routes not measured: {', '.join(unmeasured) if unmeasured else 'none'}")
     print(f"total {time.perf_counter() - started:.0f} s")
 
 
