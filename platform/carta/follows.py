@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.dispatch import receiver
@@ -67,9 +68,12 @@ def register(
     label: Callable = str,
     noun: str | Promise = "",
 ) -> None:
-    """Make ``model`` followable. ``verbs`` maps the audit verbs worth telling to the
-    sentence followers read (it must not quote anything a follower may not see);
-    ``label(obj)`` names the object in the title (never a hidden text)."""
+    """Make ``model`` followable. ``visible_to(user)`` is the queryset of what the person
+    may see; it must give a signed-in person at least what it gives the public (telling
+    the followers of a public object checks no one's rights). ``verbs`` maps the audit
+    verbs worth telling to the sentence followers read (it must not quote anything a
+    follower may not see); ``label(obj)`` names the object in the title (never a hidden
+    text)."""
     spec = Followable(model, kind, visible_to, dict(verbs), label, noun or model._meta.verbose_name)
     _registry[spec.key] = spec
 
@@ -211,8 +215,9 @@ def _on_audit(entry, target) -> None:
 
 def tell_followers(key: str, pk, verb: str, *, actor_id: int | None = None) -> int:
     """Notify the followers of object ``pk`` of model ``key`` of ``verb``: those who may
-    still see it, except the actor (one query for the followers, one per follower for
-    what they may see, then ``notify``). Returns how many were told."""
+    still see it, except the actor. Queries: the object, whether the public may see it,
+    the followers, then ``notify``'s; for an object the public may not see, the rights of
+    each follower as well (a few queries each). Returns how many were told."""
     spec = _registry.get(key)
     if spec is None or verb not in spec.verbs:
         return 0
@@ -230,7 +235,12 @@ def tell_followers(key: str, pk, verb: str, *, actor_id: int | None = None) -> i
     )
     if actor_id is not None:
         followers = followers.exclude(pk=actor_id)
-    told = [person for person in followers if may_see(person, spec, obj.pk)]
+    if spec.visible_to(AnonymousUser()).filter(pk=obj.pk).exists():
+        # What the public may see, every signed-in person may see (``register``'s
+        # contract): no check per follower.
+        told = list(followers)
+    else:
+        told = [person for person in followers if may_see(person, spec, obj.pk)]
     if not told:
         return 0
     with transaction.atomic():
