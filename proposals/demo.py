@@ -278,3 +278,18 @@ def load(ctx: DemoContext) -> None:
                 target=published[2],
                 reason="Contiene dati personali di persone assistite: in attesa di correzione.",
             )
+        # Two reports waiting for the moderators, so that their queue has work to try:
+        # made through the flag service, as a citizen's "Segnala" makes them.
+        for proposal, reason in zip(
+            published[3:5],
+            [
+                "Il commento riporta il nome e la via di una persona assistita.",
+                "Il tono del commento mi sembra offensivo verso i volontari.",
+            ],
+            strict=False,
+        ):
+            comment = proposal.comments.filter(parent=None).order_by("pk").first()
+            if comment is None:
+                continue
+            reporter = next(c for c in citizens if c.pk != comment.author_id)
+            moderation.flag_content(actor=reporter, target=comment, reason=reason)
