@@ -268,9 +268,12 @@ def _email(person, title: str, body: str, url: str, the_ambito, ref) -> None:
         opening = greeting(person)
         signature = the_ambito.email_signature()
     text = "\n\n".join(part for part in (opening, body or title, link) if part)
+    # A title may quote text someone typed with a line break; a header cannot hold one
+    # (Django raises, after the commit, and every email after it would be lost).
+    subject = " ".join(f"[{the_ambito.name}] {title}".split())
     try:
         send_mail(
-            subject=f"[{the_ambito.name}] {title}",
+            subject=subject,
             message=f"{text}\n\n-- \n{signature}",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[person.email],
