@@ -29,12 +29,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta import privacy
+from carta.dates import on_date, on_date_lazy
 from carta.emails import signed
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import AuditEntry
 from carta.permissions import StaffGroup, is_signed_in
 from carta.services import erase_audit_personal_data, notify, record_audit
-from carta.templatetags.carta_tags import long_date
 from consultations.charter.models import QualityCommitment, Service
 from feedback import charter, codes, evaluation_codes, limits, periods
 from feedback import permissions as perms
@@ -471,18 +471,18 @@ def _email_receipt(complaint_id: int, code: str, to: str, language: str) -> None
         link = settings.CARTA_SITE_URL + reverse("feedback_track")
         message = gettext(
             "Gentile cittadina, gentile cittadino,\n\nabbiamo ricevuto la tua "
-            "segnalazione (%(category)s) il %(day)s.\nIl codice per seguirla è: "
+            "segnalazione (%(category)s) %(day)s.\nIl codice per seguirla è: "
             "%(code)s\n\nPuoi consultarne lo stato in qualsiasi momento "
             "all'indirizzo %(link)s indicando il codice e questo indirizzo email. "
-            "Riceverai una risposta entro il %(deadline)s.\n\nConserva questo "
+            "Riceverai una risposta entro %(deadline)s.\n\nConserva questo "
             "messaggio: per riservatezza il codice non viene mostrato "
             "altrove.\n\nUfficio reclami"
         ) % {
             "category": complaint.get_category_display(),
-            "day": _format_day(complaint.received_at),
+            "day": on_date(complaint.received_at, "il"),
             "code": code,
             "link": link,
-            "deadline": _format_day(complaint.deadline_at),
+            "deadline": on_date(complaint.deadline_at, "il"),
         }
         _send(to, gettext("Segnalazione ricevuta: codice %(code)s") % {"code": code}, message)
 
@@ -786,11 +786,14 @@ def send_complaint_reminders(
             recipients=recipients,
             kind="complaint.overdue" if late else "complaint.due_soon",
             title=(
-                _("Segnalazione n. %(ref)s: termine scaduto il %(deadline)s")
+                _("Segnalazione n. %(ref)s: termine scaduto %(deadline)s")
                 if late
-                else _("Segnalazione n. %(ref)s: rispondere entro il %(deadline)s")
+                else _("Segnalazione n. %(ref)s: rispondere entro %(deadline)s")
             ),
-            params={"ref": complaint.reference, "deadline": _format_day(complaint.deadline_at)},
+            params={
+                "ref": complaint.reference,
+                "deadline": on_date_lazy(complaint.deadline_at, "il"),
+            },
             url=_staff_url(complaint),
         )
     Complaint.objects.filter(pk__in=[c.pk for c in due_soon]).update(reminded_before_at=now)
@@ -940,8 +943,8 @@ def _use_evaluation_code(code: str, service_key: str, now: datetime.datetime) ->
     elif found.used_at is not None:
         message = gettext("Questo codice è già stato usato: ogni codice vale una volta sola.")
     else:
-        message = gettext("Questo codice è scaduto il %(date)s.") % {
-            "date": long_date(timezone.localtime(found.expires_at).date())
+        message = gettext("Questo codice è scaduto %(date)s.") % {
+            "date": on_date(timezone.localtime(found.expires_at).date(), "il")
         }
     raise InvalidInput(message, field="code")
 
@@ -1042,13 +1045,13 @@ def _evaluate_url(service: Service) -> str:
 
 
 def _send_codes(issued: IssuedCodes, email: str) -> None:
-    expires = long_date(timezone.localtime(issued.expires_at).date())
+    expires = on_date(timezone.localtime(issued.expires_at).date(), "al")
     lines = [
         gettext("Codici di valutazione per il servizio «%(service)s».")
         % {"service": issued.service.title},
         "",
         gettext(
-            "Ogni codice vale una sola valutazione di questo servizio, fino al %(date)s. "
+            "Ogni codice vale una sola valutazione di questo servizio, fino %(date)s. "
             "Consegnalo a chi ha usato il servizio: potrà valutarlo qui, inserendo il codice:"
         )
         % {"date": expires},

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
 
+from carta.dates import on_date
 from carta.permissions import is_administrator, is_signed_in, is_staff_member
-from carta.templatetags.carta_tags import long_date
 from stakeholders.models import (
     Membership,
     Organization,
@@ -202,11 +202,11 @@ def pact_vote_refusal(organization: Organization) -> str | None:
     if not pact_lapsed(organization):
         return None
     return gettext(
-        "%(name)s non può votare: il patto non è stato rinnovato entro il %(date)s. Chi la "
+        "%(name)s non può votare: il patto non è stato rinnovato entro %(date)s. Chi la "
         "rappresenta può rinnovarlo dalla pagina dell'organizzazione."
     ) % {
         "name": organization.legal_name,
-        "date": long_date(timezone.localtime(organization.pact_renew_by).date()),
+        "date": on_date(timezone.localtime(organization.pact_renew_by).date(), "il"),
     }
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from carta import personal_area
+from carta.dates import on_date
 from carta.permissions import is_signed_in
 from stakeholders import permissions as perms
 from stakeholders.models import Invitation, Membership, Organization, OrganizationStatus, Role
@@ -49,12 +49,12 @@ def awaiting(user) -> list[personal_area.Awaiting]:
             personal_area.Awaiting(
                 _(
                     "%(name)s ti ha invitato a farne parte come %(role)s: apri il link "
-                    "dell'email che hai ricevuto entro il %(date)s."
+                    "dell'email che hai ricevuto entro %(date)s."
                 )
                 % {
                     "name": invitation.organization.legal_name,
                     "role": invitation.get_role_display().lower(),
-                    "date": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
+                    "date": on_date(invitation.expires_at, "il"),
                 },
                 invitation.organization.get_absolute_url(),
             )
@@ -64,10 +64,8 @@ def awaiting(user) -> list[personal_area.Awaiting]:
         if membership.role == Role.REPRESENTATIVE and organization.pact_renew_by:
             items.append(
                 personal_area.Awaiting(
-                    _("Rinnova il patto di partecipazione entro il %(date)s.")
-                    % {
-                        "date": date_format(timezone.localtime(organization.pact_renew_by), "j F Y")
-                    },
+                    _("Rinnova il patto di partecipazione entro %(date)s.")
+                    % {"date": on_date(organization.pact_renew_by, "il")},
                     reverse("organization_pact", args=[organization.pk]),
                     organization.pk,
                 )

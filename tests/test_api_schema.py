@@ -108,11 +108,11 @@ def test_request_bodies_are_json_but_the_upload(schema):
     for path, method, operation in _operations(schema):
         if "requestBody" not in operation:
             continue
-        expected = (
-            ["multipart/form-data"]
-            if path == "/api/v1/carta/revisions/import/"
-            else ["application/json"]
+        # The uploads: the Carta's import, a file added to an object (carta.attachment_api).
+        uploads = path == "/api/v1/carta/revisions/import/" or path.endswith(
+            "/{object_id}/attachments/"
         )
+        expected = ["multipart/form-data"] if uploads else ["application/json"]
         assert list(operation["requestBody"]["content"]) == expected, (method, path)
 
 

@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from carta.dates import on_date
 from consultations.charter import permissions as perms
 from consultations.charter.models import AmendmentKind, AmendmentStatus, Revision
 
@@ -86,8 +86,8 @@ def _phase_item(revision: Revision) -> list[OpenItem]:
         OpenItem(
             CONSULTATION_STILL_OPEN,
             revision.pk,
-            _("Consultazione aperta fino al %(date)s")
-            % {"date": date_format(timezone.localtime(last), "j F Y")},
+            _("Consultazione aperta fino %(date)s")
+            % {"date": on_date(timezone.localtime(last), "al")},
             f"{revision.get_absolute_url()}#fase-di-consultazione",
         )
     ]

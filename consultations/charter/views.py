@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carta import ratelimit
+from carta.dates import on_date
 from carta.errors import CartaError, NotAllowed, NotFound, RateLimited
 from carta.markdown import render_markdown
 from carta.pages import fetch as _fetch
@@ -621,8 +621,8 @@ def _adopt(request, revision):
     if revision.status == RevisionStatus.SCHEDULED:
         messages.success(
             request,
-            _("La revisione è adottata ed entrerà in vigore il %(date)s.")
-            % {"date": date_format(revision.effective_from, "j F Y")},
+            _("La revisione è adottata ed entrerà in vigore %(date)s.")
+            % {"date": on_date(revision.effective_from, "il")},
         )
     else:
         messages.success(request, _("La revisione è ora la Carta in vigore."))
@@ -651,7 +651,7 @@ def _phase(request, revision, service, done):
         return redirect(revision)
     messages.success(
         request,
-        done % {"date": date_format(form.cleaned_data["closes_at"], "j F Y")},
+        done % {"date": on_date(form.cleaned_data["closes_at"], "al")},
     )
     return redirect(revision)
 
@@ -669,14 +669,14 @@ def revision_action(request, pk, action):
             request,
             revision,
             lambda **values: services.open_consultation(strict=True, **values),
-            _("La consultazione è aperta fino al %(date)s."),
+            _("La consultazione è aperta fino %(date)s."),
         )
     if action == "proroga":
         return _phase(
             request,
             revision,
             services.extend_consultation,
-            _("La consultazione è prorogata fino al %(date)s."),
+            _("La consultazione è prorogata fino %(date)s."),
         )
     service, done = REVISION_ACTIONS[action]
     try:

@@ -16,16 +16,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from carta.dates import on_datetime_lazy
 from carta.services import notify
 from consultations.voting import permissions as perms
 from consultations.voting.models import Consultation, Electorate, Secrecy
 from consultations.voting.results import SEAL_DELAY, freeze_electorate, seal_ballots
 
 OPENING_TITLE = gettext_lazy("È aperta la consultazione «%(title)s»")
-OPENING_BODY = gettext_lazy("Puoi votare fino al %(closes)s.")
+OPENING_BODY = gettext_lazy("Puoi votare fino %(closes)s.")
 CLOSING_TITLE = gettext_lazy("Ultimo giorno per votare: «%(title)s»")
 CLOSING_BODY = gettext_lazy(
-    "La consultazione chiude il %(closes)s. Se non hai ancora votato, puoi farlo ora."
+    "La consultazione chiude %(closes_on)s. Se non hai ancora votato, puoi farlo ora."
 )
 
 
@@ -39,14 +40,19 @@ def _voters_of(consultation: Consultation):
 
 
 def _notice(consultation: Consultation, kind: str, title, body) -> list:
-    closes = timezone.localtime(consultation.closes_at).strftime("%d/%m/%Y %H:%M")
+    # Formatted in each recipient's language: "fino all'8 ottobre 2026 alle 18:00".
+    closes = timezone.localtime(consultation.closes_at)
     return notify(
         recipients=_voters_of(consultation),
         kind=kind,
         title=title,
         body=body,
         url=consultation.get_absolute_url(),
-        params={"title": consultation.title, "closes": closes},
+        params={
+            "title": consultation.title,
+            "closes": on_datetime_lazy(closes, "al"),
+            "closes_on": on_datetime_lazy(closes, "il"),
+        },
     )
 
 

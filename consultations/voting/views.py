@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from carta import csvexport, opendata
+from carta.dates import on_date
 from carta.errors import CartaError, InvalidInput, NotAllowed, NotFound, RateLimited
 from carta.pages import fetch
 from carta.permissions import is_signed_in
-from carta.templatetags.carta_tags import long_date
 from carta.views import apply_service_error
 from consultations.charter import selectors as charter_selectors
 from consultations.charter.models import AmendmentStatus
@@ -123,12 +123,9 @@ def consultation_detail(request, pk):
 
 
 def _on_day(moment) -> str:
-    """ "il 9 ottobre 2026" ("l'8", "l'11" before a vowel sound), in local time."""
-    local = timezone.localtime(moment)
-    date = long_date(local)
-    if local.day in (8, 11):
-        return _("l'%(date)s") % {"date": date}
-    return _("il %(date)s") % {"date": date}
+    """ "il 9 ottobre 2026", "l'8 ottobre 2026" in local time; "9 October 2026" in English,
+    whose sentences write their own "on" (carta.dates)."""
+    return on_date(timezone.localtime(moment), "il")
 
 
 def _at_time(moment) -> str:

@@ -103,7 +103,7 @@ def test_a_code_lifts_the_address_limit_and_marks_the_evaluation_verified(
         ("unknown", "non risulta tra quelli emessi"),
         ("malformed", "non è scritto correttamente"),
         ("other_service", "vale per un altro servizio"),
-        ("expired", "è scaduto il"),
+        ("expired", "è scaduto "),
     ],
 )
 def test_an_invalid_code_is_a_400_on_code(api, complaint_officer, carta, case, words):

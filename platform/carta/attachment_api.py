@@ -1,11 +1,10 @@
 """API of attachments, under each object's own resource
 (``/api/v1/<collection>/<id>/attachments/``, for the models registered with an
-``api_name``): the files of an object, a file's details, its download and its removal.
-The same checks as the pages (``carta.attachments``): 404 for an object or a file the
-caller may not see, 403 (401 signed out) to remove without the right.
-
-Files are added from the pages for now: the API's request bodies are JSON, and a
-multipart upload here waits for the API's rule on request bodies (docs/attachments.md)."""
+``api_name``): the files of an object, adding one (``multipart/form-data``: ``purpose``,
+``file``), a file's details, its download and its removal. The same checks as the pages
+(``carta.attachments``, and the pages' own form, ``AttachmentForm``): 404 for an object
+or a file the caller may not see, 403 (401 signed out) to add or remove without the
+right, 400 naming ``file`` or ``purpose``, the same hourly limit on uploads."""
 
 from __future__ import annotations
 
@@ -13,14 +12,17 @@ from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from carta import attachments
 from carta.api.errors import require_signed_in
+from carta.api.parsers import SafeJSONParser
 from carta.api.schema import ErrorSerializer
+from carta.attachment_forms import AttachmentForm
 from carta.attachment_views import file_response
-from carta.errors import NotFound
+from carta.errors import NotAllowed, NotFound
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -39,6 +41,23 @@ class AttachmentSerializer(serializers.Serializer):
             f"api-{self.context['api_name']}-attachment-file",
             args=[attachment.object_id, attachment.pk],
         )
+
+
+# The upload's body, as the schema documents it (a comment, not a docstring: the schema
+# would show it). The request itself is checked by the pages' ``AttachmentForm``: the
+# same messages, the same checks of the file.
+class AttachmentUploadSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(
+        choices=attachments.Purpose.choices,
+        help_text="Il tipo di documento, tra quelli che l'oggetto accetta: organizzazioni "
+        "statute, runts_certificate, other; proposte budget, letter_of_support, other; "
+        "reclami evidence.",
+    )
+    file = serializers.FileField(
+        help_text="Il file: PDF, PNG, JPEG, ODT, ODS, DOCX o XLSX, riconosciuto dal "
+        "contenuto e concorde con l'estensione del nome; al massimo "
+        "CARTA_ATTACHMENT_MAX_BYTES (10 MB)."
+    )
 
 
 class _AttachmentView(APIView):
@@ -60,6 +79,9 @@ class _AttachmentView(APIView):
 
 
 class AttachmentListView(_AttachmentView):
+    # JSON first, as everywhere (a JSON body to the upload is a 400 on ``file``).
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
+
     @extend_schema(
         summary="I documenti allegati",
         responses={200: AttachmentSerializer(many=True), 404: ErrorSerializer},
@@ -67,6 +89,43 @@ class AttachmentListView(_AttachmentView):
     def get(self, request, object_id):
         files = attachments.attachments_of(self.target(request, object_id))
         return Response(self.serialize(files, many=True))
+
+    @extend_schema(
+        summary="Allega un documento",
+        description="Un file in ``multipart/form-data`` (campi ``purpose`` e ``file``), con "
+        "gli stessi controlli delle pagine: chi può aggiungere documenti all'oggetto, "
+        "quanti ne accetta, dimensione e formato (riconosciuto dal contenuto), nome "
+        "ripulito; al massimo CARTA_ATTACHMENT_UPLOADS_PER_HOUR file l'ora per persona. "
+        "Un errore sul file o sul tipo di documento è un 400 che nomina ``file`` o "
+        "``purpose``. Risponde 201 con il documento e ``Location``.",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    def post(self, request, object_id):
+        # As the page: 404 for what the caller may not see, then 401/403, then the form.
+        target = self.target(request, object_id)
+        require_signed_in(request)
+        registration = attachments.registration_of(target)
+        if not registration.can_add(request.user, target):
+            raise NotAllowed()
+        # A JSON body carries no file: its ``purpose`` is still read, ``file`` is missing.
+        data = request.data if isinstance(request.data, dict) else {}
+        form = AttachmentForm(data, request.FILES, purposes=registration.purposes)
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {field: list(messages) for field, messages in form.errors.items()}
+            )
+        attachment = attachments.add_upload(
+            request,
+            target=target,
+            purpose=form.cleaned_data["purpose"],
+            upload=form.cleaned_data["file"],
+        )
+        response = Response(self.serialize(attachment), status=status.HTTP_201_CREATED)
+        response["Location"] = reverse(
+            f"api-{self.api_name}-attachment", args=[object_id, attachment.pk]
+        )
+        return response
 
 
 class AttachmentDetailView(_AttachmentView):

@@ -50,9 +50,8 @@ def attachment_add(request, kind, object_id):
     status = 400
     if form.is_valid():
         try:
-            attachments.count_upload(request)
-            attachment = attachments.add_attachment(
-                actor=request.user,
+            attachment = attachments.add_upload(
+                request,
                 target=target,
                 purpose=form.cleaned_data["purpose"],
                 upload=form.cleaned_data["file"],

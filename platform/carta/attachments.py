@@ -448,6 +448,14 @@ def count_upload(request) -> None:
     )
 
 
+def add_upload(request, *, target: models.Model, purpose: str, upload) -> Attachment:
+    """A file a person sends from a page or through the API, once its form is valid:
+    counted towards the hourly limit (``count_upload``, shared by pages and API), then
+    ``add_attachment`` by ``request.user``."""
+    count_upload(request)
+    return add_attachment(actor=request.user, target=target, purpose=purpose, upload=upload)
+
+
 def _stored_name(mime_type: str) -> str:
     now = timezone.now()
     return f"{now:%Y/%m}/{uuid.uuid4().hex}.{FORMATS[mime_type].extensions[0]}"

@@ -23,9 +23,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from carta.dates import on_date
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.services import notify, record_audit
-from carta.templatetags.carta_tags import long_date
 from stakeholders import pact
 from stakeholders import permissions as perms
 from stakeholders.models import (
@@ -47,7 +47,7 @@ PACT_FIELDS = (
 )
 
 # Formatted when the notification is written, in each recipient's language.
-_long_date = lazy(lambda moment: long_date(timezone.localtime(moment).date()), str)
+_on_date = lazy(lambda moment: on_date(timezone.localtime(moment).date(), "il"), str)
 
 
 def grace_days() -> int:
@@ -163,18 +163,18 @@ def _ask_renewal(
     notify(
         recipients=[m.user for m in representatives.select_related("user")],
         kind="organization.pact_renewal_requested",
-        title=_("È in vigore una nuova Carta: rinnova il patto entro il %(date)s"),
+        title=_("È in vigore una nuova Carta: rinnova il patto entro %(date)s"),
         body=_(
             "È in vigore la revisione n. %(number)s della Carta dei servizi. Sulla pagina di "
             "%(name)s trovi cosa è cambiato rispetto al patto che hai accettato e puoi "
-            "rinnovarlo. Dopo il %(date)s, finché non lo rinnovi, l'organizzazione non può "
+            "rinnovarlo. Dopo %(date)s, finché non lo rinnovi, l'organizzazione non può "
             "votare nelle consultazioni."
         ),
         url=organization.get_absolute_url(),
         params={
             "name": organization.legal_name,
             "number": revision_number,
-            "date": _long_date(organization.pact_renew_by),
+            "date": _on_date(organization.pact_renew_by),
         },
     )
 

@@ -10,9 +10,9 @@ from django.apps import apps
 from django.utils import timezone, translation
 from drf_spectacular.generators import SchemaGenerator
 
+from carta.dates import long_date, on_date
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import AuditEntry, Notification
-from carta.templatetags.carta_tags import long_date
 from consultations.charter.models import RevisionStatus
 from stakeholders import permissions as perms
 from stakeholders import selectors, services
@@ -134,7 +134,9 @@ def test_a_new_revision_asks_verified_organizations_behind_to_renew(revisions, o
     with translation.override("it"):
         day = long_date(deadline.date())
     assert day == day.lower()  # "8 ottobre 2026"
-    assert note.title == f"È in vigore una nuova Carta: rinnova il patto entro il {day}"
+    with translation.override("it"):
+        day = on_date(deadline.date(), "il")  # "il 3 ottobre 2026", "l'8 ottobre 2026"
+    assert note.title == f"È in vigore una nuova Carta: rinnova il patto entro {day}"
     assert "revisione n. 2" in note.body
     assert AuditEntry.objects.filter(
         verb="organization.pact_renewal_requested", object_id=str(org_a.pk)
@@ -329,8 +331,8 @@ def test_the_representative_sees_the_deadline_the_changes_and_the_form(
     org_a.refresh_from_db()
     page = client_as(rep_a).get(f"/organizzazioni/{org_a.pk}/").content.decode()
     with translation.override("it"):
-        day = long_date(timezone.localtime(org_a.pact_renew_by).date())
-    assert f"Patto da rinnovare entro il {day}" in page
+        day = on_date(timezone.localtime(org_a.pact_renew_by).date(), "il")
+    assert f"Patto da rinnovare entro {day}" in page
     assert f"/carta/revisioni/{current.pk}/confronto/?con={old.pk}" in page
     assert f'action="/organizzazioni/{org_a.pk}/patto/"' in page
     assert 'name="revision_number" value="2"' in page

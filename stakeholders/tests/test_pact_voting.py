@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
-from carta.templatetags.carta_tags import long_date
+from carta.dates import on_date
 from consultations.voting import permissions as voting_perms
 from consultations.voting.models import QuestionKind, VoterRecord
 from stakeholders import services
@@ -56,8 +56,8 @@ def test_an_organization_past_its_grace_period_is_refused_its_ballot(
     assert response.status_code == 403
     detail = response.json()["detail"]
     with translation.override("it"):
-        day = long_date(timezone.localtime(org_a.pact_renew_by).date())
-    assert f"il patto non è stato rinnovato entro il {day}." in detail
+        day = on_date(timezone.localtime(org_a.pact_renew_by).date(), "il")
+    assert f"il patto non è stato rinnovato entro {day}." in detail
     assert org_a.legal_name in detail
     assert not VoterRecord.objects.exists()
     assert org_a not in voting_perms.organizations_voting_for(rep_a)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from carta.dates import long_date, on_date
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.permissions import check_may_take_part
 from consultations.charter import permissions as perms
@@ -56,9 +56,11 @@ def acting_for(actor, organization):
     return organization
 
 
-def day(moment) -> str:
-    """A moment as the day it falls on in the Ambito ("8 ottobre 2026")."""
-    return date_format(timezone.localtime(moment), "j F Y")
+def day(moment, form: str = "") -> str:
+    """A moment as the day it falls on in the Ambito ("8 ottobre 2026"); with an Italian
+    ``form``, the article or preposition before it ("all'8 ottobre 2026", carta.dates)."""
+    local = timezone.localtime(moment)
+    return on_date(local, form) if form else long_date(local)
 
 
 def require_participant(actor, revision: Revision, *, for_organization: bool = False) -> None:
@@ -92,24 +94,24 @@ def require_participant(actor, revision: Revision, *, for_organization: bool = F
         )
     phase = perms.consultation_phase(revision)
     if phase == perms.PHASE_CLOSED or (phase == perms.PHASE_ORGANIZATIONS and not for_organization):
-        closed = _("La consultazione su questa revisione si è chiusa il %(date)s.") % {
-            "date": day(revision.consultation_closes_at)
+        closed = _("La consultazione su questa revisione si è chiusa %(date)s.") % {
+            "date": day(revision.consultation_closes_at, "il")
         }
         if phase == perms.PHASE_ORGANIZATIONS:
             closed += " " + _(
                 "Le organizzazioni della rete possono ancora contribuire, a loro nome, fino "
-                "al %(date)s."
-            ) % {"date": day(revision.organizations_close_at)}
+                "%(date)s."
+            ) % {"date": day(revision.organizations_close_at, "al")}
         elif (
             revision.organizations_close_at
             and revision.organizations_close_at > revision.consultation_closes_at
         ):
             closed = _(
-                "La consultazione su questa revisione si è chiusa il %(date)s, per le "
-                "organizzazioni il %(organizations)s."
+                "La consultazione su questa revisione si è chiusa %(date)s, per le "
+                "organizzazioni %(organizations)s."
             ) % {
-                "date": day(revision.consultation_closes_at),
-                "organizations": day(revision.organizations_close_at),
+                "date": day(revision.consultation_closes_at, "il"),
+                "organizations": day(revision.organizations_close_at, "il"),
             }
         raise Conflict(closed, code="consultation_closed")
     if not perms.can_participate(actor, revision):

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carta.dates import on_date_lazy
 from carta.errors import Conflict, InvalidInput
 from carta.services import diff_fields, notify, record_audit
 from consultations.charter import importer, readiness
@@ -222,13 +223,17 @@ def _clean_phase(
 
 
 def _phase_notice_text(revision: Revision) -> dict:
-    """The dates for the notices' text ("fino al 8 ottobre 2026")."""
+    """The dates for the notices' text, formatted in each recipient's language: ``date``
+    and ``organizations`` after "fino" ("fino all'8 ottobre 2026"), ``day`` after "si
+    chiude" ("si chiude l'8 ottobre 2026")."""
     organizations = perms.contributions_close_at(revision, organization=True)
+    closes = revision.consultation_closes_at
     return {
         "title": revision.title,
-        "date": day(revision.consultation_closes_at) if revision.consultation_closes_at else "",
+        "date": on_date_lazy(timezone.localtime(closes), "al") if closes else "",
+        "day": on_date_lazy(timezone.localtime(closes), "il") if closes else "",
         "organizations": (
-            day(organizations)
+            on_date_lazy(timezone.localtime(organizations), "al")
             if organizations and organizations != revision.consultation_closes_at
             else ""
         ),
@@ -240,10 +245,10 @@ def _opened_body(revision: Revision):
         return gettext_lazy("Puoi commentare le sezioni e proporre emendamenti.")
     if _phase_notice_text(revision)["organizations"]:
         return gettext_lazy(
-            "Puoi commentare le sezioni e proporre emendamenti fino al %(date)s; le "
-            "organizzazioni della rete, a loro nome, fino al %(organizations)s."
+            "Puoi commentare le sezioni e proporre emendamenti fino %(date)s; le "
+            "organizzazioni della rete, a loro nome, fino %(organizations)s."
         )
-    return gettext_lazy("Puoi commentare le sezioni e proporre emendamenti fino al %(date)s.")
+    return gettext_lazy("Puoi commentare le sezioni e proporre emendamenti fino %(date)s.")
 
 
 @transaction.atomic
@@ -330,8 +335,8 @@ def extend_consultation(
     current = revision.consultation_closes_at
     if current is not None and now > current:
         raise Conflict(
-            _("La consultazione su questa revisione si è chiusa il %(date)s: non si può riaprire.")
-            % {"date": day(current)},
+            _("La consultazione su questa revisione si è chiusa %(date)s: non si può riaprire.")
+            % {"date": day(current, "il")},
             code="consultation_closed",
         )
     if current is not None and closes < current:
@@ -437,15 +442,15 @@ def send_closing_notices(*, now: datetime | None = None) -> list[Revision]:
             notify(
                 recipients=_phase_people(revision),
                 kind="carta.consultation_closing",
-                title=gettext_lazy("La consultazione sulla Carta si chiude il %(date)s: %(title)s"),
+                title=gettext_lazy("La consultazione sulla Carta si chiude %(day)s: %(title)s"),
                 body=(
                     gettext_lazy(
-                        "Hai tempo fino al %(date)s per commentare e proporre emendamenti; "
-                        "le organizzazioni della rete, a loro nome, fino al %(organizations)s."
+                        "Hai tempo fino %(date)s per commentare e proporre emendamenti; "
+                        "le organizzazioni della rete, a loro nome, fino %(organizations)s."
                     )
                     if params["organizations"]
                     else gettext_lazy(
-                        "Hai tempo fino al %(date)s per commentare e proporre emendamenti."
+                        "Hai tempo fino %(date)s per commentare e proporre emendamenti."
                     )
                 ),
                 params=params,
@@ -625,10 +630,8 @@ def adopt_revision(
         notify(
             recipients=_network_people(),
             kind="carta.adopted",
-            title=gettext_lazy(
-                "È stata adottata la nuova Carta: %(title)s, in vigore dal %(date)s"
-            ),
-            params={"title": revision.title, "date": date_format(effective_from, "j F Y")},
+            title=gettext_lazy("È stata adottata la nuova Carta: %(title)s, in vigore %(date)s"),
+            params={"title": revision.title, "date": on_date_lazy(effective_from, "dal")},
             url=revision.get_absolute_url(),
             exclude=actor,
         )

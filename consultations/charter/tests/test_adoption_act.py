@@ -82,7 +82,7 @@ def test_the_carta_page_shows_the_revision_in_force_and_announces_the_next(
     _adopt(carta_editor, in_consultation, effective_from=LATER)
     page = client.get("/carta/").content.decode().lower()
     assert f'<h1 class="h2">{in_force.title.lower()}</h1>' in page
-    assert "entrerà in vigore il 1 aprile 2026" in page
+    assert "entrerà in vigore il 1° aprile 2026" in page
 
 
 def test_the_api_catalogue_and_service_lookup_read_the_revision_in_force(
@@ -132,7 +132,7 @@ def test_the_revision_page_shows_the_act(client, in_consultation, carta_editor):
     page = client.get(in_consultation.get_absolute_url()).content.decode().lower()
     assert (
         "adottata con atto n. 12 del 10 marzo 2026 (assemblea dei sindaci "
-        "dell&#x27;ambito), in vigore dal 1 aprile 2026." in page
+        "dell&#x27;ambito), in vigore dal 1° aprile 2026." in page
     )
 
 

@@ -90,7 +90,7 @@ def test_the_opening_notice_names_the_closing_dates(draft, carta_editor, member_
             organizations_close_at=ORGANIZATIONS_CLOSE,
         )
     notice = Notification.objects.get(recipient=member_a, kind="carta.consultation_opened")
-    assert "fino al 8 ottobre 2026" in notice.body
+    assert "fino all'8 ottobre 2026" in notice.body
     assert "fino al 15 ottobre 2026" in notice.body
 
 
@@ -144,7 +144,7 @@ def test_contributions_are_accepted_until_the_end_of_the_closing_day(opened, cit
     with at(9, 0, 1), pytest.raises(Conflict) as refused:
         _comment(citizen, opened)
     assert refused.value.code == "consultation_closed"
-    assert "La consultazione su questa revisione si è chiusa il 8 ottobre 2026." in str(
+    assert "La consultazione su questa revisione si è chiusa l'8 ottobre 2026." in str(
         refused.value.message
     )
 
@@ -332,9 +332,7 @@ def test_the_closing_notice_goes_out_once_three_days_before(opened, member_a, ci
     notices = Notification.objects.filter(kind="carta.consultation_closing")
     assert sorted(n.recipient_id for n in notices) == sorted([member_a.pk, citizen.pk])
     notice = notices.get(recipient=citizen)
-    assert (
-        notice.title == "La consultazione sulla Carta si chiude il 8 ottobre 2026: Revisione 2026"
-    )
+    assert notice.title == "La consultazione sulla Carta si chiude l'8 ottobre 2026: Revisione 2026"
     assert "fino al 15 ottobre 2026" in notice.body
     opened.refresh_from_db()
     assert opened.closing_notice_sent_at == datetime(2026, 10, 6, 9, 0, tzinfo=ROME)
@@ -356,7 +354,7 @@ def test_an_extension_sends_a_new_notice_before_the_new_date(opened, carta_edito
         .values_list("title", flat=True)
     )
     assert [t.split(":")[0] for t in titles] == [
-        "La consultazione sulla Carta si chiude il 8 ottobre 2026",
+        "La consultazione sulla Carta si chiude l'8 ottobre 2026",
         "La consultazione sulla Carta si chiude il 20 ottobre 2026",
     ]
 
@@ -405,16 +403,16 @@ def test_two_runs_at_once_send_the_notice_once():
 def test_the_page_shows_the_phase_and_its_dates(opened, client, client_as, member_a):
     with at(3):
         page = client.get(opened.get_absolute_url()).content.decode()
-        assert "Consultazione aperta fino al 8 ottobre 2026." in page
+        assert "Consultazione aperta fino all'8 ottobre 2026." in page
         assert "Per le organizzazioni fino al 15 ottobre 2026." in page
     with at(10):
         page = client_as(member_a).get(opened.get_absolute_url()).content.decode()
-        assert "Consultazione chiusa il 8 ottobre 2026." in page
+        assert "Consultazione chiusa l'8 ottobre 2026." in page
         assert "a nome della tua organizzazione" in page
         assert "Me stessa o me stesso" not in page  # only in the organization's name
     with at(16):
         page = client.get(opened.get_absolute_url()).content.decode()
-        assert "Consultazione chiusa il 8 ottobre 2026." in page
+        assert "Consultazione chiusa l'8 ottobre 2026." in page
         assert "Per le organizzazioni si è chiusa il 15 ottobre 2026." in page
         assert "Commenta questa sezione" not in page
 
@@ -434,7 +432,7 @@ def test_opening_from_the_page_keeps_the_typed_dates_when_refused(draft, client_
         draft.refresh_from_db()
         assert draft.status == RevisionStatus.DRAFT
         done = editor.post(url, {"closes_at": "2026-10-08"}, follow=True)
-        assert "La consultazione è aperta fino al 8 ottobre 2026." in done.content.decode()
+        assert "La consultazione è aperta fino all&#x27;8 ottobre 2026." in done.content.decode()
     draft.refresh_from_db()
     assert draft.status == RevisionStatus.IN_CONSULTATION
 

@@ -120,7 +120,10 @@ def test_the_digest_sends_the_days_notifications_once(
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]
     assert digest.to == [citizen.email]
-    assert "Il tuo riepilogo del" in digest.subject and "2 notifiche" in digest.subject
+    assert (
+        re.search(r"Il tuo riepilogo (del \d|dell'(8|11) )", digest.subject)
+        and "2 notifiche" in digest.subject
+    )
     assert digest.body.count("- Proposta «Orti sociali»") == 2
     assert "http://testserver/proposte/1/" in digest.body or "/proposte/1/" in digest.body
     assert not DigestItem.objects.filter(sent_at__isnull=True).exists()

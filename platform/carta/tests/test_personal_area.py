@@ -8,8 +8,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from carta.dates import on_date
 from carta.tests import test_identity_signin as signin
 from consultations.charter.models import Outcome, RevisionStatus
 from consultations.voting.models import Electorate, Secrecy, VoterRecord
@@ -29,6 +30,9 @@ pytestmark = pytest.mark.django_db
 # The test identity provider and Carta's gateways to it, as the SPID/CIE tests have them.
 idp = signin.idp
 spid_gateways = signin.gateways
+
+# "Hai votato il 3 ottobre 2026", "Hai votato l'8 ottobre 2026" (carta.dates).
+VOTED_ON = r"Hai votato (il \d|l'(8|11) )"
 
 
 def text_of(response) -> str:
@@ -125,7 +129,7 @@ def test_the_personal_area_lists_organizations_with_role_and_what_awaits(client_
     organizations = organizations[: organizations.index("</section>")]
     assert "Cooperativa Sociale Il Melograno" in organizations
     assert "Ruolo: Rappresentante" in organizations
-    assert "Rinnova il patto di partecipazione entro il" in organizations
+    assert "Rinnova il patto di partecipazione entro " in organizations
     assert "«Doposcuola solidale»: ti sono state chieste modifiche alla proposta." in organizations
     # An invitation from an organization one is not yet in awaits at the top.
     assert "ODV Amici di Valtirino ti ha invitato a farne parte come redattore" in page
@@ -138,14 +142,15 @@ def test_the_personal_area_lists_proposals_comments_votes_and_complaints(client_
     assert "Esito: <strong>Accolto in parte</strong>" in page
     votes = page[page.index('id="sezione-ballots"') :]
     votes = votes[: votes.index("</section>")]
-    assert "Priorità 2027" in votes and "Hai votato il" in votes
+    assert "Priorità 2027" in votes and re.search(VOTED_ON, votes)
     assert "Verifica la ricevuta" in votes
     assert "SAD" not in votes  # never the choice
     complaint = busy_rep.complaints.get()
     assert f"n. {complaint.reference}" in page
     assert "Stato: <strong>Ricevuta</strong>" in page or complaint.get_status_display() in page
     deadline = timezone.localtime(complaint.deadline_at)
-    assert f"risposta entro il {deadline.day} " in page
+    with translation.override("it"):
+        assert f"risposta entro {on_date(deadline, 'il')}" in page  # "entro l'8 ottobre 2026"
 
 
 def test_a_public_vote_is_shown_without_the_receipt_check_and_without_the_choice(
@@ -158,7 +163,7 @@ def test_a_public_vote_is_shown_without_the_receipt_check_and_without_the_choice
     votes = text_of(client_as(citizen).get("/area-personale/"))
     votes = votes[votes.index('id="sezione-ballots"') :]
     votes = votes[: votes.index("</section>")]
-    assert "Nome del centro" in votes and "Hai votato il" in votes
+    assert "Nome del centro" in votes and re.search(VOTED_ON, votes)
     assert "Verifica la ricevuta" not in votes and "Ponte" not in votes
 
 
