@@ -130,10 +130,12 @@ def setup_django():
     django.setup()
 
 
-def prepare(voters: int, fresh: bool = True) -> dict:
+def prepare(voters: int, fresh: bool = True, template: str | None = None) -> dict:
+    """``voters`` citizens with tokens and sessions, and four consultations; on a new
+    database (a copy of ``template`` when given, migrated) unless ``fresh`` is false."""
     if fresh:
         psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        psql(f"CREATE DATABASE {DB_NAME}")
+        psql(f"CREATE DATABASE {DB_NAME}" + (f" TEMPLATE {template}" if template else ""))
         run(CARTA, "migrate", "-v0", env=env(), cwd=ROOT)
     setup_django()
     import datetime
@@ -292,6 +294,12 @@ def server_command(server: str, workers: int) -> list[str]:
 
 
 def start_server(workers: int, log: Path, server: str = "carta") -> list[subprocess.Popen]:
+    try:
+        urllib.request.urlopen(f"http://{HOST}:{PORT}/healthz", timeout=1)  # noqa: S310
+    except OSError:
+        pass
+    else:  # someone else's server: measuring it would measure their database
+        raise SystemExit(f"port {PORT} is taken by another server: choose one with --port")
     handle = log.open("w")
     processes = [
         subprocess.Popen(  # noqa: S603
@@ -307,6 +315,8 @@ def start_server(workers: int, log: Path, server: str = "carta") -> list[subproc
         try:
             urllib.request.urlopen(f"http://{HOST}:{PORT}/healthz", timeout=1)  # noqa: S310
             time.sleep(2)
+            if processes[0].poll() is not None:
+                raise SystemExit(f"the server exited; see {log}")
             return processes
         except OSError:
             time.sleep(0.2)
@@ -751,6 +761,8 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--parts", default="cast,page,pages,million,live", help="what to measure")
+    parser.add_argument("--template", help="copy this migrated database instead of migrating")
+    parser.add_argument("--json", help="also write the figures to this file (bench/run.py)")
     common_args(parser)
     args = parser.parse_args()
     apply_common(args)
@@ -760,7 +772,7 @@ def main() -> None:
     parts = set(args.parts.split(","))
 
     print(f"preparing {args.voters} voters with API tokens and sessions ...", flush=True)
-    data = prepare(args.voters)
+    data = prepare(args.voters, template=args.template)
     log = log_path("server")
     server = start_server(args.workers, log, args.server)
     cast = page = pages = big = fan = None
@@ -796,6 +808,10 @@ def main() -> None:
     finally:
         stop_server(server)
 
+    if args.json:
+        figures = {"ceiling": ceiling, "cast": cast, "page": page, "pages": pages}
+        figures.update(big=big, fan=fan, workers=args.workers, duration=args.duration)
+        Path(args.json).write_text(json.dumps(figures))
     print()
     print("=== Carta voting benchmark ===")
     print(

@@ -1,8 +1,8 @@
 # ruff: noqa: S608 - the benchmark builds its SQL from its own names and integers
-"""A realistic mixed load: simulated citizens on the pages, with live result sockets held.
+"""A realistic mixed load, ramped until two workers no longer hold it (prints one table).
 
-    .venv/bin/python bench/load.py [--users 200] [--spawn-rate 20] [--duration 60]
-        [--sockets 200] [--scale 100] [--workers 2]
+    .venv/bin/python bench/load.py [--levels 10,20,40,80,160,320] [--duration 40]
+        [--sockets 200] [--scale 100] [--workers 2] [--sets 2]
 
 Needs ``pip install -e ".[bench]"`` (Locust) and the PostgreSQL and Redis of
 ``bench/ballots.py``. Steps:
@@ -10,21 +10,26 @@ Needs ``pip install -e ".[bench]"`` (Locust) and the PostgreSQL and Redis of
 1. the data: ``carta_reads_<scale>`` (built by ``bench/reads.py`` if missing: the demo
    plus ``bench/bulkdemo.py``, 10,000 organizations and proposals at the default scale)
    copied to ``carta_load`` (BENCH_DB_PREFIX + ``_load``); then citizens with signed-in
-   sessions and an open public consultation with live results (``bench/ballots.py prepare``, bulk
+   sessions and an open public consultation with live results (``ballots.prepare``, bulk
    inserts);
 2. ``carta serve --workers W`` on 127.0.0.1:8071 (``--port``, BENCH_PORT);
-3. ``--sockets`` websockets held open on the consultation's live results for the whole
-   run (they receive each new turnout and tally as people vote);
-4. Locust, headless (``bench/locustfile.py``): ``--users`` citizens, each with its own
-   session and a think time of 1 to 3 s, reading the Carta, searching and reading
-   proposals, commenting on proposals and on the revision in consultation, following the
-   results, and voting once through the voting page with the CSRF token;
-5. one table: requests/s, p50 / p95 / p99 and failures per kind of request, the ballots
-   stored against those the load cast, the socket messages received, beside the raw
-   ceiling of the same run (``/healthz`` under the same load).
+3. level after level (``--levels``: simulated citizens), each for ``--duration`` seconds
+   with as many websockets held on the consultation's live results (up to ``--sockets``):
+   Locust, headless (``bench/locustfile.py``), each citizen with its own session (people
+   who have not voted yet) and a think time of 1 to 3 s, reads the Carta, searches and
+   reads proposals, comments on proposals and on the revision in consultation, follows the
+   results and votes once through the voting page with the CSRF token. The ramp stops at
+   the first level that breaks the goal (p99 of all requests over 500 ms, or a failure):
+   the level before it is the largest load two workers hold;
+4. with ``--sets 2``, the first level that broke runs again on two sets of workers (a
+   second ``carta serve`` on ``--port`` + 100; Locust splits the people between them);
+5. per level: requests/s, p50 / p95 / p99 and failures per kind of request, the share of
+   the response time each kind takes, and the CPU seconds of the workers, of PostgreSQL
+   (this database's backends, and all of PostgreSQL), of Locust and of this script (it
+   holds the sockets), beside the machine's busy time: Locust shares the same cores.
 
-Goals (issue 16): no failure; p95 under 500 ms for every page and form; one ballot per
-person whatever the load (ballots stored = distinct voters).
+Goals (issue 16): p99 under 500 ms with no error at the largest load that keeps the
+machine under full use; one ballot per person whatever the load.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ import asyncio
 import csv
 import json
 import os
+import resource
+import statistics
 import subprocess  # noqa: S404 - local tools with fixed arguments
 import sys
 import tempfile
@@ -46,11 +53,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ballots as b  # noqa: E402 - the module next to this one
 import reads  # noqa: E402 - the module next to this one
 
-GOAL_P95_MS = 500
+GOAL_P99_MS = 500
+SET_PORTS = 100  # a second set of workers listens on --port + 100 (8171 by default)
 
 
 def prepare(scale: int, users: int) -> dict:
-    source = reads.build(scale, fresh=False)
+    source, _how = reads.build(scale, fresh=False)
     DB = b.db("load")  # noqa: N806 - the load's database
     b.psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     b.psql(f"CREATE DATABASE {DB} TEMPLATE {source}")
@@ -149,10 +157,15 @@ class Sockets:
             writer.close()
 
 
-def run_locust(data_file: Path, users: int, rate: int, seconds: int, out: Path) -> None:
+def run_locust(data_file: Path, users: int, seconds: int, out: Path) -> float:
+    """Locust, headless, for ``seconds`` after all ``users`` have started (the statistics
+    are reset then); returns the CPU seconds Locust used."""
     locust = Path(sys.executable).with_name("locust")
     if not locust.exists():
         raise SystemExit('Locust is missing: .venv/bin/pip install -e ".[bench]"')
+    rate = max(1, users // 5)
+    spawn = users / rate
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(  # noqa: S603
         [
             str(locust),
@@ -163,8 +176,9 @@ def run_locust(data_file: Path, users: int, rate: int, seconds: int, out: Path) 
             str(users),
             "--spawn-rate",
             str(rate),
+            "--reset-stats",
             "--run-time",
-            f"{seconds}s",
+            f"{seconds + spawn:.0f}s",
             "--host",
             f"http://{b.HOST}:{b.PORT}",
             "--csv",
@@ -177,9 +191,11 @@ def run_locust(data_file: Path, users: int, rate: int, seconds: int, out: Path) 
         ],
         env={**os.environ, "CARTA_LOAD_DATA": str(data_file)},
         check=False,
-        timeout=seconds + 120,
+        timeout=seconds + spawn + 120,
         capture_output=True,
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def ceiling_during(seconds: float, stop: threading.Event) -> list[float]:
@@ -194,101 +210,327 @@ def ceiling_during(seconds: float, stop: threading.Event) -> list[float]:
     return sorted(samples)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--spawn-rate", type=int, default=20)
-    parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument("--sockets", type=int, default=200)
-    parser.add_argument("--scale", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=2)
-    b.common_args(parser)
-    args = parser.parse_args()
-    b.apply_common(args)
-    started = time.perf_counter()
-    load_before = os.getloadavg()
-    print(f"[{time.perf_counter() - started:4.0f} s] data ...", flush=True)
-    data = prepare(args.scale, args.users)
+# --- CPU: what each process used during a level -------------------------------------------
+
+
+def _cpu(pids: list[int]) -> dict[int, float]:
+    import psutil
+
+    seconds = {}
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+            seconds[pid] = times.user + times.system
+        except psutil.Error:
+            continue
+    return seconds
+
+
+def _server_pids(servers: list[list[subprocess.Popen]]) -> list[int]:
+    import psutil
+
+    pids = []
+    for processes in servers:
+        for process in processes:
+            try:
+                parent = psutil.Process(process.pid)
+                pids += [parent.pid, *(c.pid for c in parent.children(recursive=True))]
+            except psutil.Error:
+                continue
+    return pids
+
+
+def _postgres_pids(db: str | None) -> list[int]:
+    import psutil
+
+    if db:
+        return [
+            int(x)
+            for x in b.psql(f"SELECT pid FROM pg_stat_activity WHERE datname = '{db}'").split()
+        ]
+    return [p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+
+
+class CpuWatch:
+    """CPU seconds of groups of processes between ``start`` and ``stop`` (a process that
+    ends in between is missed: the workers and the pool's connections live on)."""
+
+    def __init__(self, groups: dict[str, object]):
+        self.groups = groups
+
+    def start(self) -> None:
+        self.t0 = time.perf_counter()
+        self.busy0 = _machine_busy()
+        self.own0 = _own_cpu()
+        self.before = {name: _cpu(pids()) for name, pids in self.groups.items()}
+
+    def stop(self) -> dict[str, float]:
+        used = {}
+        for name, pids in self.groups.items():
+            before = self.before[name]
+            used[name] = sum(v - before.get(pid, 0) for pid, v in _cpu(pids()).items())
+        used["this script (the sockets, /healthz)"] = _own_cpu() - self.own0
+        used["wall"] = time.perf_counter() - self.t0
+        used["machine busy"] = _machine_busy() - self.busy0
+        return used
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _machine_busy() -> float:
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+# --- One level, and the ramp --------------------------------------------------------------
+
+
+def level(
+    data: dict, sessions: list, users: int, sockets: int, seconds: int, servers: list
+) -> dict:
+    """One level of load: ``users`` citizens and ``sockets`` live sockets for ``seconds``
+    on ``servers`` (one or more sets of workers, the first on b.PORT)."""
     folder = Path(tempfile.mkdtemp(prefix="carta-load-"))
     data_file = folder / "data.json"
-    data_file.write_text(json.dumps(data))
-    log = b.log_path("load")
-    print(f"[{time.perf_counter() - started:4.0f} s] carta serve --workers {args.workers} ...")
-    server = b.start_server(args.workers, log)
-    sockets = Sockets(data["consultation"], args.sockets)
+    ports = [b.PORT + SET_PORTS * i for i in range(len(servers))]
+    hosts = [f"http://{b.HOST}:{port}" for port in ports]
+    data_file.write_text(json.dumps({**data, "sessions": sessions, "hosts": hosts}))
+    held = Sockets(data["consultation"], sockets)
     stop = threading.Event()
+    watch = CpuWatch(
+        {
+            "workers": lambda: _server_pids(servers),
+            "PostgreSQL, this database": lambda: _postgres_pids(b.DB_NAME),
+            "PostgreSQL, all of it (others' tests too)": lambda: _postgres_pids(None),
+        }
+    )
+    floor: list[float] = []
+    held.start()
     try:
-        sockets.start()
-        time.sleep(3)
-        floor: list[float] = []
+        time.sleep(min(5, 1 + sockets * 0.01))
         watcher = threading.Thread(
-            target=lambda: floor.extend(ceiling_during(args.duration, stop)), daemon=True
+            target=lambda: floor.extend(ceiling_during(seconds + users / 5 + 5, stop)),
+            daemon=True,
         )
         watcher.start()
-        print(
-            f"[{time.perf_counter() - started:4.0f} s] Locust: {args.users} citizens, "
-            f"{args.sockets} sockets held, {args.duration} s ...",
-            flush=True,
-        )
-        run_locust(data_file, args.users, args.spawn_rate, args.duration, folder / "locust")
+        watch.start()
+        locust_cpu = run_locust(data_file, users, seconds, folder / "locust")
+        cpu = watch.stop()
+        cpu["Locust (the load generator)"] = locust_cpu
         stop.set()
         watcher.join(timeout=5)
-        time.sleep(1)
     finally:
-        sockets.stop()
-        b.stop_server(server)
+        held.stop()
+    rows = list(csv.DictReader((folder / "locust_stats.csv").open()))
+    failures_file = folder / "locust_failures.csv"
+    failures = list(csv.DictReader(failures_file.open())) if failures_file.exists() else []
+    total = next((r for r in rows if r["Name"] == "Aggregated"), None) or {}
+    p99 = float(total.get("99%") or 0)
+    errors = int(total.get("Failure Count") or 0)
+    return {
+        "users": users,
+        "sets": len(servers),
+        "rows": rows,
+        "total": total,
+        "p99": p99,
+        "errors": errors,
+        "held": p99 <= GOAL_P99_MS and errors == 0 and held.dropped == 0,
+        "cpu": cpu,
+        "floor": floor,
+        "sockets": {
+            "asked": sockets,
+            "open": held.open,
+            "dropped": held.dropped,
+            "messages": held.messages,
+        },
+        "failures": failures[:5],
+    }
+
+
+def ramp(
+    scale: int,
+    levels: list[int],
+    seconds: int,
+    max_sockets: int,
+    workers: int,
+    sets: int = 1,
+) -> dict:
+    """The ramp of ``levels`` on ``carta serve --workers W``, stopped at the first level
+    that breaks the goal; then, with ``sets`` > 1, that level again on ``sets`` sets."""
+    people = sum(levels) + (levels[-1] * 2 if sets > 1 else 0)
+    data = prepare(scale, people)
+    sessions = data.pop("sessions")
+    used = 0
+
+    def next_people(n: int) -> list:
+        nonlocal used
+        used += n
+        return sessions[used - n : used]
+
+    results: list[dict] = []
+    extra: list[dict] = []
+    servers = [b.start_server(workers, b.log_path("load"))]
+    try:
+        reads._get("/", {})  # noqa: SLF001 - warm the workers up
+        for users in levels:
+            print(f"  load: {users} citizens, {min(users, max_sockets)} sockets ...", flush=True)
+            result = level(
+                data, next_people(users), users, min(users, max_sockets), seconds, servers
+            )
+            results.append(result)
+            if not result["held"]:
+                break
+        if sets > 1:
+            # The level that broke (or the last one) on one set, then on ``sets`` sets.
+            users = results[-1]["users"]
+            sockets = min(users, max_sockets)
+            print(f"  sets: {users} citizens on 1 set ...", flush=True)
+            extra.append(level(data, next_people(users), users, sockets, seconds, servers))
+            port = b.PORT
+            try:
+                for i in range(1, sets):
+                    b.PORT = port + SET_PORTS * i
+                    servers.append(b.start_server(workers, b.log_path(f"load-set{i + 1}")))
+            finally:
+                b.PORT = port
+            print(f"  sets: {users} citizens on {sets} sets ...", flush=True)
+            extra.append(level(data, next_people(users), users, sockets, seconds, servers))
+    finally:
+        for processes in servers:
+            b.stop_server(processes)
     where = f"WHERE consultation_id = {data['consultation']}"
-    # A public consultation keeps the answers in the register's row, a secret one in a
-    # ballot of its own: either way one row per person, never two.
-    records, people = (
+    records, voters = (
         int(x)
         for x in b.psql(
             f"SELECT count(*), count(DISTINCT voter_id) FROM voting_voterrecord {where}",
             b.DB_NAME,
         ).split("|")
     )
-    rows = list(csv.DictReader((folder / "locust_stats.csv").open()))
-    posted = sum(
-        int(row["Request Count"]) for row in rows if row["Name"] == "POST ballot (voting page)"
+    held = [r for r in results if r["held"]]
+    broke = [r for r in results if not r["held"]]
+    return {
+        "levels": results,
+        "held": held[-1] if held else None,
+        "broke": broke[0] if broke else None,
+        "sets": extra,
+        "records": records,
+        "voters": voters,
+        "seconds": seconds,
+        "workers": workers,
+    }
+
+
+def _rps(result: dict) -> float:
+    return float(result["total"].get("Requests/s") or 0)
+
+
+def where_time_goes(result: dict) -> list[str]:
+    """The kinds of request by their share of all response time, and the CPU by process."""
+    rows = [r for r in result["rows"] if r["Name"] != "Aggregated"]
+    spent = {r["Name"]: int(r["Request Count"]) * float(r["Average Response Time"]) for r in rows}
+    total = sum(spent.values()) or 1
+    top = sorted(spent.items(), key=lambda kv: -kv[1])[:4]
+    cpu = result["cpu"]
+    wall = cpu["wall"] or 1
+    parts = [
+        f"{name} {seconds / wall:.2f}"
+        for name, seconds in cpu.items()
+        if name not in ("wall", "machine busy")
+    ]
+    return [
+        "response time by request: "
+        + ", ".join(f"{name} {share / total:.0%}" for name, share in top),
+        f"CPU (cores used, of {os.cpu_count()}): machine {cpu['machine busy'] / wall:.2f}; "
+        + ", ".join(parts),
+    ]
+
+
+def report(outcome: dict) -> list[str]:
+    """The ramp's lines: one row per level, then per request at the level that held."""
+    lines = [
+        "| citizens (sockets) | sets | req/s | p50 / p95 / p99 ms | errors | cores busy: "
+        "machine, workers, PostgreSQL (this db), Locust | goal p99 < 500 ms, no error |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in outcome["levels"] + outcome["sets"]:
+        t, cpu = r["total"], r["cpu"]
+        wall = cpu["wall"] or 1
+        lines.append(
+            f"| {r['users']} ({r['sockets']['open']}/{r['sockets']['asked']}, "
+            f"{r['sockets']['dropped']} dropped) | {r['sets']} | {_rps(r):.1f} | "
+            f"{t.get('50%')} / {t.get('95%')} / {t.get('99%')} | {r['errors']} | "
+            f"{cpu['machine busy'] / wall:.2f}, {cpu['workers'] / wall:.2f}, "
+            f"{cpu['PostgreSQL, this database'] / wall:.2f}, "
+            f"{cpu['Locust (the load generator)'] / wall:.2f} | "
+            f"{'met' if r['held'] else 'NOT met'} |"
+        )
+    for r in outcome["sets"]:
+        lines += [
+            f"- {r['sets']} set(s), failure: {f['Name']}: {f['Error'][:100]} x{f['Occurrences']}"
+            for f in r["failures"]
+        ]
+    for name, r in (("held", outcome["held"]), ("broke", outcome["broke"])):
+        if not r:
+            continue
+        lines.append("")
+        lines.append(f"Per request at {r['users']} citizens ({name}):")
+        lines.append("| request | count | req/s | p50 ms | p95 ms | p99 ms | failures |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for row in r["rows"]:
+            lines.append(
+                f"| {row['Name']} | {row['Request Count']} | {float(row['Requests/s']):.1f} | "
+                f"{row['50%']} | {row['95%']} | {row['99%']} | {row['Failure Count']} |"
+            )
+        if r["floor"]:
+            floor = r["floor"]
+            lines.append(
+                f"| raw ceiling: /healthz once a second | {len(floor)} | 1.0 | "
+                f"{statistics.median(floor):.0f} | {floor[int(len(floor) * 0.95) - 1]:.0f} | "
+                f"{floor[-1]:.0f} | 0 |"
+            )
+        lines += [f"- {x}" for x in where_time_goes(r)]
+        lines += [
+            f"- failure: {f['Name']}: {f['Error'][:100]} x{f['Occurrences']}" for f in r["failures"]
+        ]
+    lines.append("")
+    lines.append(
+        f"ballots: {outcome['records']} in the register for {outcome['voters']} people "
+        f"({'one per person: met' if outcome['records'] == outcome['voters'] else 'NOT met'})"
     )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--levels", default="10,20,40,80,160,320")
+    parser.add_argument("--duration", type=int, default=40, help="seconds per level")
+    parser.add_argument("--sockets", type=int, default=200, help="at most, per level")
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sets", type=int, default=1, help="2: also two sets of workers")
+    parser.add_argument("--json", help="also write the figures to this file (bench/run.py)")
+    b.common_args(parser)
+    args = parser.parse_args()
+    b.apply_common(args)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    levels = [int(x) for x in args.levels.split(",") if x.strip()]
+    outcome = ramp(args.scale, levels, args.duration, args.sockets, args.workers, args.sets)
     print()
     print(
-        f"Mixed load: {args.users} citizens (think time 1-3 s), {args.sockets} live sockets, "
-        f"{args.duration} s, carta serve --workers {args.workers}, {os.cpu_count()} CPUs; "
-        f"load average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}"
+        f"Mixed load, {args.duration} s a level, carta serve --workers {args.workers}, "
+        f"{os.cpu_count()} CPUs shared with Locust and PostgreSQL; load average before "
+        f"{load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}"
     )
-    print("| request | count | req/s | p50 ms | p95 ms | p99 ms | failures | goal |")
-    print("|---|---|---|---|---|---|---|---|")
-    for row in rows:
-        p95 = float(row["95%"] or 0)
-        failures = int(row["Failure Count"])
-        goal = "met" if failures == 0 and p95 <= GOAL_P95_MS else "NOT met"
-        if row["Name"] == "Aggregated":
-            goal = ""
-        print(
-            f"| {row['Name']} | {row['Request Count']} | {float(row['Requests/s']):.1f} | "
-            f"{row['50%']} | {row['95%']} | {row['99%']} | {failures} | {goal} |"
-        )
-    if floor:
-        print(
-            f"| raw ceiling: /healthz under the same load | {len(floor)} | 1.0 | "
-            f"{floor[len(floor) // 2]:.0f} | {floor[int(len(floor) * 0.95) - 1]:.0f} | "
-            f"{floor[-1]:.0f} | 0 | |"
-        )
-    print()
-    print(
-        f"ballots: {records} stored in the register for {people} people "
-        f"({'one per person: met' if records == people else 'NOT one per person'}); "
-        f"the load posted {posted} ballot forms"
-    )
-    print(
-        f"sockets: {sockets.open} of {args.sockets} opened, {sockets.dropped} dropped, "
-        f"{sockets.messages} live messages received"
-    )
-    failures_file = folder / "locust_failures.csv"
-    if failures_file.exists():
-        for row in list(csv.DictReader(failures_file.open()))[:5]:
-            print(f"failure: {row['Name']}: {row['Error'][:120]} x{row['Occurrences']}")
+    print("\n".join(report(outcome)))
+    if args.json:
+        Path(args.json).write_text(json.dumps({**outcome, "load_before": load_before}))
     print(f"total {time.perf_counter() - started:.0f} s")
 
 

@@ -5,7 +5,9 @@ a login leaves it, with its CSRF cookie) and, with a think time of 1 to 3 second
 steps, reads the Carta and its services, searches and reads proposals, comments on a
 proposal and on the revision in consultation, follows the results of a consultation and
 votes once through the voting page (GET of the form, POST with the CSRF token). Run by
-``bench/load.py``; the data comes in the JSON file named by ``CARTA_LOAD_DATA``.
+``bench/load.py``; the data comes in the JSON file named by ``CARTA_LOAD_DATA``: the
+sessions to use (each load level gets people who have not voted yet) and the servers to
+split the people between (``hosts``: one address per set of workers).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class Citizen(HttpUser):
     def on_start(self):
         index = next(SESSIONS) % len(DATA["sessions"])
         self.session_key, self.csrf = DATA["sessions"][index]
+        hosts = DATA.get("hosts") or [self.host]
+        self.host = self.client.base_url = hosts[index % len(hosts)]
         self.client.cookies.set("sessionid", self.session_key)
         self.client.cookies.set("csrftoken", self.csrf)
         self.voted = False
