@@ -22,6 +22,8 @@ search and its filters growing little from one size to the next.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess  # noqa: S404 - local tools with fixed arguments
 import sys
@@ -74,6 +76,7 @@ PATHS = [
     ("page proposals, page 5", "/proposte/?page=5", "anon"),
     ("page services of the Carta", "/carta/servizi/", "anon"),
     ("page revisions of the Carta", "/carta/revisioni/", "anon"),
+    ("page revision in consultation, its comments", "/carta/revisioni/{revision}/", "anon"),
     ("page consultations", "/consultazioni/", "anon"),
     ("page moderation log", "/moderazione/registro/", "anon"),
     ("page home (staff)", "/", "staff"),
@@ -172,6 +175,16 @@ def _carta(db: str, *argv: str) -> str:
     return done.stdout
 
 
+def placeholders(db: str) -> dict[str, str]:
+    """The ids some paths name: the revision in consultation (the demo's)."""
+    revision = b.psql(
+        "SELECT id FROM consultations_revision WHERE status = 'in_consultation' "
+        "ORDER BY id LIMIT 1",
+        db,
+    ).strip()
+    return {"revision": revision or "0"}
+
+
 def sizes(db: str) -> dict[str, int]:
     tables = {
         "organizations": "stakeholders_organization",
@@ -215,8 +228,6 @@ def staff_cookie(db: str) -> str:
 
 def query_counts_child() -> None:
     """Print, as JSON, the queries of every path of PATHS, and the list routes not in it."""
-    import json
-
     import django
 
     django.setup()
@@ -230,7 +241,9 @@ def query_counts_child() -> None:
     clients = {"anon": Client(), "staff": Client()}
     clients["staff"].force_login(User.objects.get(username="admin"))
     counts = {}
-    for label, path, who in PATHS:
+    ids = json.loads(os.environ["CARTA_BENCH_IDS"])
+    for label, template, who in PATHS:
+        path = template.format(**ids)
         clients[who].get(path)  # the first-use queries (session, caches) left out
         with CaptureQueriesContext(connection) as ctx:
             response = clients[who].get(path)
@@ -247,18 +260,20 @@ def query_counts_child() -> None:
             ):
                 yield pattern.name
 
-    measured = {path.split("?")[0] for _label, path, _who in PATHS}
+    measured = {path.format(**ids).split("?")[0] for _label, path, _who in PATHS}
     routes = sorted(set(api_lists(get_resolver().url_patterns))) + LIST_PAGES
     missing = [name for name in routes if reverse(name) not in measured]
     print(json.dumps({"counts": counts, "unmeasured": missing}))
 
 
 def query_counts(db: str) -> dict:
-    import json
-
     done = subprocess.run(  # noqa: S603
         [sys.executable, __file__, "--query-counts-child"],
-        env={**_env(db), "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"},
+        env={
+            **_env(db),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "CARTA_BENCH_IDS": json.dumps(placeholders(db)),
+        },
         cwd=b.ROOT,
         check=False,
         capture_output=True,
@@ -315,10 +330,11 @@ def measure_scale(scale: int, requests: int, workers: int, fresh: bool = False) 
     db, how = build(scale, fresh)
     counted = query_counts(db)
     cookie = staff_cookie(db)
+    ids = placeholders(db)
     server = b.start_server(workers, b.log_path("reads"))
     try:
         figures = {
-            label: measure(path, requests, cookie if who == "staff" else None)
+            label: measure(path.format(**ids), requests, cookie if who == "staff" else None)
             for label, path, who in PATHS
         }
     finally:
