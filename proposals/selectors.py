@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from carta import search
 from carta.errors import NotAllowed, NotFound
 from carta.permissions import is_signed_in
 from carta.search import full_text
@@ -65,7 +66,8 @@ def proposal_list(
     accepted partners and counts of endorsements and visible comments.
 
     Costs: the staff checks (at most two queries, cached on the user), the rows, one
-    prefetch of partnerships (plus a paginator's COUNT).
+    prefetch of partnerships (plus a paginator's COUNT); with ``q`` on PostgreSQL, one
+    limited COUNT that decides whether to rank (``carta.search.ranked``).
     """
     queryset = full_text(
         perms.proposals_visible_to(user),
@@ -84,6 +86,7 @@ def proposal_list(
             organization__in=organizations, status=PartnershipStatus.ACCEPTED
         ).values("proposal_id")
         queryset = queryset.filter(Q(organization__in=organizations) | Q(pk__in=partnered))
+    ranked = search.ranked(queryset, q)
     return (
         queryset.select_related("organization")
         .annotate(
@@ -96,8 +99,9 @@ def proposal_list(
                 queryset=Partnership.objects.select_related("organization"),
             )
         )
-        # The best matches first when searching (``search_rank`` is 0 otherwise).
-        .order_by("-search_rank", "-created_at", "-id")
+        # The best matches first when searching a few of them (``search_rank`` is 0
+        # otherwise); the newest first past ``search.RANK_LIMIT`` matches.
+        .order_by(*(("-search_rank",) if ranked else ()), "-created_at", "-id")
     )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from carta.errors import NotAllowed, NotFound
 
@@ -20,9 +23,51 @@ def fetch(selector, *args, **kwargs):
         raise PermissionDenied(str(error.message)) from None
 
 
+# Rows a list counts exactly; past them it says "more than" (``CappedPaginator``).
+COUNT_LIMIT = 1000
+
+
+class CappedPaginator(Paginator):
+    """A ``Paginator`` that never counts a whole long list: it counts the rows up to
+    ``limit`` or up to two pages past the page asked, whichever is further (one
+    ``SELECT COUNT(*) FROM (... LIMIT n)``), so the count costs the same at 1,000 rows and
+    at 100,000. ``count_exact`` says whether ``count`` is the whole list (False: there
+    are more than ``count`` rows, and the last page is not known yet); the page links
+    then end with an ellipsis (``page_window``). Page N is still reachable: asking for it
+    counts as far as it. On a list shorter than the limit it is Django's paginator."""
+
+    def __init__(self, object_list, per_page, *args, limit: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.limit = COUNT_LIMIT if limit is None else limit
+        self._asked = 1
+
+    def validate_number(self, number):
+        with contextlib.suppress(TypeError, ValueError):
+            self._asked = min(max(1, int(number)), 10**7)
+        return super().validate_number(number)
+
+    @cached_property
+    def _counted(self) -> tuple[int, bool]:
+        ceiling = max(self.limit, (self._asked + 2) * self.per_page)
+        if isinstance(self.object_list, list) or not hasattr(self.object_list, "order_by"):
+            total = len(self.object_list)
+        else:
+            total = self.object_list.order_by()[: ceiling + 1].count()
+        return min(total, ceiling), total <= ceiling
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted[0]
+
+    @property
+    def count_exact(self) -> bool:
+        return self._counted[1]
+
+
 def page_context(request, queryset, size: int = 20) -> dict:
-    """The context ``includes/pagination.html`` expects, for the ``?page=`` asked."""
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    """The context ``includes/pagination.html`` expects, for the ``?page=`` asked: a
+    ``CappedPaginator`` (``paginator.count_exact`` False past ``COUNT_LIMIT`` rows)."""
+    page = CappedPaginator(queryset, size).get_page(request.GET.get("page"))
     return {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
 
 

@@ -20,6 +20,10 @@ from django.db.models import F, FloatField, Q, QuerySet, Value
 
 CONFIG = "italian"
 WEIGHTS = "ABCD"
+# A search ranks its matches when at most this many rows match; past it (an unselective
+# word, found in most rows) ranking would sort every match, so the matches come newest
+# first instead and the list says so (``ranked``).
+RANK_LIMIT = 1000
 
 
 def full_text(
@@ -57,6 +61,17 @@ def full_text(
     )
     queryset = queryset.filter(Q(pk__in=matches) | title)
     return queryset.annotate(search_rank=Value(0.0, FloatField())) if rank else queryset
+
+
+def ranked(queryset: QuerySet, q: str | None, *, limit: int | None = None) -> bool:
+    """Whether the search ``q`` on ``queryset`` (already narrowed by ``full_text``) is
+    worth ranking: on PostgreSQL, when at most ``limit`` (``RANK_LIMIT``) rows match,
+    which one ``SELECT COUNT(*) FROM (... LIMIT limit + 1)`` tells whatever the number of
+    matches. False without a query and on SQLite, where nothing is ranked (no query)."""
+    if not (q or "").strip() or connection.vendor != "postgresql":
+        return False
+    limit = RANK_LIMIT if limit is None else limit
+    return queryset.order_by()[: limit + 1].count() <= limit
 
 
 def _vector_expression(columns: Sequence[str], row: str = "") -> str:

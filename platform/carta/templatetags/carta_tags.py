@@ -48,15 +48,21 @@ def page_window(page, around: int = 2):
     """``{% for number in page_obj|page_window %}``: the page numbers worth a link — the
     first, the last and ``around`` each side of the current one — with None where numbers
     are left out (an ellipsis). A list of at most ``2 * around + 5`` items whatever the
-    number of pages, so the links cost the same at 5 pages and at 5,000."""
+    number of pages, so the links cost the same at 5 pages and at 5,000. When the
+    paginator has not counted to the end (``carta.pages.CappedPaginator``), the last
+    page is not known: the window ends with an ellipsis instead."""
     last = page.paginator.num_pages
     current = page.number
-    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    exact = getattr(page.paginator, "count_exact", True)
+    ends = {1, last} if exact else {1}
+    shown = sorted({*ends, *range(max(1, current - around), min(last, current + around) + 1)})
     window: list[int | None] = []
     for number in shown:
         if window and number - window[-1] > 1:
             window.append(None)
         window.append(number)
+    if not exact:
+        window.append(None)
     return window
 
 
