@@ -74,7 +74,10 @@ def record_audit(
     if target is not None:
         entry.content_type = ContentType.objects.get_for_model(target)
         entry.object_id = str(target.pk)
-        entry.object_repr = str(target)[:255]
+        # A hidden content's own name may be what was hidden (a resource's title): the
+        # log names it by kind and number until it is restored (``Moderatable``).
+        hidden = getattr(target, "is_hidden", False) and hasattr(target, "neutral_label")
+        entry.object_repr = (target.neutral_label() if hidden else str(target))[:255]
     entry.save()
     for listener in _audit_listeners:
         listener(entry, target)
