@@ -156,7 +156,39 @@ def perform(action: str, client, w, user) -> int:
         return client.patch(resource, {"title": "Sala rinnovata"}).status_code
     if action == "resource.delete":
         return client.delete(resource).status_code
+    if action.startswith(("resource.", "org.")) and action.split(".", 1)[1] in MODERATION:
+        return moderate(action, client, w)
     raise AssertionError(f"the matrix names an action the test does not know: {action}")
+
+
+# Flagging, hiding and restoring resources and profiles (``carta.moderation``, the flags
+# API); a hidden target is hidden first by a moderator of the fixture world.
+MODERATION = {"flag", "hide", "restore", "view_hidden", "request_review"}
+
+
+def moderate(action: str, client, w) -> int:
+    from carta import moderation
+
+    kind, verb = action.split(".", 1)
+    target = w["public"] if kind == "resource" else w["a"]
+    body = {
+        "target_type": f"stakeholders.{'resource' if kind == 'resource' else 'organization'}",
+        "target_id": target.pk,
+        "reason": "Dati personali nel testo",
+    }
+    if verb == "flag":
+        return client.post("/api/v1/flags/", body).status_code
+    if verb == "hide":
+        return client.post("/api/v1/flags/hide/", body).status_code
+    moderator = UserFactory(username="moderatrice_del_mondo", groups=["moderators"])
+    moderation.hide_content(actor=moderator, target=target, reason="Dati personali")
+    if verb == "restore":
+        return client.post("/api/v1/flags/restore/", body).status_code
+    if verb == "request_review":
+        return client.post("/api/v1/flags/request-review/", body).status_code
+    if kind == "resource":
+        return client.get(f"/api/v1/resources/{target.pk}/").status_code
+    return client.get(f"/api/v1/organizations/{target.pk}/").status_code
 
 
 def test_the_table_covers_every_persona_and_action():
