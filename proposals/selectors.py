@@ -81,11 +81,7 @@ def proposal_list(
     if area:
         queryset = queryset.filter(area=area)
     if organization:
-        organizations = _organizations_named(organization)
-        partnered = Partnership.objects.filter(
-            organization__in=organizations, status=PartnershipStatus.ACCEPTED
-        ).values("proposal_id")
-        queryset = queryset.filter(Q(organization__in=organizations) | Q(pk__in=partnered))
+        queryset = queryset.filter(_led_or_partnered_by(organization))
     ranked = search.ranked(queryset, q)
     return (
         queryset.select_related("organization")
@@ -103,6 +99,45 @@ def proposal_list(
         # otherwise); the newest first past ``search.RANK_LIMIT`` matches.
         .order_by(*(("-search_rank",) if ranked else ()), "-created_at", "-id")
     )
+
+
+# A name filter that matches more organizations than this is checked row by row.
+NAMED_LIMIT = 1000
+
+
+def _led_or_partnered_by(value: int | str) -> Q:
+    """Proposals led by, or with an accepted partnership of, the organizations the filter
+    names (an id, or a part of the name). The lead organizations' ids and the partnered
+    proposals' ids are read first, at most ``NAMED_LIMIT`` + 1 of each (two queries; one
+    for an id), whatever the data: a few are then looked up in the proposals' indexes; a
+    name most organizations share ("bulk", "associazione") is checked on each row instead,
+    in the list's order, which stops at the page, rather than collecting every matching
+    organization for every request."""
+    by_id = isinstance(value, int) or str(value).isdigit()
+    name = str(value).strip()
+    if by_id:
+        lead = Q(organization_id=int(value))
+    else:
+        ids = list(_organizations_named(value).values_list("pk", flat=True)[: NAMED_LIMIT + 1])
+        lead = (
+            Q(organization_id__in=ids)
+            if len(ids) <= NAMED_LIMIT
+            else Q(organization__status=OrganizationStatus.VERIFIED)
+            & Q(organization__legal_name__icontains=name)
+        )
+    partnerships = Partnership.objects.filter(status=PartnershipStatus.ACCEPTED)
+    partnerships = (
+        partnerships.filter(organization_id=int(value))
+        if by_id
+        else partnerships.filter(
+            organization__status=OrganizationStatus.VERIFIED,
+            organization__legal_name__icontains=name,
+        )
+    )
+    partnered = list(partnerships.values_list("proposal_id", flat=True)[: NAMED_LIMIT + 1])
+    if len(partnered) <= NAMED_LIMIT:
+        return lead | Q(pk__in=partnered)
+    return lead | Q(Exists(partnerships.filter(proposal=OuterRef("pk"))))
 
 
 def _organizations_named(value: int | str) -> QuerySet:

@@ -3,7 +3,9 @@ the count is a lower bound, pages and the API say so ("Oltre N ...", ``count_exa
 page links end with an ellipsis, and the number of queries is the same at every size."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from carta import pages
@@ -152,3 +154,48 @@ def test_a_search_ranks_a_few_matches_and_lists_many_newest_first(api, monkeypat
         assert ids == newest_first
     # The limited COUNT of ``ranked``, the paginator's, the page, its partnerships.
     assert len(captured) == 4
+
+
+@pytest.mark.parametrize("limit", [1000, 1])
+def test_the_organization_filter_by_name_finds_led_and_partnered_proposals(
+    api, client, monkeypatch, limit
+):
+    """A few organizations named (their ids looked up) or many (checked row by row): the
+    same proposals, and the same queries whatever the number of organizations."""
+    from proposals import selectors
+    from tests.factories import PartnershipFactory
+
+    monkeypatch.setattr(selectors, "NAMED_LIMIT", limit)
+    counts = []
+    for round_ in range(2):
+        cooperatives = [
+            OrganizationFactory(legal_name=f"Cooperativa Sole {round_}-{i}") for i in range(3)
+        ]
+        led = [ProposalFactory(organization=o, state=ProposalState.PUBLISHED) for o in cooperatives]
+        partnered = ProposalFactory(state=ProposalState.PUBLISHED)
+        PartnershipFactory(proposal=partnered, organization=cooperatives[0])
+        invited = ProposalFactory(state=ProposalState.PUBLISHED)
+        PartnershipFactory(proposal=invited, organization=cooperatives[1], status="invited")
+        ProposalFactory(state=ProposalState.PUBLISHED)  # another organization's
+        client.get("/proposte/", {"organization": "cooperativa SOLE"})
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/proposte/", {"organization": "cooperativa SOLE"}).status_code == 200
+        counts.append(len(captured))
+        found = selectors.proposal_list(AnonymousUser(), organization="cooperativa SOLE")
+        expected = {
+            p.pk
+            for p in Proposal.objects.filter(
+                Q(organization__legal_name__startswith="Cooperativa Sole")
+                | Q(
+                    partnerships__organization__legal_name__startswith="Cooperativa Sole",
+                    partnerships__status="accepted",
+                )
+            )
+        }
+        assert {p.pk for p in found} == expected
+        assert {p.pk for p in led} | {partnered.pk} <= expected
+        assert invited.pk not in expected
+        # By id: the organization's own and its partnered proposals.
+        body = api.get("/api/v1/proposals/", {"organization": cooperatives[0].pk}).json()
+        assert {row["id"] for row in body["results"]} == {led[0].pk, partnered.pk}
+    assert counts[0] == counts[1]
