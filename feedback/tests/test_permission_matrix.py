@@ -232,6 +232,34 @@ def perform(action, client, page_client, w) -> str:
         return ok(page_client.get("/valuta-e-segnala/ufficio-reclami/"))
     if action == "download_own_data":
         return ok(client.get("/api/v1/me/data/"))
+    if action == "issue_evaluation_codes":
+        from feedback.models import EvaluationCode
+
+        response = page_client.post(
+            "/valuta-e-segnala/codici-di-valutazione/",
+            {"service": w["service"].pk, "count": 2, "valid_days": 30, "email": ""},
+        )
+        return ok(response, lambda r: EvaluationCode.objects.count() == 2)
+    if action == "evaluate_with_code":
+        from feedback import services as feedback_services
+
+        issued = feedback_services.issue_evaluation_codes(
+            actor=w["officer"], service=w["service"], count=1
+        )
+        response = client.post(
+            "/api/v1/evaluations/",
+            {
+                "service": w["service"].pk,
+                "access": 4,
+                "timeliness": 4,
+                "courtesy": 4,
+                "clarity": 4,
+                "overall": 4,
+                "code": issued.codes[0],
+            },
+            format="json",
+        )
+        return ok(response, lambda r: r.json().get("verified") is True)
     if action == "read_complaint_audit":
         record_audit(actor=w["officer"], verb="complaint.assigned", target=w["other"])
         return ok(
@@ -242,7 +270,7 @@ def perform(action, client, page_client, w) -> str:
 
 
 def test_every_action_of_the_table_is_tested():
-    assert len(MATRIX) == 29
+    assert len(MATRIX) == 31
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
