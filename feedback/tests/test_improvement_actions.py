@@ -174,7 +174,7 @@ def test_the_public_dashboard_shows_the_action(client_as, complaint_officer, car
     with time_machine.travel(datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)):
         text = client_as(None).get("/valuta-e-segnala/impegni/").content.decode()
     assert "Questionario anche allo sportello." in text
-    assert "Ufficio di Piano" in text and "30/09/2026" in text
+    assert "Ufficio di Piano" in text and "Entro il 30 settembre 2026" in text
 
 
 def test_the_staff_page_edits_the_action(client_as, complaint_officer, citizen, missed):

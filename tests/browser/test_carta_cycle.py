@@ -171,7 +171,7 @@ def test_one_turn_of_the_cycle(new_page, carta_editor, rep_a, citizen, admin, pa
         # 6. The organization sees what changed and renews its pact.
         org.goto(f"/organizzazioni/{organization.pk}/")
         pact = org.locator("#pact")
-        expect(pact).to_contain_text("Patto da rinnovare entro il")
+        expect(pact).to_contain_text("Patto da rinnovare entro ")
         changes = pact.get_by_role("link", name="Guarda cosa è cambiato")
         expect(changes).to_have_attribute("href", re.compile(r"/carta/revisioni/\d+/confronto/"))
         tick(pact.locator("input[type=checkbox]"))
