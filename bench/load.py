@@ -275,6 +275,18 @@ class CpuWatch:
         return used
 
 
+def others_cpu(cpu: dict) -> float:
+    """The machine's busy seconds that none of this benchmark's processes used (other
+    engineers' work, and the system)."""
+    ours = (
+        "workers",
+        "PostgreSQL, this database",
+        "Locust (the load generator)",
+        "this script (the sockets, /healthz)",
+    )
+    return cpu["machine busy"] - sum(cpu.get(name, 0) for name in ours)
+
+
 def _own_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -358,10 +370,11 @@ def ramp(
     max_sockets: int,
     workers: int,
     sets: int = 1,
+    sets_users: int = 80,
 ) -> dict:
     """The ramp of ``levels`` on ``carta serve --workers W``, stopped at the first level
     that breaks the goal; then, with ``sets`` > 1, that level again on ``sets`` sets."""
-    people = sum(levels) + (levels[-1] * 2 if sets > 1 else 0)
+    people = 2 * sum(levels) + (max(levels[-1], sets_users) * 2 if sets > 1 else 0)
     data = prepare(scale, people)
     sessions = data.pop("sessions")
     used = 0
@@ -377,16 +390,29 @@ def ramp(
     try:
         reads._get("/", {})  # noqa: SLF001 - warm the workers up
         for users in levels:
-            print(f"  load: {users} citizens, {min(users, max_sockets)} sockets ...", flush=True)
-            result = level(
-                data, next_people(users), users, min(users, max_sockets), seconds, servers
-            )
-            results.append(result)
+            # A level that breaks runs once more with other people: on a machine shared
+            # with other work one slow second is enough to put 1 request in 100 over
+            # 500 ms; the ramp stops when the same level breaks twice.
+            for attempt in (1, 2):
+                print(
+                    f"  load: {users} citizens, {min(users, max_sockets)} sockets"
+                    + (" (again)" if attempt == 2 else "")
+                    + " ...",
+                    flush=True,
+                )
+                result = level(
+                    data, next_people(users), users, min(users, max_sockets), seconds, servers
+                )
+                result["attempt"] = attempt
+                results.append(result)
+                if result["held"]:
+                    break
             if not result["held"]:
                 break
         if sets > 1:
-            # The level that broke (or the last one) on one set, then on ``sets`` sets.
-            users = results[-1]["users"]
+            # Past saturation, where more capacity can show: the level that broke twice
+            # (at least ``sets_users``), on one set, then on ``sets`` sets.
+            users = max(results[-1]["users"], sets_users)
             sockets = min(users, max_sockets)
             print(f"  sets: {users} citizens on 1 set ...", flush=True)
             extra.append(level(data, next_people(users), users, sockets, seconds, servers))
@@ -411,7 +437,7 @@ def ramp(
         ).split("|")
     )
     held = [r for r in results if r["held"]]
-    broke = [r for r in results if not r["held"]]
+    broke = [r for r in results if not r["held"] and r["attempt"] == 2]
     return {
         "levels": results,
         "held": held[-1] if held else None,
@@ -453,19 +479,20 @@ def report(outcome: dict) -> list[str]:
     """The ramp's lines: one row per level, then per request at the level that held."""
     lines = [
         "| citizens (sockets) | sets | req/s | p50 / p95 / p99 ms | errors | cores busy: "
-        "machine, workers, PostgreSQL (this db), Locust | goal p99 < 500 ms, no error |",
+        "machine, workers, PostgreSQL (this db), Locust, others | goal p99 < 500 ms, no error |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in outcome["levels"] + outcome["sets"]:
         t, cpu = r["total"], r["cpu"]
         wall = cpu["wall"] or 1
         lines.append(
-            f"| {r['users']} ({r['sockets']['open']}/{r['sockets']['asked']}, "
+            f"| {r['users']}{' again' if r.get('attempt') == 2 else ''} "
+            f"({r['sockets']['open']}/{r['sockets']['asked']}, "
             f"{r['sockets']['dropped']} dropped) | {r['sets']} | {_rps(r):.1f} | "
             f"{t.get('50%')} / {t.get('95%')} / {t.get('99%')} | {r['errors']} | "
             f"{cpu['machine busy'] / wall:.2f}, {cpu['workers'] / wall:.2f}, "
             f"{cpu['PostgreSQL, this database'] / wall:.2f}, "
-            f"{cpu['Locust (the load generator)'] / wall:.2f} | "
+            f"{cpu['Locust (the load generator)'] / wall:.2f}, {others_cpu(cpu) / wall:.2f} | "
             f"{'met' if r['held'] else 'NOT met'} |"
         )
     for r in outcome["sets"]:
@@ -512,6 +539,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sets", type=int, default=1, help="2: also two sets of workers")
+    parser.add_argument("--sets-users", type=int, default=80, help="citizens, at least")
     parser.add_argument("--json", help="also write the figures to this file (bench/run.py)")
     b.common_args(parser)
     args = parser.parse_args()
@@ -521,7 +549,9 @@ def main() -> None:
     started = time.perf_counter()
     load_before = os.getloadavg()
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
-    outcome = ramp(args.scale, levels, args.duration, args.sockets, args.workers, args.sets)
+    outcome = ramp(
+        args.scale, levels, args.duration, args.sockets, args.workers, args.sets, args.sets_users
+    )
     print()
     print(
         f"Mixed load, {args.duration} s a level, carta serve --workers {args.workers}, "
