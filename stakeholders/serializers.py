@@ -93,9 +93,13 @@ class OrganizationSerializer(serializers.ModelSerializer):
         # A profile hidden by a moderator keeps its name and status; its own text is left
         # blank for whoever may not read it (``permissions.can_read_hidden_profile``).
         data = super().to_representation(organization)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if organization.is_hidden and not perms.can_read_hidden_profile(user, organization):
+        # One reader for the whole answer (the context is shared by a list's rows).
+        reader = self.context.get("hidden_profile_reader")
+        if reader is None:
+            user = getattr(self.context.get("request"), "user", None)
+            reader = perms.hidden_profile_reader(user)
+            self.context["hidden_profile_reader"] = reader
+        if organization.is_hidden and not reader(organization):
             data["description"] = ""
             data["website"] = ""
         return data
