@@ -6,7 +6,9 @@ trigger that every insert and update fires (``stored_vector``, used by the model
 migration), with a GIN index on it. A search is then a lookup in that index plus a
 case-insensitive match on the first field (titles and names, where people type a word
 that stemming would miss), and the results can be ranked (``search_rank``) without
-computing any vector at query time. Where a model has no stored vector, the vector is
+computing any vector at query time; a list ranks only a search that matches at most
+``RANK_LIMIT`` rows (``ranked``), since ranking sorts every match. The title match uses a
+trigram index (``trigram_index``). Where a model has no stored vector, the vector is
 computed by the query (the same expression as a GIN index the app may build). On SQLite
 every field is matched case-insensitively and nothing is ranked.
 """
@@ -86,7 +88,10 @@ def stored_vector(table: str, columns: Sequence[str], *, column: str = "search_v
     added by the same migration) equal to the weighted vector of ``columns`` on
     PostgreSQL: a trigger function and its trigger, the vector of every existing row, a
     GIN index. Nothing on SQLite, where the column stays empty."""
-    function, trigger, index = f"{table}_search_update", f"{table}_search", f"{table}_search_gin"
+    # The index is not named ``{table}_search_gin``: that was the name of the expression
+    # indexes the stored vectors replaced, which their migrations drop after this one, so
+    # "IF NOT EXISTS" under that name once left the stored vector with no index at all.
+    function, trigger, index = f"{table}_search_update", f"{table}_search", _vector_index(table)
     create_sql = [
         f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN NEW.{column} := {_vector_expression(columns, 'NEW.')}; RETURN NEW; END $$",
@@ -112,6 +117,29 @@ def stored_vector(table: str, columns: Sequence[str], *, column: str = "search_v
         return apply
 
     return migrations.RunPython(run(create_sql), run(drop_sql), elidable=False)
+
+
+def _vector_index(table: str) -> str:
+    return f"{table}_vector_gin"
+
+
+def vector_index(table: str, column: str = "search_vector"):
+    """The migration operation that gives ``table.column`` (a stored vector) its GIN
+    index on PostgreSQL if it has none (databases migrated before ``stored_vector``
+    named its index apart from the expression index it replaced). Nothing on SQLite."""
+    index = _vector_index(table)
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin ({column})"
+            )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+
+    return migrations.RunPython(create, drop, elidable=False)
 
 
 def trigram_index(table: str, column: str):

@@ -199,3 +199,28 @@ def test_the_organization_filter_by_name_finds_led_and_partnered_proposals(
         body = api.get("/api/v1/proposals/", {"organization": cooperatives[0].pk}).json()
         assert {row["id"] for row in body["results"]} == {led[0].pk, partnered.pk}
     assert counts[0] == counts[1]
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("table", "expression"),
+    [
+        ("proposals_proposal", "gin (search_vector)"),
+        ("stakeholders_organization", "gin (search_vector)"),
+        ("stakeholders_resource", "gin (search_vector)"),
+        ("proposals_proposal", "gin (upper((title)::text) gin_trgm_ops)"),
+        ("stakeholders_organization", "gin (upper((legal_name)::text) gin_trgm_ops)"),
+        ("stakeholders_resource", "gin (upper((title)::text) gin_trgm_ops)"),
+        ("stakeholders_organization", "btree (legal_name, id)"),
+        ("stakeholders_resource", "btree (title, id)"),
+        ("proposals_proposal", "btree (state, published_at, id)"),
+    ],
+)
+def test_a_migrated_database_indexes_what_the_lists_search_and_sort(table, expression):
+    """Searches use the stored vectors' and the titles' indexes and lists read their order
+    from one (the stored vectors once lost theirs to a name they shared with the indexes
+    they replaced)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert any(f"USING {expression}" in d for d in definitions), definitions
