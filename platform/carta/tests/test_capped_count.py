@@ -224,3 +224,31 @@ def test_a_migrated_database_indexes_what_the_lists_search_and_sort(table, expre
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
         definitions = [row[0] for row in cursor.fetchall()]
     assert any(f"USING {expression}" in d for d in definitions), definitions
+
+
+def test_a_deep_page_reads_its_ids_first_and_shows_the_same_rows(client, monkeypatch):
+    from django.core.paginator import Paginator
+
+    from proposals import selectors
+
+    monkeypatch.setattr(pages, "DEEP_OFFSET", 4)
+    published(9)
+    queryset = selectors.proposal_list(AnonymousUser())
+    for number in (1, 2, 3, 4, 5):
+        plain = Paginator(queryset, 2).page(number)
+        with CaptureQueriesContext(connection) as captured:
+            page = CappedPaginator(queryset, 2, limit=5).page(number)
+            rows = list(page)
+        assert [p.pk for p in rows] == [p.pk for p in plain]
+        # The annotations and the prefetch of the list come with the rows.
+        assert all(p.endorsement_count == 0 and p.comment_count == 0 for p in rows)
+        assert all(p.partnerships.all() is not None for p in rows)
+        deep = (number - 1) * 2 >= 4
+        # COUNT, (ids,) rows, partnerships.
+        assert len(captured) == (4 if deep else 3)
+    published(16)  # 25: the page's second page of 20 starts past the deep offset
+    response = client.get("/proposte/", {"page": 2})
+    assert response.status_code == 200
+    shown = [p.pk for p in response.context["page_obj"]]
+    assert shown == [p.pk for p in Paginator(queryset.all(), 20).page(2)]
+    assert len(shown) == 5
