@@ -6,7 +6,9 @@ After the ordinary demo (``carta demo``: a small, hand-written Ambito made throu
 services), this adds, per unit of scale, 100 organizations (each with two resources and a
 proposal), 100 citizens, and their 100 ballots in one open, secret consultation with live
 results, so that ``--scale 100`` gives about 10,000 organizations, 20,000 resources, 10,000
-proposals, 10,000 citizens and 10,000 ballots.
+proposals, 10,000 citizens and 10,000 ballots; and, per unit, one citizen's comment on the
+revision of the Carta in consultation (100 at ``--scale 100``), so that the revision's page
+is measured with the comments a lively consultation collects.
 
 Everything goes through ``bulk_create`` in batches, with no per-row service, audit or
 notification: the rows are shaped like the services' rows (valid tax codes, published
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PER_SCALE = 100
 BATCH = 2000
 PREFIX = "Bulk"
+COMMENT = "Commento generato per le prove di carico:"
 CONSULTATION_TITLE = "Consultazione di prova su larga scala (dati generati)"
 
 WORDS = [
@@ -301,6 +304,36 @@ def load(scale: int) -> dict[str, int]:
             )
             TallyCounter.objects.filter(pk=counter.pk).update(count=counter.count + n)
         made["ballots"] = len(ballots)
+
+    # --- Comments on the revision in consultation ------------------------------------------
+    from consultations.charter.models import Comment, Revision, Section
+
+    revision = Revision.objects.filter(status="in_consultation").order_by("pk").first()
+    keys = list(
+        Section.objects.filter(revision=revision).order_by("position").values_list("key", flat=True)
+    )
+    made["comments"] = 0
+    if revision and keys:
+        have = Comment.objects.filter(revision=revision, body__startswith=COMMENT).count()
+        authors = list(
+            User.objects.filter(username__startswith="bulk.cittadino")
+            .order_by("pk")
+            .values_list("pk", flat=True)[have:scale]
+        )
+        made["comments"] = len(
+            Comment.objects.bulk_create(
+                [
+                    Comment(
+                        revision=revision,
+                        section_key=keys[n % len(keys)],
+                        author_id=author,
+                        body=f"{COMMENT} {_phrase(rng, 25)}.",
+                    )
+                    for n, author in enumerate(authors, start=have)
+                ],
+                batch_size=BATCH,
+            )
+        )
 
     elapsed = time.monotonic() - started
     summary = ", ".join(f"{n} {what}" for what, n in made.items())

@@ -120,8 +120,14 @@ def build(scale: int, fresh: bool) -> tuple[str, str]:
         t0 = time.perf_counter()
         _carta(db, "migrate", "-v0")
         have = int(b.psql("SELECT count(*) FROM stakeholders_organization", db))
+        comments = int(
+            b.psql(
+                "SELECT count(*) FROM consultations_comment WHERE body LIKE 'Commento generato%'",
+                db,
+            )
+        )
         how = f"kept from an earlier run, migrated in {time.perf_counter() - t0:.0f} s"
-        if have >= scale * 100:
+        if have >= scale * 100 and comments >= scale:
             return db, how
         _bulk(db, scale)  # an interrupted build: the missing rows only
         return db, how + f", completed in {time.perf_counter() - t0:.0f} s"
