@@ -42,8 +42,13 @@ def new_question() -> dict[str, Any]:
 
 
 def proposal_text(proposal: Proposal | None) -> str:
-    """How a linked proposal is written in its field: its number, then its title."""
-    return f"{proposal.pk} — {proposal.title}" if proposal is not None else ""
+    """How a linked proposal is written in its field: its number, then its title; a
+    proposal hidden since it was linked by its kind and number only (the Carta's editors
+    may not read hidden proposals)."""
+    if proposal is None:
+        return ""
+    name = proposal.neutral_label() if proposal.is_hidden else proposal.title
+    return f"{proposal.pk} — {name}"
 
 
 def state_of(consultation: Consultation) -> list[dict[str, Any]]:

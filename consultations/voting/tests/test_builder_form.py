@@ -327,3 +327,26 @@ def test_the_preview_needs_only_the_questions(editor):
     one_option = rules() | questions(("single", "Una?", ["A"])) | {"azione": "anteprima"}
     refused = editor.post(URL, one_option)
     assert refused.status_code == 400 and 'id="anteprima"' not in refused.content.decode()
+
+
+def test_a_proposal_hidden_after_it_was_linked_is_named_by_its_number_only(
+    editor, moderator
+):
+    """The Carta's editors may not read hidden proposals: once a moderator hides a linked
+    proposal, the builder names it by kind and number, as the public log does."""
+    from carta import moderation
+
+    proposal = ProposalFactory(title="Sportello con dati personali", state=ProposalState.PUBLISHED)
+    consultation = ConsultationFactory(
+        opens_at=timezone.now() + datetime.timedelta(days=1),
+        questions=[{"kind": "single", "text": "Quale?", "options": ["Prima", "Seconda"]}],
+    )
+    Option.objects.filter(question__consultation=consultation, label="Prima").update(
+        proposal=proposal
+    )
+    url = f"/consultazioni/{consultation.pk}/modifica/"
+    assert "Sportello con dati personali" in editor.get(url).content.decode()
+    moderation.hide_content(actor=moderator, target=proposal, reason="Dati personali.")
+    html = editor.get(url).content.decode()
+    assert "Sportello con dati personali" not in html
+    assert f"{proposal.pk} — Proposta n. {proposal.pk}" in html
