@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -1038,6 +1038,9 @@ class IssuedCodes:
     codes: list[str]
     expires_at: datetime.datetime
     evaluate_url: str
+    # Where the batch was emailed, filled once the mail server has taken it (after the
+    # commit): the page says it was sent only then.
+    sent_to: list[str] = field(default_factory=list)
 
 
 def _evaluate_url(service: Service) -> str:
@@ -1065,6 +1068,7 @@ def _send_codes(issued: IssuedCodes, email: str) -> None:
         None,
         [email],
     )
+    issued.sent_to.append(email)
 
 
 @transaction.atomic
