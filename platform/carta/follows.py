@@ -19,13 +19,14 @@ the audit log (that would tell staff who follows what).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -152,15 +153,26 @@ def unfollow(*, actor, target: models.Model | None = None, follow_id=None) -> in
     return deleted
 
 
-def followed_by(user, *, limit: int | None = None) -> list[dict]:
-    """What the person follows, newest first, each ``{"follow", "object", "noun"}``;
-    ``object`` is None for what they may no longer see. One query for the follows and
-    one per followable model among them."""
+def follows_of(user) -> QuerySet[Follow]:
+    """The person's follows, newest first (the model's order), to be paginated and then
+    described by ``describe``."""
     if not is_signed_in(user):
-        return []
-    rows = Follow.objects.filter(user=user).select_related("content_type")
+        return Follow.objects.none()
+    return Follow.objects.filter(user=user).select_related("content_type")
+
+
+def followed_by(user, *, limit: int | None = None) -> list[dict]:
+    """What the person follows, newest first (at most ``limit``), as ``describe`` says."""
+    rows = follows_of(user)
     if limit is not None:
         rows = rows[:limit]
+    return describe(user, rows)
+
+
+def describe(user, rows: Iterable[Follow]) -> list[dict]:
+    """Each follow as ``{"follow", "object", "label", "noun"}``; ``object`` is None for
+    what the person may no longer see. One query for the follows (unless already read)
+    and one per followable model among them."""
     rows = list(rows)
     by_key: dict[str, list[int]] = {}
     for row in rows:

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import (
     Http404,
@@ -35,6 +34,7 @@ from carta import (
     identity,
     moderation,
     notification_kinds,
+    pages,
     personal_area,
     preferences,
     ratelimit,
@@ -292,7 +292,7 @@ def set_language(request):
 
 @login_required
 def notifications(request):
-    page = Paginator(selectors.notifications_for(request.user), 20).get_page(
+    page = pages.CappedPaginator(selectors.notifications_for(request.user), 20).get_page(
         request.GET.get("page")
     )
     return render(
@@ -327,7 +327,7 @@ def audit_log(request):
     actor = request.GET.get("actor", "").strip()
     if actor:
         entries = entries.filter(actor_label__iexact=actor)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = pages.CappedPaginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "carta/audit.html", {"page": page, "verb": verb, "actor": actor})
 
 
@@ -457,7 +457,7 @@ def _dismiss_flag(request):
 
 
 def moderation_log(request):
-    page = Paginator(moderation.moderation_log(), 30).get_page(request.GET.get("page"))
+    page = pages.CappedPaginator(moderation.moderation_log(), 30).get_page(request.GET.get("page"))
     return render(request, "carta/moderation_log.html", {"page": page})
 
 
@@ -504,7 +504,11 @@ def personal_area_page(request):
 def personal_area_section(request, key):
     """The full list of one section of the personal area."""
     if key == "seguiti":
-        context = {"followed": follows.followed_by(request.user), "full": True}
+        context = pages.page_context(request, follows.follows_of(request.user))
+        context |= {
+            "followed": follows.describe(request.user, context["page_obj"].object_list),
+            "full": True,
+        }
         return render(request, "carta/personal_area_followed.html", context)
     sections, _awaiting = _rendered_sections(request, limit=None, only=key)
     if not sections:

@@ -255,6 +255,35 @@ def test_the_personal_area_lists_what_one_follows_and_unfollows_from_there(
     assert Follow.objects.filter(pk=other.pk).exists()
 
 
+def test_the_full_list_of_what_one_follows_is_paginated_with_fixed_queries(
+    client_as, citizen, org_a, django_assert_max_num_queries
+):
+    """However much a person follows, the full list shows 20 a page, newest first, in the
+    same number of queries."""
+    made = [
+        ProposalFactory(organization=org_a, state=ProposalState.PUBLISHED, title=f"Orto {n:02d}")
+        for n in range(23)
+    ]
+    for proposal in made:
+        follow(actor=citizen, target=proposal)
+    client = client_as(citizen)
+    first = text_of(client.get("/area-personale/seguiti/"))
+    assert "Orto 22" in first and "Orto 03" in first and "Orto 02" not in first
+    assert 'href="?page=2"' in first
+    second = text_of(client.get("/area-personale/seguiti/?page=2"))
+    assert "Orto 02" in second and "Orto 00" in second and "Orto 03" not in second
+    with django_assert_max_num_queries(12) as few:
+        client.get("/area-personale/seguiti/")
+    cost = len(few.captured_queries)
+    for _n in range(15):
+        follow(
+            actor=citizen,
+            target=ProposalFactory(organization=org_a, state=ProposalState.PUBLISHED),
+        )
+    with django_assert_max_num_queries(cost):
+        client.get("/area-personale/seguiti/")
+
+
 def test_erasing_an_account_removes_what_it_followed_and_its_choices(citizen, published):
     from carta.models import DigestItem, NotificationPreference, NotificationSettings
     from carta.services import erase_account
