@@ -111,16 +111,11 @@ class AttachmentListView(_AttachmentView):
         # A JSON body carries no file: its ``purpose`` is still read, ``file`` is missing.
         data = request.data if isinstance(request.data, dict) else {}
         form = AttachmentForm(data, request.FILES, purposes=registration.purposes)
-        if not form.is_valid():
+        attachment = attachments.add_upload(request, target=target, form=form)
+        if attachment is None:
             raise serializers.ValidationError(
                 {field: list(messages) for field, messages in form.errors.items()}
             )
-        attachment = attachments.add_upload(
-            request,
-            target=target,
-            purpose=form.cleaned_data["purpose"],
-            upload=form.cleaned_data["file"],
-        )
         response = Response(self.serialize(attachment), status=status.HTTP_201_CREATED)
         response["Location"] = reverse(
             f"api-{self.api_name}-attachment", args=[object_id, attachment.pk]

@@ -48,20 +48,15 @@ def attachment_add(request, kind, object_id):
     registration = attachments.registration_of(target)
     form = AttachmentForm(request.POST, request.FILES, purposes=registration.purposes)
     status = 400
-    if form.is_valid():
-        try:
-            attachment = attachments.add_upload(
-                request,
-                target=target,
-                purpose=form.cleaned_data["purpose"],
-                upload=form.cleaned_data["file"],
-            )
-        except RateLimited as error:
-            form.add_error(None, str(error.message))
-            status = 429
-        except CartaError as error:
-            apply_service_error(form, error)
-        else:
+    try:
+        attachment = attachments.add_upload(request, target=target, form=form)
+    except RateLimited as error:
+        form.add_error(None, str(error.message))
+        status = 429
+    except CartaError as error:
+        apply_service_error(form, error)
+    else:
+        if attachment is not None:
             messages.success(
                 request,
                 _("Il file «%(name)s» è stato allegato.") % {"name": attachment.original_name},

@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from carta import ratelimit
-from carta.errors import InvalidInput, NotAllowed, NotFound
+from carta.errors import InvalidInput, NotAllowed, NotFound, RateLimited
 from carta.permissions import is_signed_in
 from carta.services import record_audit
 from carta.signals import account_erasing
@@ -443,17 +443,40 @@ def count_upload(request) -> None:
     person or, signed out, per address; ``RateLimited`` beyond."""
     user = request.user
     key = f"user:{user.pk}" if is_signed_in(user) else f"ip:{ratelimit.client_ip(request)}"
-    ratelimit.hit(
-        f"attachments:{key}", limit=settings.CARTA_ATTACHMENT_UPLOADS_PER_HOUR, window=3600
-    )
+    limit = settings.CARTA_ATTACHMENT_UPLOADS_PER_HOUR
+    try:
+        ratelimit.hit(f"attachments:{key}", limit=limit, window=3600)
+    except RateLimited as error:
+        minutes = max(1, -(-error.retry_after // 60))
+        raise RateLimited(
+            ngettext(
+                "Hai inviato troppi file nell'ultima ora: se ne possono inviare al massimo "
+                "%(limit)s l'ora. Potrai inviarne altri tra %(minutes)s minuto.",
+                "Hai inviato troppi file nell'ultima ora: se ne possono inviare al massimo "
+                "%(limit)s l'ora. Potrai inviarne altri tra %(minutes)s minuti.",
+                minutes,
+            )
+            % {"limit": limit, "minutes": minutes},
+            retry_after=error.retry_after,
+        ) from None
 
 
-def add_upload(request, *, target: models.Model, purpose: str, upload) -> Attachment:
-    """A file a person sends from a page or through the API, once its form is valid:
-    counted towards the hourly limit (``count_upload``, shared by pages and API), then
-    ``add_attachment`` by ``request.user``."""
+def add_upload(request, *, target: models.Model, form) -> Attachment | None:
+    """A file a person sends from a page or through the API (``form``: an
+    ``AttachmentForm`` bound to the request): every file sent counts towards the hourly
+    limit (``count_upload``, shared by pages and API), a refused one too, since reading
+    and checking it costs the same; ``RateLimited`` past the limit. Then the form's
+    checks: None when it refuses (its errors say why), else ``add_attachment`` by
+    ``request.user``."""
     count_upload(request)
-    return add_attachment(actor=request.user, target=target, purpose=purpose, upload=upload)
+    if not form.is_valid():
+        return None
+    return add_attachment(
+        actor=request.user,
+        target=target,
+        purpose=form.cleaned_data["purpose"],
+        upload=form.cleaned_data["file"],
+    )
 
 
 def _stored_name(mime_type: str) -> str:

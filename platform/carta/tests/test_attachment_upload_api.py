@@ -345,7 +345,7 @@ def test_uploads_share_the_pages_hourly_limit(api_as, author, draft, client, set
         _post(api, "proposals", draft.pk, {"purpose": "budget", "file": upload()}).status_code
         == 201
     )
-    # A refused file does not count, as on the page.
+    # A refused file counts too, as on the page: reading and checking it cost the same.
     refused = _post(api, "proposals", draft.pk, {"purpose": "budget", "file": upload(data=PNG)})
     assert refused.status_code == 400
     client.force_login(author.user)
@@ -353,12 +353,19 @@ def test_uploads_share_the_pages_hourly_limit(api_as, author, draft, client, set
         reverse("attachment_add", args=["proposals.proposal", draft.pk]),
         {"purpose": "other", "file": upload("altro.pdf")},
     )
-    assert page.status_code == 302
+    assert page.status_code == 429
+    assert (
+        page.context["form"]
+        .non_field_errors()[0]
+        .startswith(
+            "Hai inviato troppi file nell'ultima ora: se ne possono inviare al massimo 2 l'ora."
+        )
+    )
     limited = _post(api, "proposals", draft.pk, {"purpose": "budget", "file": upload()})
     assert limited.status_code == 429
     assert limited.json()["code"] == "throttled"
     assert 0 < int(limited["Retry-After"]) <= 3600
-    assert Attachment.objects.count() == 2
+    assert Attachment.objects.count() == 1
 
 
 def test_the_schema_documents_a_multipart_body_with_a_binary_file():
