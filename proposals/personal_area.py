@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -100,10 +101,19 @@ def awaiting(user) -> list[personal_area.Awaiting]:
     return items
 
 
+def _number(pk: int) -> str:
+    return _("proposta n. %(number)s") % {"number": pk}
+
+
+# Lazy: a follower's notification is written in that follower's language.
+_lazy_number = lazy(_number, str)
+
+
 def label(proposal: Proposal) -> str:
-    """A hidden proposal is named by its number only."""
+    """A hidden proposal is named by its number only, in the language of whoever reads
+    it (lazy)."""
     if proposal.is_hidden:
-        return _("proposta n. %(number)s") % {"number": proposal.pk}
+        return _lazy_number(proposal.pk)
     return proposal.title
 
 

@@ -180,6 +180,21 @@ def test_a_hidden_proposal_is_named_by_its_number_only(rep_a, published):
     assert row.title == f"Novità su «proposta n. {published.pk}», che segui"
 
 
+def test_a_hidden_proposal_is_named_in_each_followers_language(rep_a, editor_a, published):
+    editor_a.preferred_language = "en"
+    editor_a.save(update_fields=["preferred_language"])
+    follow(actor=rep_a, target=published)
+    follow(actor=editor_a, target=published)
+    Proposal.objects.filter(pk=published.pk).update(
+        hidden_at="2026-10-08T10:00:00Z", hidden_reason="Dati personali nel testo"
+    )
+    assert tell_followers("proposals.proposal", published.pk, "proposal.updated") == 2
+    english = Notification.objects.get(recipient=editor_a).title
+    italian = Notification.objects.get(recipient=rep_a).title
+    assert f"«proposal no. {published.pk}»" in english and "proposta" not in english
+    assert f"«proposta n. {published.pk}»" in italian
+
+
 def test_the_followers_preferences_apply(citizen, published, django_capture_on_commit_callbacks):
     follow(actor=citizen, target=published)
     set_notification_preferences(
