@@ -220,8 +220,12 @@ def register_state(consultation_id: int) -> dict:
             "SELECT count(DISTINCT voter_id) FROM voting_voterrecord "
             f"WHERE consultation_id={consultation_id}"
         ),
+        # The answers stored: a secret consultation's in ballots of their own, a public
+        # one's in the register's row (``ballots.prepare`` makes them public).
         "ballots": one(
-            f"SELECT count(*) FROM voting_ballot WHERE consultation_id={consultation_id}"
+            f"SELECT (SELECT count(*) FROM voting_ballot WHERE consultation_id={consultation_id})"
+            " + (SELECT count(*) FROM voting_voterrecord "
+            f"WHERE consultation_id={consultation_id} AND answers <> '{{}}'::jsonb)"
         ),
         "counter": one(
             "SELECT coalesce(sum(count), 0) FROM voting_tallycounter "
