@@ -592,8 +592,9 @@ def million(consultation_id: int, questions: dict, n: int = 1_000_000) -> dict:
                                   '{scale}', 1 + (i % 5)),
                encode(sha256(('r' || i)::bytea), 'hex')
         FROM generate_series(1, {n}) AS i;
-        INSERT INTO voting_voterrecord (consultation_id, electorate, voter_id, voted_at, answers)
-        SELECT {consultation_id}, 'citizens', id, now(), '{{}}'::jsonb
+        INSERT INTO voting_voterrecord
+          (consultation_id, electorate, voter_id, voted_at, answers, person_key)
+        SELECT {consultation_id}, 'citizens', id, now(), '{{}}'::jsonb, ''
         FROM carta_user ORDER BY id LIMIT 1;
         INSERT INTO voting_tallycounter (consultation_id, electorate, key, shard, count)
         SELECT {consultation_id}, 'citizens', key, shard, count(*) FROM (
