@@ -5,6 +5,8 @@ services act."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from carta import csvexport, moderation
 from carta.errors import CartaError, InvalidInput
-from carta.pages import fetch, page_context, querystring
+from carta.pages import fetch, page_context, querystring, suggest_if_empty
 from carta.views import apply_service_error
 from proposals import diff, selectors, services
 from proposals import permissions as perms
@@ -51,16 +53,11 @@ def proposal_list(request):
     form, filters = _filters(request)
     queryset = selectors.proposal_list(request.user, **filters)
     can_create = bool(perms.writable_organization_ids(request.user))
-    return render(
-        request,
-        "proposals/proposal_list.html",
-        {
-            "form": form,
-            "querystring": querystring(request),
-            "can_create": can_create,
-            **page_context(request, queryset),
-        },
-    )
+    context = {"form": form, "querystring": querystring(request), "can_create": can_create}
+    context |= page_context(request, queryset)
+    unsearched = partial(selectors.proposal_list, request.user, **(filters | {"q": ""}))
+    suggest_if_empty(request, context, filters["q"], unsearched, "title")
+    return render(request, "proposals/proposal_list.html", context)
 
 
 def proposal_export(request):

@@ -4,6 +4,8 @@ authorize, services act."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_POST
 from carta import ambito, attachments, moderation, opendata
 from carta.errors import CartaError
 from carta.pages import fetch as _fetch
-from carta.pages import page_context
+from carta.pages import page_context, suggest_if_empty
 from carta.pages import querystring as _querystring
 from carta.permissions import is_staff_member
 from carta.views import apply_service_error
@@ -53,19 +55,19 @@ def organization_list(request):
     )
     form = form_class(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.organization_list(
-        request.user,
-        q=filters.get("q", ""),
-        kind=filters.get("kind", ""),
-        area=filters.get("area", ""),
-        municipality=filters["municipality"].pk if filters.get("municipality") else None,
-        status=filters.get("status", ""),
-    )
-    return render(
-        request,
-        "stakeholders/organization_list.html",
-        {"form": form, "querystring": _querystring(request), **page_context(request, queryset)},
-    )
+    narrowing = {
+        "kind": filters.get("kind", ""),
+        "area": filters.get("area", ""),
+        "municipality": filters["municipality"].pk if filters.get("municipality") else None,
+        "status": filters.get("status", ""),
+    }
+    q = filters.get("q", "")
+    queryset = selectors.organization_list(request.user, q=q, **narrowing)
+    context = {"form": form, "querystring": _querystring(request)}
+    context |= page_context(request, queryset)
+    unsearched = partial(selectors.organization_list, request.user, q="", **narrowing)
+    suggest_if_empty(request, context, q, unsearched, "legal_name")
+    return render(request, "stakeholders/organization_list.html", context)
 
 
 def _detail_context(request, organization, *, pact_form=None, pact_error="") -> dict:
@@ -487,24 +489,23 @@ def invitation(request, token):
 def resource_list(request):
     form = ResourceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.resource_list(
-        request.user,
-        q=filters.get("q", ""),
-        kind=filters.get("kind", ""),
-        area=filters.get("area", ""),
-        municipality=filters["municipality"].pk if filters.get("municipality") else None,
-    )
-    return render(
-        request,
-        "stakeholders/resource_list.html",
-        {
-            "form": form,
-            "querystring": _querystring(request),
-            "can_register": request.user.is_authenticated
-            and perms.organizations_user_can_write_for(request.user).exists(),
-            **page_context(request, queryset),
-        },
-    )
+    narrowing = {
+        "kind": filters.get("kind", ""),
+        "area": filters.get("area", ""),
+        "municipality": filters["municipality"].pk if filters.get("municipality") else None,
+    }
+    q = filters.get("q", "")
+    queryset = selectors.resource_list(request.user, q=q, **narrowing)
+    context = {
+        "form": form,
+        "querystring": _querystring(request),
+        "can_register": request.user.is_authenticated
+        and perms.organizations_user_can_write_for(request.user).exists(),
+    }
+    context |= page_context(request, queryset)
+    unsearched = partial(selectors.resource_list, request.user, q="", **narrowing)
+    suggest_if_empty(request, context, q, unsearched, "title")
+    return render(request, "stakeholders/resource_list.html", context)
 
 
 def resource_detail(request, pk):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.functional import cached_property
 
+from carta import search
 from carta.errors import NotAllowed, NotFound
 
 
@@ -95,3 +98,24 @@ def querystring(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def suggest_if_empty(
+    request, context: dict, q: str, names: Callable[[], QuerySet], field: str
+) -> dict:
+    """Add ``suggestions`` (``includes/search_suggestions.html``) to a list page's
+    ``context`` when its search ``q`` found nothing: the values of ``field`` in
+    ``names()`` (the same list without the search, so that a suggestion keeps the other
+    filters and finds something) close to ``q``, each with the page's query string for
+    it. Nothing is read when the page has rows or there is no search."""
+    page = context.get("page_obj")
+    if not q or page is None or len(page.object_list):
+        return context
+    params = request.GET.copy()
+    params.pop("page", None)
+    found = []
+    for name in search.suggestions(names(), q, field):
+        params["q"] = name
+        found.append({"name": name, "query": params.urlencode()})
+    context["suggestions"] = found
+    return context
