@@ -159,6 +159,7 @@ def main() -> None:
         str(args.workers),
         "--template",
         b.db("reads_tpl"),
+        *(["--ballots", "20000", "--subscribers", "50"] if args.quick else []),
         timeout=900,
     )
     total = time.perf_counter() - started
