@@ -164,21 +164,25 @@ def author_organization_ids(proposal: Proposal) -> set[int]:
     return ids
 
 
-def is_author(user, proposal: Proposal) -> bool:
-    """Writes for the lead organization or for an accepted partner (two queries)."""
+def is_author(user, proposal: Proposal, *, writable: set[int] | None = None) -> bool:
+    """Writes for the lead organization or for an accepted partner (two queries; one
+    when ``writable``, the user's ``writable_organization_ids``, is already known)."""
     if is_administrator(user):
         return True
-    return bool(writable_organization_ids(user) & author_organization_ids(proposal))
+    if writable is None:
+        writable = writable_organization_ids(user)
+    return bool(writable & author_organization_ids(proposal))
 
 
 def is_lead_author(user, proposal: Proposal) -> bool:
     return org_perms.can_write_for(user, proposal.organization)
 
 
-def roles_of(user, proposal: Proposal) -> frozenset[Role]:
-    """The lifecycle roles the user holds on this proposal."""
+def roles_of(user, proposal: Proposal, *, writable: set[int] | None = None) -> frozenset[Role]:
+    """The lifecycle roles the user holds on this proposal (``writable``: as for
+    ``is_author``)."""
     roles = set()
-    if is_author(user, proposal):
+    if is_author(user, proposal, writable=writable):
         roles.add(Role.AUTHORS)
     if is_moderator(user):
         roles.add(Role.MODERATORS)
@@ -193,15 +197,22 @@ def may_attempt(user, proposal: Proposal, action: str) -> bool:
     return bool(roles_of(user, proposal) & TRANSITIONS[action].roles)
 
 
-def can_transition(user, proposal: Proposal, action: str) -> bool:
-    """Whether the user may take ``action`` now, from the proposal's current state."""
+def can_transition(
+    user, proposal: Proposal, action: str, *, roles: frozenset[Role] | None = None
+) -> bool:
+    """Whether the user may take ``action`` now, from the proposal's current state
+    (``roles``: the user's ``roles_of`` this proposal, when already known)."""
     allowed = TRANSITIONS[action].sources.get(proposal.state)
-    return bool(allowed and roles_of(user, proposal) & allowed)
+    if not allowed:
+        return False
+    return bool((roles_of(user, proposal) if roles is None else roles) & allowed)
 
 
-def can_edit(user, proposal: Proposal) -> bool:
-    """Authors, while the proposal is with them."""
-    return proposal.state in EDITABLE_STATES and is_author(user, proposal)
+def can_edit(user, proposal: Proposal, *, roles: frozenset[Role] | None = None) -> bool:
+    """Authors, while the proposal is with them (``roles``: as for ``can_transition``)."""
+    if proposal.state not in EDITABLE_STATES:
+        return False
+    return Role.AUTHORS in roles if roles is not None else is_author(user, proposal)
 
 
 def can_create_for(user, organization: Organization) -> bool:

@@ -29,7 +29,7 @@ from proposals.forms import (
     ReasonForm,
 )
 from proposals.models import TEXT_FIELDS, Partnership, Proposal, ProposalComment
-from proposals.states import OPEN_STATES, TRANSITIONS
+from proposals.states import OPEN_STATES, TRANSITIONS, Role
 from stakeholders import permissions as org_perms
 from stakeholders.models import Resource
 from stakeholders.selectors import organization_from_input
@@ -156,8 +156,13 @@ def proposal_detail(request, pk):
     partnerships = list(selectors.partnerships_of(proposal))
     proposal._prefetched_objects_cache = {"partnerships": partnerships}
     versions = list(selectors.versions_of(user, proposal))
+    # The organizations the user writes for, and so the user's roles, read once.
+    writable = perms.writable_organization_ids(user)
+    roles = perms.roles_of(user, proposal, writable=writable)
     actions = [
-        (name, t) for name, t in TRANSITIONS.items() if perms.can_transition(user, proposal, name)
+        (name, t)
+        for name, t in TRANSITIONS.items()
+        if perms.can_transition(user, proposal, name, roles=roles)
     ]
     is_lead_author = perms.is_lead_author(user, proposal)
     represented = perms.represented_organization_ids(user)
@@ -167,7 +172,7 @@ def proposal_detail(request, pk):
     can_request = (
         proposal.state in OPEN_STATES
         and not proposal.is_hidden
-        and bool(perms.writable_organization_ids(user) - perms.author_organization_ids(proposal))
+        and bool(writable - perms.author_organization_ids(proposal))
     )
     context = {
         "proposal": proposal,
@@ -177,7 +182,7 @@ def proposal_detail(request, pk):
         "versions": versions,
         "version_diff": _version_diff(request, versions),
         "actions": actions,
-        "can_edit": perms.can_edit(user, proposal),
+        "can_edit": perms.can_edit(user, proposal, roles=roles),
         "is_lead_author": is_lead_author,
         "can_invite": is_lead_author and proposal.state in ("draft", "changes_requested"),
         "invite_form": PartnerForm(),
@@ -185,7 +190,7 @@ def proposal_detail(request, pk):
         "can_request": can_request,
         "can_moderate": moderation.can_moderate(user),
         "can_redact": perms.can_redact_version(user),
-        "is_author": perms.is_author(user, proposal),
+        "is_author": Role.AUTHORS in roles,
         **_comment_context(request, proposal),
         **_endorse_context(request, proposal),
     }
