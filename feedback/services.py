@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from carta import privacy
-from carta.dates import on_date, on_date_lazy
+from carta.dates import long_date_lazy, on_date, on_date_lazy
 from carta.emails import signed
 from carta.errors import Conflict, InvalidInput, NotAllowed
 from carta.models import AuditEntry
@@ -450,7 +450,9 @@ def update_complaint_record(
 
 
 def _format_day(instant: datetime.datetime) -> str:
-    return periods.local(instant).strftime("%d/%m/%Y")
+    """A deadline in words ("8 ottobre 2026"), in the language of whoever reads it: lazy,
+    so that each notification is written in its recipient's language."""
+    return long_date_lazy(periods.local(instant))
 
 
 def _send(to: str, subject: str, message: str) -> None:
@@ -541,7 +543,7 @@ def assign_complaint(*, actor, complaint: Complaint, assignee) -> Complaint:
         recipients=[assignee],
         exclude=actor,
         kind="complaint.assigned",
-        title=_("Le è stata assegnata la segnalazione n. %(ref)s"),
+        title=_("Ti è stata assegnata la segnalazione n. %(ref)s"),
         body=_("Termine per la risposta: %(deadline)s."),
         params={"ref": complaint.reference, "deadline": _format_day(complaint.deadline_at)},
         url=_staff_url(complaint),

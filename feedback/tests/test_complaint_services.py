@@ -55,6 +55,28 @@ def test_officers_are_notified_of_a_new_complaint(complaint_officer):
     ).exists()
 
 
+def test_the_officers_deadline_is_written_in_words_in_each_officers_language(
+    complaint_officer,
+):
+    """ "Termine per la risposta: 8 ottobre 2026", not "08/10/2026"; an officer who reads
+    English gets "8 October 2026"."""
+    from carta import dates
+
+    english = UserFactory(groups=["complaint_officers"], preferred_language="en")
+    result = submit()
+    complaint = Complaint.objects.get(pk=result.complaint.pk)
+    italian = Notification.objects.get(recipient=complaint_officer, kind="complaint.received")
+    day = timezone.localtime(complaint.deadline_at)
+    assert f"Termine per la risposta: {dates.long_date(day)}." in italian.body
+    assert "/" not in italian.body.split("Termine per la risposta:")[1]
+    other = Notification.objects.get(recipient=english, kind="complaint.received")
+    assert f"{day.day} {day.strftime('%B')} {day.year}" in other.body
+    services.assign_complaint(actor=complaint_officer, complaint=complaint, assignee=english)
+    services.assign_complaint(actor=english, complaint=complaint, assignee=complaint_officer)
+    assigned = Notification.objects.get(recipient=complaint_officer, kind="complaint.assigned")
+    assert assigned.title == f"Ti è stata assegnata la segnalazione n. {complaint.reference}"
+
+
 def test_audit_of_a_new_complaint_holds_no_personal_data():
     submit()
     entry = AuditEntry.objects.get(verb="complaint.received")

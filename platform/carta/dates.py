@@ -128,5 +128,6 @@ def on_datetime(value, form: str = "il") -> str:
 
 
 # Formatted when the string is used (a notification written in each recipient's language).
+long_date_lazy = lazy(long_date, str)
 on_date_lazy = lazy(on_date, str)
 on_datetime_lazy = lazy(on_datetime, str)
