@@ -329,9 +329,7 @@ def test_the_preview_needs_only_the_questions(editor):
     assert refused.status_code == 400 and 'id="anteprima"' not in refused.content.decode()
 
 
-def test_a_proposal_hidden_after_it_was_linked_is_named_by_its_number_only(
-    editor, moderator
-):
+def test_a_proposal_hidden_after_it_was_linked_is_named_by_its_number_only(editor, moderator):
     """The Carta's editors may not read hidden proposals: once a moderator hides a linked
     proposal, the builder names it by kind and number, as the public log does."""
     from carta import moderation
