@@ -44,6 +44,11 @@ from consultations.charter.service_extras import render_service_extras
 from stakeholders.selectors import organization_from_input
 
 PAGE_SIZE = 20  # revisions and services per page
+# A section's comment threads on the revision page: the most recent ones, with a link to
+# all of them (``?sezione=<key>``, paginated), so that the page does not grow with a lively
+# consultation (issue 16: 1,213 KB with 1,007 comments before).
+SECTION_THREADS = 10
+SECTION_PAGE = 20
 
 
 def _require_editor(request):
@@ -166,6 +171,7 @@ def revision_detail(
     for comment in selectors.threads(comments):
         by_section.setdefault(comment.section_key, []).append(comment)
         comment.reply_form = _form_for(comment_form, parent=str(comment.pk))
+    expanded, focus = _expanded_section(request, comments, comment_form)
     amendments_by_key: dict[str, list] = {}
     for amendment in amendments:
         amendment.ops = word_diff(amendment.base_text, amendment.new_text)
@@ -181,7 +187,7 @@ def revision_detail(
     outline = selectors.section_outline(revision)
     for node in outline:
         key = node.section.key
-        node.comments = by_section.get(key, [])
+        _shown_threads(request, node, by_section.get(key, []), expanded, focus)
         node.amendments = amendments_by_key.get(key, [])
         # The commented passages marked in the text (hidden comments never are).
         node.body_html = passages.highlighted(
@@ -241,6 +247,47 @@ def revision_detail(
         ),
     }
     return render(request, "consultations/revision_detail.html", context, status=status)
+
+
+def _expanded_section(request, comments, comment_form=None) -> tuple[str, int | None]:
+    """The section whose comments are all shown (``?sezione=<key>``, or the section of
+    ``?commento=<id>``, a link to one comment, or of the thread a refused reply was for),
+    and the thread (its first comment's id) to show the page of."""
+    asked = comment_form.data.get("parent") if comment_form is not None else None
+    try:
+        wanted = int(asked or request.GET.get("commento", ""))
+    except ValueError:
+        wanted = None
+    if wanted is not None:
+        by_id = {comment.pk: comment for comment in comments}
+        comment = by_id.get(wanted)
+        while comment is not None and comment.parent_id in by_id:
+            comment = by_id[comment.parent_id]
+        if comment is not None:
+            return comment.section_key, comment.pk
+    return request.GET.get("sezione", ""), None
+
+
+def _shown_threads(request, node, threads: list, expanded: str, focus: int | None) -> None:
+    """A section's threads on the revision page: the ``SECTION_THREADS`` most recent
+    (``node.comments_earlier`` counts the others), or, for the section asked, all of them
+    ``SECTION_PAGE`` a page (``node.comments_page``), on the page of ``focus``."""
+    node.comments_total = len(threads)
+    node.comments_earlier = 0
+    node.comments_page = None
+    if node.section.key == expanded:
+        number = request.GET.get("page")
+        if focus is not None:
+            index = next((i for i, t in enumerate(threads) if t.pk == focus), 0)
+            number = index // SECTION_PAGE + 1
+        page = Paginator(threads, SECTION_PAGE).get_page(number)
+        node.comments = list(page.object_list)
+        node.comments_page = page
+    elif len(threads) > SECTION_THREADS:
+        node.comments = threads[-SECTION_THREADS:]
+        node.comments_earlier = len(threads) - SECTION_THREADS
+    else:
+        node.comments = threads
 
 
 def _form_for(form, **values):

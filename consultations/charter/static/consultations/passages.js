@@ -172,6 +172,10 @@
     if (!body) return;
     var key = body.dataset.section;
     var ids = (mark.dataset.comments || "").split(" ").filter(Boolean);
+    // A passage's comments older than those the page shows: the section's page that
+    // holds the first of them (the server finds it from ?commento=).
+    var absent = ids.filter(function (id) { return !document.getElementById("commento-" + id); });
+    if (absent.length === ids.length && ids.length) { open(ids[0]); return; }
     var list = document.querySelector('[data-comments="' + key + '"]');
     var bar = document.querySelector('[data-filter-for="' + key + '"]');
     if (!list) return;
@@ -222,6 +226,21 @@
     document.querySelectorAll("mark.carta-passage-active").forEach(function (m) {
       m.classList.remove("carta-passage-active");
     });
+  }
+
+  // A link to a comment the page does not show (a section shows its most recent threads):
+  // the page of the section that holds it.
+  function open(id) {
+    var url = new URL(window.location.href);
+    url.search = "";
+    url.searchParams.set("commento", id);
+    url.hash = "commento-" + id;
+    window.location.assign(url.toString());
+  }
+  var wanted = /^#commento-(\d+)$/.exec(window.location.hash);
+  if (wanted && !document.getElementById("commento-" + wanted[1]) &&
+      !new URLSearchParams(window.location.search).has("commento")) {
+    open(wanted[1]);
   }
 
   // A form sent back with an error: its field at fault in view, with the focus.
