@@ -44,10 +44,10 @@ from consultations.charter.service_extras import render_service_extras
 from stakeholders.selectors import organization_from_input
 
 PAGE_SIZE = 20  # revisions and services per page
-# A section's comment threads on the revision page: the most recent ones, with a link to
+# A section's comment threads on the revision page: the three most recent, with a link to
 # all of them (``?sezione=<key>``, paginated), so that the page does not grow with a lively
 # consultation (issue 16: 1,213 KB with 1,007 comments before).
-SECTION_THREADS = 10
+SECTION_THREADS = 3
 SECTION_PAGE = 20
 
 

@@ -1,5 +1,5 @@
 """A lively consultation's revision page does not grow with its comments: each section
-shows its ten most recent threads and links to all of them (``?sezione=<key>``, twenty a
+shows its three most recent threads and links to all of them (``?sezione=<key>``, twenty a
 page, oldest first); a link to any comment (``?commento=<id>``) opens the page that holds
 it; a refused reply to an older thread comes back with that thread and its form."""
 
