@@ -149,15 +149,7 @@ def stored_vector(table: str, columns: Sequence[str], *, column: str = "search_v
         f"DROP FUNCTION IF EXISTS {function}()",
     ]
 
-    def run(statements):
-        def apply(apps, schema_editor):
-            if schema_editor.connection.vendor == "postgresql":
-                for statement in statements:
-                    schema_editor.execute(statement)
-
-        return apply
-
-    return migrations.RunPython(run(create_sql), run(drop_sql), elidable=False)
+    return _on_postgresql(create_sql, drop_sql)
 
 
 def _vector_index(table: str) -> str:
@@ -169,18 +161,10 @@ def vector_index(table: str, column: str = "search_vector"):
     index on PostgreSQL if it has none (databases migrated before ``stored_vector``
     named its index apart from the expression index it replaced). Nothing on SQLite."""
     index = _vector_index(table)
-
-    def create(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin ({column})"
-            )
-
-    def drop(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
-
-    return migrations.RunPython(create, drop, elidable=False)
+    return _on_postgresql(
+        [f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin ({column})"],
+        [f"DROP INDEX IF EXISTS {index}"],
+    )
 
 
 def trigram_index(table: str, column: str):
@@ -198,6 +182,13 @@ def trigram_index(table: str, column: str):
         f"USING gin ((UPPER({column}::text)) gin_trgm_ops)",
     ]
     drop_sql = [f"DROP INDEX IF EXISTS {index}"]
+
+    return _on_postgresql(create_sql, drop_sql)
+
+
+def _on_postgresql(create_sql: Sequence[str], drop_sql: Sequence[str]):
+    """A migration operation running ``create_sql`` forwards and ``drop_sql`` backwards,
+    on PostgreSQL only (nothing on SQLite)."""
 
     def run(statements):
         def apply(apps, schema_editor):

@@ -10,6 +10,33 @@ from consultations.voting import ballots, live
 from tests.factories import ConsultationFactory, UserFactory
 
 
+@pytest.fixture
+def timed(monkeypatch):
+    """``timed(start)``: a clock the tests move by hand (``clock["now"]``) and the timers
+    the module schedules, as (due time, function, args), without threads or a database
+    connection to close."""
+
+    def make(start: float):
+        clock, timers = {"now": start}, []
+
+        class FakeTimer:
+            def __init__(self, delay, function, args):
+                timers.append((clock["now"] + delay, function, args))
+
+            def start(self):
+                pass
+
+        monkeypatch.setattr(live.time, "time", lambda: clock["now"])
+        monkeypatch.setattr(live.threading, "Timer", FakeTimer)
+        monkeypatch.setattr(live, "close_old_connections", lambda: None)
+        monkeypatch.setattr(
+            live, "connection", type("NoConnection", (), {"close": lambda self: None})()
+        )
+        return clock, timers
+
+    return make
+
+
 def _headers(origin=b"http://testserver"):
     return [(b"origin", origin), (b"host", b"testserver")]
 
@@ -79,24 +106,10 @@ def test_an_unknown_consultation_and_a_foreign_origin_are_refused():
     )
 
 
-def test_bursts_are_coalesced_to_two_pushes_a_second_with_a_trailing_one(monkeypatch):
-    pushes, timers = [], []
-    clock = {"now": 1000.0}
-    monkeypatch.setattr(live.time, "time", lambda: clock["now"])
+def test_bursts_are_coalesced_to_two_pushes_a_second_with_a_trailing_one(monkeypatch, timed):
+    pushes = []
+    clock, timers = timed(1000.0)
     monkeypatch.setattr(live, "push", lambda pk: pushes.append((pk, clock["now"])))
-
-    class FakeTimer:
-        def __init__(self, delay, function, args):
-            timers.append((clock["now"] + delay, function, args))
-
-        def start(self):
-            pass
-
-    monkeypatch.setattr(live.threading, "Timer", FakeTimer)
-    monkeypatch.setattr(live, "close_old_connections", lambda: None)
-    monkeypatch.setattr(
-        live, "connection", type("NoConnection", (), {"close": lambda self: None})()
-    )
     cache.clear()
     # 100 ballots over one second: one every 10 ms
     for _ in range(100):
@@ -117,14 +130,13 @@ def test_bursts_are_coalesced_to_two_pushes_a_second_with_a_trailing_one(monkeyp
     assert times[-1] >= 1000.99  # the trailing push came after the last ballot
 
 
-def test_a_trailing_push_that_fails_is_tried_again_in_the_next_slots(monkeypatch):
+def test_a_trailing_push_that_fails_is_tried_again_in_the_next_slots(monkeypatch, timed):
     """The last ballot of a burst is only announced by the trailing push: if that push
     fails (the database busy, the channel layer down for a moment), it is tried again
     in the next slots, a few times, instead of leaving the pages on an older tally."""
-    pushes, timers = [], []
-    clock = {"now": 2000.0}
+    pushes = []
+    clock, timers = timed(2000.0)
     failures = {"left": 2}
-    monkeypatch.setattr(live.time, "time", lambda: clock["now"])
 
     def push(pk):
         if failures["left"]:
@@ -133,19 +145,6 @@ def test_a_trailing_push_that_fails_is_tried_again_in_the_next_slots(monkeypatch
         pushes.append((pk, clock["now"]))
 
     monkeypatch.setattr(live, "push", push)
-
-    class FakeTimer:
-        def __init__(self, delay, function, args):
-            timers.append((clock["now"] + delay, function, args))
-
-        def start(self):
-            pass
-
-    monkeypatch.setattr(live.threading, "Timer", FakeTimer)
-    monkeypatch.setattr(live, "close_old_connections", lambda: None)
-    monkeypatch.setattr(
-        live, "connection", type("NoConnection", (), {"close": lambda self: None})()
-    )
     cache.clear()
     # A push in this slot, then a ballot in the same slot: a trailing push is scheduled.
     cache.add(f"voting:push:8:{live._slot(clock['now'])}", 1, timeout=5)
@@ -160,24 +159,9 @@ def test_a_trailing_push_that_fails_is_tried_again_in_the_next_slots(monkeypatch
     assert not timers
 
 
-def test_a_trailing_push_gives_up_after_a_few_attempts(monkeypatch):
-    timers = []
-    clock = {"now": 3000.0}
-    monkeypatch.setattr(live.time, "time", lambda: clock["now"])
+def test_a_trailing_push_gives_up_after_a_few_attempts(monkeypatch, timed):
+    clock, timers = timed(3000.0)
     monkeypatch.setattr(live, "push", lambda pk: (_ for _ in ()).throw(RuntimeError("down")))
-
-    class FakeTimer:
-        def __init__(self, delay, function, args):
-            timers.append((clock["now"] + delay, function, args))
-
-        def start(self):
-            pass
-
-    monkeypatch.setattr(live.threading, "Timer", FakeTimer)
-    monkeypatch.setattr(live, "close_old_connections", lambda: None)
-    monkeypatch.setattr(
-        live, "connection", type("NoConnection", (), {"close": lambda self: None})()
-    )
     cache.clear()
     cache.add(f"voting:push:9:{live._slot(clock['now'])}", 1, timeout=5)
     live.tally_changed(9)
