@@ -133,3 +133,18 @@ def member_b(org_b):
     return MembershipFactory(
         user=UserFactory(username="socio_b"), organization=org_b, role="member"
     ).user
+
+
+@pytest.fixture
+def attachment_storage(settings, tmp_path):
+    """Attachments stored in the test's own directory (returned), not in the data
+    directory: for the tests that add files (``pytest.mark.usefixtures``)."""
+    location = tmp_path / "attachments"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location

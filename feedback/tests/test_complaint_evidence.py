@@ -13,22 +13,11 @@ from carta.models import AuditEntry
 from feedback.attachments import erase_anonymized_evidence
 from feedback.models import Complaint
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("attachment_storage")]
 
 FORM = "/valuta-e-segnala/segnala/"
 PDF = b"%PDF-1.4\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-
-
-@pytest.fixture(autouse=True)
-def attachment_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "attachments": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
 
 
 def _send(client, *files):

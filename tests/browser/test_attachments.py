@@ -18,23 +18,13 @@ from tests.browser.conftest import axe_violations, login, tick
 from tests.factories import MembershipFactory, ProposalFactory, UserFactory, make_tax_code
 
 pytestmark = [
+    pytest.mark.usefixtures("attachment_storage"),
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-@pytest.fixture(autouse=True)
-def attachment_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "attachments": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "attachments")},
-        },
-    }
 
 
 def _file(tmp_path, name, data):

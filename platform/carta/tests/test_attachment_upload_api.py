@@ -28,7 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("attachment_storage")]
 
 # A small but complete PDF (one empty page, its cross-reference table and trailer).
 PDF = (
@@ -62,18 +62,6 @@ NOT_A_PDF = b"Gentile ufficio, allego la ricevuta.\n"
 def upload(name="Piano economico 2026.pdf", data=PDF, content_type="application/pdf"):
     # What the client says the type is, is never read: the bytes decide.
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture(autouse=True)
-def attachment_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "attachments": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "attachments")},
-        },
-    }
-    return tmp_path / "attachments"
 
 
 def _stored_files(root) -> list:

@@ -28,7 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("attachment_storage")]
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -63,18 +63,6 @@ ODS_BYTES = _zip({"mimetype": attachments.ODS.encode(), "content.xml": b"<x/>"})
 
 def upload(name="statuto.pdf", data=PDF_BYTES, content_type="application/pdf"):
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture(autouse=True)
-def attachment_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "attachments": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "attachments")},
-        },
-    }
-    return tmp_path / "attachments"
 
 
 @pytest.fixture
