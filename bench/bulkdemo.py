@@ -309,9 +309,10 @@ def load(scale: int) -> dict[str, int]:
     from consultations.charter.models import Comment, Revision, Section
 
     revision = Revision.objects.filter(status="in_consultation").order_by("pk").first()
-    keys = list(
-        Section.objects.filter(revision=revision).order_by("position").values_list("key", flat=True)
+    texts = dict(
+        Section.objects.filter(revision=revision).order_by("position").values_list("key", "body")
     )
+    keys = list(texts)
     made["comments"] = 0
     if revision and keys:
         have = Comment.objects.filter(revision=revision, body__startswith=COMMENT).count()
@@ -328,12 +329,19 @@ def load(scale: int) -> dict[str, int]:
                         section_key=keys[n % len(keys)],
                         author_id=author,
                         body=f"{COMMENT} {_phrase(rng, 25)}.",
+                        # As the service writes it: the section's text the comment was on.
+                        anchored_text=texts[keys[n % len(keys)]],
                     )
                     for n, author in enumerate(authors, start=have)
                 ],
                 batch_size=BATCH,
             )
         )
+        # Databases built before the line above kept an empty text: set it where it was.
+        for key, body in texts.items():
+            Comment.objects.filter(
+                revision=revision, section_key=key, body__startswith=COMMENT, anchored_text=""
+            ).update(anchored_text=body)
 
     elapsed = time.monotonic() - started
     summary = ", ".join(f"{n} {what}" for what, n in made.items())

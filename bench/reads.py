@@ -122,7 +122,8 @@ def build(scale: int, fresh: bool) -> tuple[str, str]:
         have = int(b.psql("SELECT count(*) FROM stakeholders_organization", db))
         comments = int(
             b.psql(
-                "SELECT count(*) FROM consultations_comment WHERE body LIKE 'Commento generato%'",
+                "SELECT count(*) FROM consultations_comment "
+                "WHERE body LIKE 'Commento generato%' AND anchored_text <> ''",
                 db,
             )
         )
