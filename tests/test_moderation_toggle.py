@@ -84,7 +84,9 @@ def _send(client, form, reason):
 
 def _hide_and_restore(client, url, target, target_type, expect):
     """Hide from the page, then restore from it; ``expect(hidden)`` is what the form of
-    each state looks like: (reason field's id, next, button, button's style)."""
+    each state looks like: (reason field's id, next, button, button's style). ``url`` is
+    the page that carries the form (for a Carta comment, the page asked for it: it comes
+    on demand)."""
     for hidden, action, summary, reason in (
         (False, "nascondi", "Nascondi (moderazione)", "Dati personali di terzi"),
         (True, "ripristina", "Ripristina", "Dati tolti"),
@@ -135,6 +137,8 @@ def test_a_moderator_hides_and_restores_from_the_cartas_draft(client_as, moderat
         target = AmendmentFactory(revision=draft, target_key="sezione-1", author=citizen)
         id_prefix, anchor = "modera-em-", "emendamento-"
     url = reverse("carta_revision", args=[draft.pk])
+    # A comment's form comes on demand (?modera=<id>: the page without JavaScript).
+    page = f"{url}?modera={target.pk}" if kind == "comment" else url
 
     def expect(hidden):
         return (
@@ -144,7 +148,7 @@ def test_a_moderator_hides_and_restores_from_the_cartas_draft(client_as, moderat
             "btn-outline-danger",
         )
 
-    _hide_and_restore(client_as(moderator), url, target, f"consultations.{kind}", expect)
+    _hide_and_restore(client_as(moderator), page, target, f"consultations.{kind}", expect)
 
 
 def test_no_one_but_moderators_gets_the_form(client_as, citizen):

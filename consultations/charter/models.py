@@ -355,7 +355,13 @@ class Comment(Moderatable, TimeStampedModel):
         return self.public_label()
 
     def get_absolute_url(self) -> str:
-        return f"{self.revision.get_absolute_url()}#commento-{self.pk}"
+        return self.url_in(self.revision.get_absolute_url(), self.pk)
+
+    @staticmethod
+    def url_in(revision_url: str, pk: int) -> str:
+        """The address of comment ``pk`` on the page at ``revision_url`` (a list of many
+        builds them without reading each comment's revision)."""
+        return f"{revision_url}#commento-{pk}"
 
     @property
     def signed_as(self) -> str:
@@ -364,9 +370,14 @@ class Comment(Moderatable, TimeStampedModel):
     def public_label(self, section: str = "") -> str:
         """The comment's name in logs: its number and where it is, never its author or
         text (hiding it must not republish it). ``section`` defaults to the key."""
+        return self.label_of(self.pk, section or self.section_key)
+
+    @staticmethod
+    def label_of(pk: int, section: str) -> str:
+        """``public_label`` of comment ``pk`` on ``section``, without the comment."""
         return gettext("Commento n. %(id)s alla sezione «%(section)s»") % {
-            "id": self.pk,
-            "section": section or self.section_key,
+            "id": pk,
+            "section": section,
         }
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from carta.dates import on_date
 from consultations.charter import permissions as perms
-from consultations.charter.models import AmendmentKind, AmendmentStatus, Revision
+from consultations.charter.models import AmendmentKind, AmendmentStatus, Comment, Revision
 
 COMMENT_WITHOUT_OUTCOME = "comment_without_outcome"
 AMENDMENT_UNDECIDED = "amendment_undecided"
@@ -99,16 +99,22 @@ def _own_items(revision: Revision) -> list[OpenItem]:
     amendments)."""
     headings = dict(revision.sections.values_list("key", "heading"))
     titles = dict(revision.services.values_list("key", "title"))
+    # Only the columns the labels and links need, and the revision already in hand: a
+    # thousand comments without an outcome cost 140 ms read in full with their revision.
+    url = revision.get_absolute_url()
+    rows = (
+        revision.comments.filter(parent__isnull=True, outcome="")
+        .order_by("created_at", "id")
+        .values_list("pk", "section_key")
+    )
     items = _phase_item(revision) + [
         OpenItem(
             COMMENT_WITHOUT_OUTCOME,
-            comment.pk,
-            comment.public_label(headings.get(comment.section_key, "")),
-            comment.get_absolute_url(),
+            pk,
+            Comment.label_of(pk, headings.get(key, "") or key),
+            Comment.url_in(url, pk),
         )
-        for comment in revision.comments.filter(parent__isnull=True, outcome="")
-        .select_related("revision")
-        .order_by("created_at", "id")
+        for pk, key in rows
     ]
     for amendment in (
         revision.amendments.filter(status=AmendmentStatus.OPEN)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +50,21 @@ PAGE_SIZE = 20  # revisions and services per page
 # consultation (issue 16: 1,213 KB with 1,007 comments before).
 SECTION_THREADS = 3
 SECTION_PAGE = 20
+
+# The forms the revision page loads only when asked (``carta_tags.on_demand``): the query
+# parameter that asks for one and its template. With 1,007 comments a signed-in reader's
+# page carried 133 forms (244 KB) and the administrator's 223 (454 KB) before.
+ON_DEMAND = {
+    "rispondi": "consultations/forms/reply.html",
+    "esito": "consultations/forms/outcome.html",
+    "segnala": "consultations/forms/flag_comment.html",
+    "modera": "consultations/forms/moderate_comment.html",
+    "commenta": "consultations/forms/section_comment.html",
+    "emenda": "consultations/forms/section_amendment.html",
+    "emenda-servizio": "consultations/forms/service_amendment.html",
+}
+# Those of them that act on a comment: ``?rispondi=<id>`` opens the comment's page too.
+COMMENT_FORMS = ("rispondi", "esito", "segnala", "modera")
 
 
 def _require_editor(request):
@@ -162,28 +178,26 @@ def revision_detail(
     user = request.user
     revision = _fetch(selectors.get_revision_for, user, pk)
     phase = perms.consultation_phase(revision)
-    comments = selectors.comments_for(user, revision)
+    kind, target = _asked_form(request)
+    if kind and request.htmx and not (comment_form or amendment_form):
+        return _on_demand_form(request, revision, phase, kind, target)
+    # Every comment light (where it is, its passage), the shown threads in full below.
+    stubs = selectors.comment_stubs(user, revision)
     amendments = list(selectors.amendments_for(user, revision))
     by_section: dict[str, list] = {}
     all_by_section: dict[str, list] = {}
-    for comment in comments:
-        all_by_section.setdefault(comment.section_key, []).append(comment)
-    for comment in selectors.threads(comments):
-        by_section.setdefault(comment.section_key, []).append(comment)
-        comment.reply_form = _form_for(comment_form, parent=str(comment.pk))
-    expanded, focus = _expanded_section(request, comments, comment_form)
+    for stub in stubs:
+        all_by_section.setdefault(stub.section_key, []).append(stub)
+        if stub.parent_id is None:
+            by_section.setdefault(stub.section_key, []).append(stub)
+    expanded, focus = _expanded_section(
+        request, stubs, comment_form, target if kind in COMMENT_FORMS else None
+    )
     amendments_by_key: dict[str, list] = {}
     for amendment in amendments:
         amendment.ops = word_diff(amendment.base_text, amendment.new_text)
         amendments_by_key.setdefault(amendment.target_key, []).append(amendment)
-    can_participate = (
-        perms.can_participate(user, revision) and revision.is_open and phase != perms.PHASE_CLOSED
-    )
-    organizations = list(perms.organizations_user_can_act_for(user)) if can_participate else []
-    # After the general closing date only contributions in an organization's name.
-    organizations_only = phase == perms.PHASE_ORGANIZATIONS
-    if organizations_only and not organizations:
-        can_participate = False
+    can_participate, organizations, organizations_only = _participation(user, revision, phase)
     outline = selectors.section_outline(revision)
     for node in outline:
         key = node.section.key
@@ -198,6 +212,7 @@ def revision_detail(
         )
         node.comment_form = _form_for(comment_form, section_key=key, parent="")
         node.amendment_form = _form_for(amendment_form, kind="section", target_key=key)
+    _read_shown_threads(user, revision, outline, stubs, comment_form)
     service_list_ = list(selectors.services_of(revision))
     # What the editors of a draft should look at again (missed commitments, founded
     # complaints in the revision it was copied from): editors only.
@@ -234,28 +249,129 @@ def revision_detail(
         "decision_form": DecisionForm(),
         "pdf_available": exports.pdf_available(),
         "service_fields": AmendmentForm().fields["field"].choices,
-        "comment_count": len(comments),
+        "comment_count": len(stubs),
         "history": selectors.revision_history(revision),
         # The votes on the revision (the voting app's provider) and where to prepare one.
         "votes": selectors.votes_on(revision),
         "vote_create_url": selectors.vote_create_url(user, revision),
         # What is still missing before adoption: editors only, while the text is open.
         "readiness": (
-            selectors.readiness_for(user, revision)
+            _readiness_on_page(selectors.readiness_for(user, revision), revision, stubs, outline)
             if perms.can_edit_carta(user) and revision.is_open
             else None
         ),
+        "on_demand_templates": ON_DEMAND,
+        "on_demand_asked": f"{kind}={target}" if kind else "",
     }
-    return render(request, "consultations/revision_detail.html", context, status=status)
+    response = render(request, "consultations/revision_detail.html", context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
-def _expanded_section(request, comments, comment_form=None) -> tuple[str, int | None]:
+# Open items of one kind the revision page lists before "e altri N" (all of them: the API's
+# readiness, and the comments without an outcome section by section).
+READINESS_SHOWN = 10
+
+
+def _readiness_on_page(readiness: dict, revision, comments: list, outline: list) -> dict:
+    """What is missing before adoption as the page shows it: at most ``READINESS_SHOWN``
+    items of each kind (``groups``: ``items`` and ``more``), and how many of the
+    revision's comments still have no outcome in each section (``sections``: ``node``
+    of the outline and ``count``), counted from the comments the page has already read
+    (no query). 1,007 open items made a list of 129 KB before."""
+    groups: dict[str, dict] = {}
+    for item in readiness["items"]:
+        group = groups.setdefault(item.kind, {"kind": item.kind, "items": [], "more": 0})
+        if len(group["items"]) < READINESS_SHOWN:
+            group["items"].append(item)
+        else:
+            group["more"] += 1
+    waiting: dict[str, int] = {}
+    for comment in comments:
+        if comment.parent_id is None and comment.revision_id == revision.pk and not comment.outcome:
+            waiting[comment.section_key] = waiting.get(comment.section_key, 0) + 1
+    sections = [
+        {"node": node, "count": waiting[node.section.key]}
+        for node in outline
+        if node.section.key in waiting
+    ]
+    return {**readiness, "groups": list(groups.values()), "sections": sections}
+
+
+def _participation(user, revision, phase) -> tuple[bool, list, bool]:
+    """``(can_participate, organizations, organizations_only)``: whether ``user`` may
+    comment and amend now, the organizations they may sign for, and whether only those
+    may (after the general closing date only contributions in an organization's name)."""
+    can_participate = (
+        perms.can_participate(user, revision) and revision.is_open and phase != perms.PHASE_CLOSED
+    )
+    organizations = list(perms.organizations_user_can_act_for(user)) if can_participate else []
+    organizations_only = phase == perms.PHASE_ORGANIZATIONS
+    if organizations_only and not organizations:
+        can_participate = False
+    return can_participate, organizations, organizations_only
+
+
+def _asked_form(request) -> tuple[str, str]:
+    """The form on demand the request asks for (``?rispondi=12``): its kind and target,
+    or two empty strings."""
+    for kind in ON_DEMAND:
+        if kind in request.GET:
+            return kind, request.GET[kind]
+    return "", ""
+
+
+def _on_demand_form(request, revision, phase, kind: str, target: str):
+    """One form of the revision page alone, for htmx (``carta_tags.on_demand``): 404 for
+    a comment, section or service the reader cannot see, 403 where the reader may not act
+    (the page's own conditions for showing the link, read again here)."""
+    user = request.user
+    can_participate, organizations, organizations_only = _participation(user, revision, phase)
+    context = {
+        "revision": revision,
+        "organizations": organizations,
+        "organizations_only": organizations_only,
+        "f": None,
+        "on_demand_open": True,
+    }
+    if kind in COMMENT_FORMS:
+        if not target.isdigit():
+            raise Http404
+        comment = _fetch(selectors.get_comment_for, user, revision, int(target))
+        own = comment.parent_id is None and comment.revision_id == revision.pk
+        allowed = {
+            "rispondi": can_participate and own and not comment.is_hidden,
+            "esito": perms.can_decide(user) and own,
+            "segnala": user.is_authenticated and not comment.is_hidden,
+            "modera": perms.can_moderate(user),
+        }[kind]
+        context.update(comment=comment, outcome_form=OutcomeForm())
+    elif kind == "emenda-servizio":
+        context["service"] = revision.services.filter(key=target).first()
+        context["service_fields"] = AmendmentForm().fields["field"].choices
+        allowed = can_participate and context["service"] is not None
+    else:
+        context["section"] = revision.sections.filter(key=target).first()
+        allowed = can_participate and context["section"] is not None
+    if not allowed:
+        if "service" in context or "section" in context:
+            raise Http404
+        raise PermissionDenied
+    response = render(request, ON_DEMAND[kind], context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _expanded_section(
+    request, comments, comment_form=None, asked_for=None
+) -> tuple[str, int | None]:
     """The section whose comments are all shown (``?sezione=<key>``, or the section of
-    ``?commento=<id>``, a link to one comment, or of the thread a refused reply was for),
-    and the thread (its first comment's id) to show the page of."""
+    ``?commento=<id>``, a link to one comment, of the thread a refused reply was for, or of
+    ``asked_for``, the comment a form on demand was asked for), and the thread (its first
+    comment's id) to show the page of."""
     asked = comment_form.data.get("parent") if comment_form is not None else None
     try:
-        wanted = int(asked or request.GET.get("commento", ""))
+        wanted = int(asked or asked_for or request.GET.get("commento", ""))
     except ValueError:
         wanted = None
     if wanted is not None:
@@ -288,6 +404,32 @@ def _shown_threads(request, node, threads: list, expanded: str, focus: int | Non
         node.comments_earlier = len(threads) - SECTION_THREADS
     else:
         node.comments = threads
+
+
+def _read_shown_threads(user, revision, outline, stubs: list, comment_form) -> None:
+    """Put in place of each section's shown threads (``CommentStub``, chosen by
+    ``_shown_threads``) the comments in full, with their replies (``thread``), their
+    passage's anchor and, for the one a refused reply was for, its form: one read of
+    only what the page shows."""
+    children: dict[int, list] = {}
+    for stub in stubs:
+        if stub.parent_id is not None:
+            children.setdefault(stub.parent_id, []).append(stub)
+    shown = [stub for node in outline for stub in node.comments]
+    wanted, anchors = set(), {}
+    while shown:
+        stub = shown.pop()
+        wanted.add(stub.pk)
+        anchors[stub.pk] = stub.passage_anchor
+        shown.extend(children.get(stub.pk, []))
+    full = selectors.comments_for(user, revision, ids=wanted) if wanted else []
+    for comment in full:
+        comment.passage_anchor = anchors.get(comment.pk, "")
+    by_pk = {comment.pk: comment for comment in selectors.threads(full)}
+    for node in outline:
+        node.comments = [by_pk[stub.pk] for stub in node.comments if stub.pk in by_pk]
+        for comment in node.comments:
+            comment.reply_form = _form_for(comment_form, parent=str(comment.pk))
 
 
 def _form_for(form, **values):

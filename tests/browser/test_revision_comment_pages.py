@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from consultations.charter.models import RevisionStatus
 from consultations.charter.services import post_comment
 from consultations.charter.views import SECTION_THREADS
+from tests.browser.conftest import login
 from tests.factories import CommentFactory, UserFactory, carta_revision
 
 pytestmark = [
@@ -53,3 +54,53 @@ def test_older_comments_are_reached_from_their_passage_and_their_link(page):
         f"{draft.get_absolute_url()}?commento={oldest.pk}#commento-{oldest.pk}"
     )
     expect(page.locator(f"#commento-{oldest.pk}")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_comments_forms_come_when_asked_and_work(new_page, citizen, password, width):
+    """The links under a comment load their form in place (htmx), with the focus in it;
+    the reply is published; the section's comment form comes the same way."""
+    carta_revision(1, RevisionStatus.ADOPTED, sections=2, services=1)
+    draft = carta_revision(2, RevisionStatus.IN_CONSULTATION, sections=2, services=1)
+    comment = CommentFactory(revision=draft, section_key="sezione-1", body="Serve il sabato.")
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, citizen.username, password)
+    page.goto(draft.get_absolute_url())
+    thread = page.locator(f"#commento-{comment.pk}")
+    expect(thread.locator("form")).to_have_count(0)
+    thread.get_by_role("link", name="Rispondi").click()
+    answer = thread.get_by_label("La tua risposta")
+    expect(answer).to_be_focused()
+    expect(page).to_have_url(draft.get_absolute_url())  # in place, not a new page
+    answer.fill("Anche la domenica, se possibile.")
+    thread.get_by_role("button", name="Invia la risposta").click()
+    expect(page.locator(".alert-success")).to_contain_text("il commento è stato pubblicato")
+    expect(page.locator(f"#commento-{comment.pk}")).to_contain_text("Anche la domenica")
+
+    section = page.locator("#sezione-sezione-2")
+    section.get_by_role("link", name="Commenta questa sezione").click()
+    text = section.get_by_label("Il tuo commento")
+    expect(text).to_be_focused()
+    text.fill("Un commento scritto dal modulo caricato a richiesta.")
+    section.get_by_role("button", name="Pubblica il commento").click()
+    expect(page.locator("#sezione-sezione-2")).to_contain_text("caricato a richiesta")
+
+
+def test_without_javascript_a_forms_link_opens_the_page_with_it(new_page, citizen, password):
+    carta_revision(1, RevisionStatus.ADOPTED, sections=2, services=1)
+    draft = carta_revision(2, RevisionStatus.IN_CONSULTATION, sections=2, services=1)
+    comment = CommentFactory(revision=draft, section_key="sezione-1", body="Serve il sabato.")
+    page = new_page()
+    login(page, citizen.username, password)
+    page.route("**/htmx.min.js", lambda route: route.abort())  # no htmx: plain links
+    page.goto(draft.get_absolute_url())
+    page.locator(f"#commento-{comment.pk}").get_by_role("link", name="Rispondi").click()
+    expect(page).to_have_url(
+        f"{draft.get_absolute_url()}?rispondi={comment.pk}#rispondi-{comment.pk}"
+    )
+    answer = page.locator(f"#commento-{comment.pk}").get_by_label("La tua risposta")
+    expect(answer).to_be_visible()
+    answer.fill("Risposta senza JavaScript.")
+    page.get_by_role("button", name="Invia la risposta").click()
+    expect(page.locator(f"#commento-{comment.pk}")).to_contain_text("Risposta senza JavaScript")

@@ -19,7 +19,11 @@ def test_moderator_hides_an_unflagged_carta_comment_from_the_page(client_as, mod
     )
     url = reverse("carta_revision", args=[draft.pk])
     page = client_as(moderator).get(url).content.decode()
-    assert f'id="modera-{comment.pk}"' in page
+    # The page links to the form; the form comes on demand (htmx), or with the whole page.
+    assert f'hx-get="?modera={comment.pk}"' in page and f'id="modera-{comment.pk}"' not in page
+    form = client_as(moderator).get(url, {"modera": comment.pk}, headers={"HX-Request": "true"})
+    assert f'id="modera-{comment.pk}"' in form.content.decode()
+    assert "<html" not in form.content.decode()
     assert not Flag.objects.exists()
     client_as(moderator).post(
         reverse("moderation_action", args=["nascondi"]),

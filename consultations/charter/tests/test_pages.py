@@ -47,7 +47,7 @@ ANONYMOUS = {
     "/carta/": 7,
     "/carta/servizi/": 5,
     "/carta/revisioni/": 2,
-    "/carta/revisioni/{draft}/": 12,
+    "/carta/revisioni/{draft}/": 13,
     "/carta/revisioni/{draft}/confronto/?con={in_force}": 11,
     "/carta/revisioni/{draft}/resoconto/": 6,
     "/carta/stampa/": 5,
@@ -75,11 +75,11 @@ def test_revision_page_for_a_participant_costs_a_fixed_number_of_queries(
     _old, _in_force, draft = history(size)
     client = client_as(citizen)
     client.get(draft.get_absolute_url())
-    # session; user; revision; lineage; section texts; comments; amendments; permissions
-    # (2); network membership; organizations one may speak for; sections; services,
-    # commitments, providers; other revisions; history; supports given; staff groups;
-    # unread count; votes on the revision
-    with django_assert_num_queries(21):
+    # session; user; revision; lineage; every comment (light); section texts; the shown
+    # comments; amendments; permissions (2); network membership; organizations one may
+    # speak for; sections; services, commitments, providers; other revisions; history;
+    # supports given; staff groups; unread count; votes on the revision
+    with django_assert_num_queries(22):
         response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert "Commenta questa sezione" in response.content.decode()

@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from carta import dates
@@ -73,3 +76,33 @@ def home_blocks(context):
 
     request = context.get("request")
     return home.blocks(request) if request is not None else []
+
+
+@register.simple_tag(takes_context=True)
+def on_demand(context, kind, target, label, anchor, form=None):
+    """A form the page loads only when asked, so that a page with one on every comment (a
+    reply, a report, an outcome) does not carry them all.
+
+    ``{% on_demand "rispondi" comment.pk label "rispondi-{}" form=refused %}`` is a link,
+    ``label``, to ``?rispondi=<target>#<anchor>`` (``anchor`` with the target in its
+    ``{}``: the id of the form's outer element). With htmx it fetches the form alone and
+    puts it in the link's place (``hx-get``; the view answers an htmx request with the
+    form's template only); without JavaScript it opens the whole page with that form
+    open at ``#<anchor>``. The form itself is rendered in place when the page was asked
+    for it (``on_demand_asked`` in the context is ``"<kind>=<target>"``) or when
+    ``form`` (a refused form, with its errors and the typed text) is given.
+    ``on_demand_templates`` in the context maps ``kind`` to the form's template,
+    rendered with the page's context, ``f`` (the refused form or None) and
+    ``on_demand_open`` (true)."""
+    if form is not None or context.get("on_demand_asked") == f"{kind}={target}":
+        form_template = context.template.engine.get_template(context["on_demand_templates"][kind])
+        with context.push(f=form, on_demand_open=True):
+            return form_template.render(context)
+    query = urlencode({kind: target})
+    return format_html(
+        '<a href="?{}#{}" hx-get="?{}" hx-swap="outerHTML">{}</a>',
+        query,
+        anchor.format(target),
+        query,
+        label,
+    )

@@ -60,11 +60,29 @@
     current = null;
   }
 
+  // A section's comment and amendment forms come on demand (carta_tags.on_demand): the
+  // form when it is on the page, else the link that loads it, else nothing.
+  function formOrLink(kind, key, id) {
+    return document.getElementById(id) ||
+      document.querySelector('a[hx-get="?' + kind + "=" + encodeURIComponent(key) + '"]');
+  }
+  // Then the form itself, loaded first when only its link is on the page.
+  function withForm(kind, key, id, then) {
+    var found = formOrLink(kind, key, id);
+    if (!found) return;
+    if (found.tagName !== "A") { then(found); return; }
+    window.htmx.ajax("GET", found.getAttribute("hx-get"), {target: found, swap: "outerHTML"})
+      .then(function () {
+        var form = document.getElementById(id);
+        if (form) then(form);
+      });
+  }
+
   function showMenu(body, range, quote) {
     var key = body.dataset.section;
     var section = body.closest(".carta-section");
-    var commentForm = document.getElementById("commenta-" + key);
-    var amendForm = document.getElementById("emenda-" + key + "-modulo");
+    var commentForm = formOrLink("commenta", key, "commenta-" + key);
+    var amendForm = formOrLink("emenda", key, "emenda-" + key + "-modulo");
     if (!section || (!commentForm && !amendForm)) return;
     if (!menu) buildMenu();
     menu.querySelector("[data-passage-action=comment]").hidden = !commentForm;
@@ -103,10 +121,15 @@
   });
 
   function openComment(passage) {
-    var details = document.getElementById("commenta-" + passage.key);
+    withForm("commenta", passage.key, "commenta-" + passage.key, function (details) {
+      fillComment(details, passage);
+    });
+  }
+
+  function fillComment(details, passage) {
     var quote = document.getElementById("citazione-" + passage.key);
     var text = document.getElementById("commento-" + passage.key);
-    if (!details || !quote) return;
+    if (!quote) return;
     details.open = true;
     quote.value = passage.quote;
     quote.classList.remove("is-invalid");
@@ -155,9 +178,14 @@
   }
 
   function openAmendment(passage) {
-    var details = document.getElementById("emenda-" + passage.key + "-modulo");
+    withForm("emenda", passage.key, "emenda-" + passage.key + "-modulo", function (details) {
+      fillAmendment(details, passage);
+    });
+  }
+
+  function fillAmendment(details, passage) {
     var text = document.getElementById("emenda-" + passage.key);
-    if (!details || !text) return;
+    if (!text) return;
     details.open = true;
     text.focus();
     var found = findInSource(text.value, passage.quote);
