@@ -52,7 +52,7 @@ def test_htmx_gets_the_asked_form_alone(client_as, citizen, in_consultation):
     url = in_consultation.get_absolute_url()
     response = client_as(citizen).get(url, {"rispondi": comment.pk}, headers=HTMX)
     fragment = html(response)
-    assert fragment.lstrip().startswith("<details open") and "<html" not in fragment
+    assert fragment.lstrip().startswith("<details") and "<html" not in fragment
     assert f'id="rispondi-{comment.pk}"' in fragment
     assert f'name="parent" value="{comment.pk}"' in fragment and "csrfmiddlewaretoken" in fragment
     assert f'id="risposta-{comment.pk}"' in fragment and "autofocus" in fragment
@@ -78,7 +78,7 @@ def test_without_javascript_the_link_opens_the_page_with_that_form(
     url = in_consultation.get_absolute_url()
     page = html(client_as(citizen).get(url, {"rispondi": oldest.pk}))
     assert "<html" in page
-    assert f'<details open id="rispondi-{oldest.pk}">' in page
+    assert f'<details class="w-100" open id="rispondi-{oldest.pk}">' in page
     assert f'id="commento-{oldest.pk}"' in page  # its section's page that holds it
     # The other comments keep their links.
     assert f'hx-get="?rispondi={made[-1].pk}"' in page
