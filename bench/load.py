@@ -1,7 +1,7 @@
 # ruff: noqa: S608 - the benchmark builds its SQL from its own names and integers
 """A realistic mixed load, ramped until two workers no longer hold it (prints one table).
 
-    .venv/bin/python bench/load.py [--levels 10,20,40,80,160,320] [--duration 40]
+    .venv/bin/python bench/load.py [--levels 20,40,60,80,100,120,160,320] [--duration 40]
         [--sockets 200] [--scale 100] [--workers 2] [--sets 2]
 
 Needs ``pip install -e ".[bench]"`` (Locust) and the PostgreSQL and Redis of
@@ -82,14 +82,35 @@ def prepare(scale: int, users: int) -> dict:
         "ON s.revision_id = r.id WHERE r.status = 'in_consultation' ORDER BY s.position LIMIT 1",
         DB,
     ).split("|")
+    # The staff who moderate meanwhile: the demo administrator's session (with a CSRF
+    # secret of its own) and comments on proposals to hide and restore.
+    moderated = [
+        tuple(int(x) for x in row.split("|"))
+        for row in b.psql(
+            "SELECT id, proposal_id FROM proposals_proposalcomment WHERE hidden_at IS NULL "
+            "ORDER BY id LIMIT 50",
+            DB,
+        ).split()
+    ]
     return {
         "sessions": data["sessions"][:users],
+        "staff": [reads.staff_cookie(DB).split("=", 1)[1], _csrf_secret()],
+        "moderated": moderated,
         "consultation": consultation,
         "ballot": ballot,
         "proposals": proposals,
         "revision": int(revision),
         "section_key": section_key.strip(),
     }
+
+
+def _csrf_secret() -> str:
+    """A CSRF cookie's secret as Django makes it (32 letters and digits): the cookie and,
+    unmasked, the form's token."""
+    import secrets  # noqa: PLC0415
+    import string  # noqa: PLC0415
+
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
 
 
 def _client_frame(opcode: int, payload: bytes) -> bytes:
@@ -533,7 +554,7 @@ def report(outcome: dict) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--levels", default="10,20,40,80,160,320")
+    parser.add_argument("--levels", default="20,40,60,80,100,120,160,320")
     parser.add_argument("--duration", type=int, default=40, help="seconds per level")
     parser.add_argument("--sockets", type=int, default=200, help="at most, per level")
     parser.add_argument("--scale", type=int, default=100)

@@ -4,7 +4,9 @@ Each simulated person holds a session of their own (made in bulk by ``bench/load
 a login leaves it, with its CSRF cookie) and, with a think time of 1 to 3 seconds between
 steps, reads the Carta and its services, searches and reads proposals, comments on a
 proposal and on the revision in consultation, follows the results of a consultation and
-votes once through the voting page (GET of the form, POST with the CSRF token). Run by
+votes once through the voting page (GET of the form, POST with the CSRF token); meanwhile
+one member of staff (``Moderator``) reads the moderation queue and log and hides and
+restores comments on proposals through the page forms. Run by
 ``bench/load.py``; the data comes in the JSON file named by ``CARTA_LOAD_DATA``: the
 sessions to use (each load level gets people who have not voted yet) and the servers to
 split the people between (``hosts``: one address per set of workers).
@@ -112,3 +114,54 @@ class Citizen(HttpUser):
         self.client.get(path, name="page voting form")
         self._post(path, DATA["ballot"], "POST ballot (voting page)", "/votato/")
         self.voted = True
+
+
+class Moderator(HttpUser):
+    """One member of staff moderating while the citizens browse: the proposals' moderation
+    queue, the public moderation log, and a comment hidden then restored (each a page
+    form with the CSRF token, followed back to the proposal as the browser is)."""
+
+    fixed_count = 1
+    wait_time = between(2, 5)
+
+    def on_start(self):
+        session_key, self.csrf = DATA["staff"]
+        self.host = self.client.base_url = (DATA.get("hosts") or [self.host])[0]
+        self.client.cookies.set("sessionid", session_key)
+        self.client.cookies.set("csrftoken", self.csrf)
+        self.rng = random.Random(-1)  # noqa: S311 - load, not secrets
+
+    @task(3)
+    def queue(self):
+        self.client.get("/proposte/moderazione/", name="staff: page moderation queue")
+
+    @task(1)
+    def log(self):
+        self.client.get("/moderazione/registro/", name="staff: page moderation log")
+
+    @task(1)
+    def hide_and_restore(self):
+        if not DATA.get("moderated"):
+            return
+        comment, proposal = self.rng.choice(DATA["moderated"])
+        form = {
+            "csrfmiddlewaretoken": self.csrf,
+            "target_type": "proposals.proposalcomment",
+            "target_id": comment,
+            "reason": "Prova di carico: moderazione",
+            "next": f"/proposte/{proposal}/",
+        }
+        for action in ("nascondi", "ripristina"):
+            with self.client.post(
+                f"/moderazione/{action}/",
+                data=form,
+                headers={"Referer": f"{self.host}/proposte/{proposal}/"},
+                allow_redirects=False,
+                name=f"staff: POST {action} (page form)",
+                catch_response=True,
+            ) as response:
+                location = response.headers.get("Location", "")
+                if response.status_code == 302 and f"/proposte/{proposal}/" in location:
+                    response.success()
+                else:
+                    response.failure(f"{action}: {response.status_code} to {location!r}")

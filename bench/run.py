@@ -1,7 +1,7 @@
 """One command for Carta's benchmarks: reads at three sizes, the mixed load, the ballots.
 
     .venv/bin/python bench/run.py [--quick] [--scales 10,100,1000] [--requests 15]
-        [--levels 10,20,40,80,160,320] [--level-seconds 30] [--sets 2] [--extra]
+        [--levels 20,40,60,80,100,120,160,320] [--level-seconds 30] [--sets 2] [--extra]
 
 Needs the PostgreSQL and Redis named by BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:54329) and BENCH_REDIS_URL (default
@@ -90,7 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="10,100,1000", help="x 100 rows")
     parser.add_argument("--requests", type=int, default=20, help="GETs of each read")
-    parser.add_argument("--levels", default="10,20,40,80,160,320", help="citizens")
+    parser.add_argument("--levels", default="20,40,60,80,100,120,160,320", help="citizens")
     parser.add_argument("--level-seconds", type=int, default=45)
     parser.add_argument("--sockets", type=int, default=200, help="at most, per level")
     parser.add_argument("--sets", type=int, default=2, help="sets of workers compared")
