@@ -77,6 +77,7 @@ PATHS = [
     ("page services of the Carta", "/carta/servizi/", "anon"),
     ("page revisions of the Carta", "/carta/revisioni/", "anon"),
     ("page revision in consultation, its comments", "/carta/revisioni/{revision}/", "anon"),
+    ("page revision in consultation (staff)", "/carta/revisioni/{revision}/", "staff"),
     ("page consultations", "/consultazioni/", "anon"),
     ("page moderation log", "/moderazione/registro/", "anon"),
     ("page home (staff)", "/", "staff"),

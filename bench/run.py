@@ -26,8 +26,9 @@ their own too, BENCH_REDIS_URL). Steps, each bounded:
    ballots and a tally pushed to 1,000 websocket subscribers;
 4. one table, the goal beside each figure ("met" / "NOT met"), then the details.
 
-The whole run took 8.8 minutes on two shared cores with the databases kept (4 December
-2026); building them the first time adds 10 to 11 minutes (the 100,000-row one 8 of them).
+The whole run took 9.5 minutes on two cores with the databases kept (4 December 2026,
+levels up to 100 citizens); building them the first time adds 10 to 11 minutes (the
+100,000-row one 8 of them).
 """
 
 from __future__ import annotations
