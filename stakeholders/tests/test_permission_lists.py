@@ -30,9 +30,7 @@ def ours(user, codename):
     return set(org_perms.organizations_user_can(user, codename).values_list("pk", flat=True))
 
 
-def test_the_organizations_one_may_act_for_are_guardians_own(
-    org_a, org_b, member_a, rep_a, admin
-):
+def test_the_organizations_one_may_act_for_are_guardians_own(org_a, org_b, member_a, rep_a, admin):
     outsider = UserFactory(username="estranea")
     group = Group.objects.create(name="gruppo di prova")
     grouped = UserFactory(username="in_gruppo")
