@@ -47,6 +47,9 @@ def test_a_section_comment_arrives_live_to_another_reader(new_page, citizen, pas
     author.get_by_role("link", name=draft.title).first.click()
     section_block = author.locator(f"#sezione-{section.key}")
     section_block.get_by_text("Commenta questa sezione").click()
+    # The form arrives with the focus in its text, as a reader sees it: typing before the
+    # focus lands would put the next field's words in the comment.
+    expect(section_block.get_by_label("Il tuo commento")).to_be_focused()
     section_block.get_by_label("Il tuo commento").fill(COMMENT)
     section_block.get_by_label("Passo citato").fill(QUOTE)
     section_block.get_by_role("button", name="Pubblica il commento").click()

@@ -140,6 +140,7 @@ def test_a_wrong_quote_keeps_the_text_and_shows_the_error_next_to_the_field(
     page.goto(f"/carta/revisioni/{draft.pk}/")
     section = page.locator("#sezione-sezione-2")
     section.get_by_text("Commenta questa sezione").click()
+    expect(section.get_by_label("Il tuo commento")).to_be_focused()  # the form is in
     section.get_by_label("Il tuo commento").fill(COMMENT)
     section.get_by_label("Passo citato").fill("risponde entro 3 giorni")
     section.get_by_role("button", name="Pubblica il commento").click()
@@ -203,6 +204,7 @@ def test_a_passage_commented_elsewhere_arrives_live_and_is_highlighted_after_rel
     author.goto(f"/carta/revisioni/{draft.pk}/")
     section = author.locator("#sezione-sezione-2")
     section.get_by_text("Commenta questa sezione").click()
+    expect(section.get_by_label("Il tuo commento")).to_be_focused()  # the form is in
     section.get_by_label("Il tuo commento").fill(COMMENT)
     section.get_by_label("Passo citato").fill("Gli sportelli  sono\naperti")
     section.get_by_role("button", name="Pubblica il commento").click()
