@@ -38,7 +38,9 @@ import ballots as b  # noqa: E402 - the module next to this one
 
 PAGE_LIMIT_KB = 150
 
-# (label, path, who): "anon" or "staff" (the administrator's session). Every API list and
+# (label, path, who): "anon", "staff" (the administrator's session) or "member" (a
+# representative of one of the demo's organizations, on a proposal of another one: the
+# forms naming organizations, ``stakeholders.picker``). Every API list and
 # every list page of the URLconf must appear here: ``unmeasured_routes`` names those that
 # do not, and the one command prints them.
 PATHS = [
@@ -78,6 +80,7 @@ PATHS = [
     ("page revisions of the Carta", "/carta/revisioni/", "anon"),
     ("page revision in consultation, its comments", "/carta/revisioni/{revision}/", "anon"),
     ("page revision in consultation (staff)", "/carta/revisioni/{revision}/", "staff"),
+    ("page proposal (organization member)", "/proposte/{proposal}/", "member"),
     ("page consultations", "/consultazioni/", "anon"),
     ("page moderation log", "/moderazione/registro/", "anon"),
     ("page home (staff)", "/", "staff"),
@@ -184,13 +187,29 @@ def _carta(db: str, *argv: str) -> str:
 
 
 def placeholders(db: str) -> dict[str, str]:
-    """The ids some paths name: the revision in consultation (the demo's)."""
+    """The ids some paths name: the revision in consultation (the demo's); the demo's
+    first representative who is not staff ("member") and a published proposal of an
+    organization that person does not belong to."""
     revision = b.psql(
         "SELECT id FROM consultations_revision WHERE status = 'in_consultation' "
         "ORDER BY id LIMIT 1",
         db,
     ).strip()
-    return {"revision": revision or "0"}
+    member, _, proposal = (
+        b.psql(
+            "WITH member AS (SELECT u.id, u.username FROM carta_user u "
+            "JOIN stakeholders_membership m ON m.user_id = u.id "
+            "WHERE m.role = 'representative' AND NOT u.is_staff ORDER BY u.id LIMIT 1) "
+            "SELECT member.username, (SELECT p.id FROM proposals_proposal p "
+            "WHERE p.state = 'published' AND p.hidden_at IS NULL AND p.organization_id NOT IN "
+            "(SELECT organization_id FROM stakeholders_membership WHERE user_id = member.id) "
+            "ORDER BY p.id LIMIT 1) FROM member",
+            db,
+        )
+        .strip()
+        .partition("|")
+    )
+    return {"revision": revision or "0", "member": member, "proposal": proposal or "0"}
 
 
 def sizes(db: str) -> dict[str, int]:
@@ -204,11 +223,12 @@ def sizes(db: str) -> dict[str, int]:
 
 
 SESSION_CHILD = """
+import os
 import django; django.setup()
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from importlib import import_module
-user = get_user_model().objects.get(username="admin")
+user = get_user_model().objects.get(username=os.environ["CARTA_BENCH_USER"])
 store = import_module(settings.SESSION_ENGINE).SessionStore()
 store[SESSION_KEY] = str(user.pk)
 store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -218,11 +238,12 @@ print(settings.SESSION_COOKIE_NAME + "=" + store.session_key)
 """
 
 
-def staff_cookie(db: str) -> str:
-    """The cookie of a session of the demo's administrator, made as a login makes it."""
+def staff_cookie(db: str, username: str = "admin") -> str:
+    """The cookie of a session of ``username`` (the demo's administrator), made as a
+    login makes it."""
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", SESSION_CHILD],
-        env=_env(db),
+        env={**_env(db), "CARTA_BENCH_USER": username},
         cwd=b.ROOT,
         check=True,
         capture_output=True,
@@ -246,10 +267,11 @@ def query_counts_child() -> None:
 
     from carta.models import User
 
-    clients = {"anon": Client(), "staff": Client()}
-    clients["staff"].force_login(User.objects.get(username="admin"))
-    counts = {}
     ids = json.loads(os.environ["CARTA_BENCH_IDS"])
+    clients = {"anon": Client(), "staff": Client(), "member": Client()}
+    clients["staff"].force_login(User.objects.get(username="admin"))
+    clients["member"].force_login(User.objects.get(username=ids["member"]))
+    counts = {}
     for label, template, who in PATHS:
         path = template.format(**ids)
         clients[who].get(path)  # the first-use queries (session, caches) left out
@@ -337,13 +359,12 @@ def measure_scale(scale: int, requests: int, workers: int, fresh: bool = False) 
     serve it and time every path. Returns the figures, the row counts and how it was built."""
     db, how = build(scale, fresh)
     counted = query_counts(db)
-    cookie = staff_cookie(db)
     ids = placeholders(db)
+    cookies = {"anon": None, "staff": staff_cookie(db), "member": staff_cookie(db, ids["member"])}
     server = b.start_server(workers, b.log_path("reads"))
     try:
         figures = {
-            label: measure(path.format(**ids), requests, cookie if who == "staff" else None)
-            for label, path, who in PATHS
+            label: measure(path.format(**ids), requests, cookies[who]) for label, path, who in PATHS
         }
     finally:
         b.stop_server(server)

@@ -116,9 +116,16 @@ class CommentForm(forms.Form):
             del self.fields["organization"]
 
 
-class PartnerForm(forms.Form):
+class PartnerRequestForm(forms.Form):
+    """Which of one's own organizations asks to join a proposal as partner: only those the
+    person writes for that are not already linked to it (a partner to invite is named
+    with the organization search field instead, ``stakeholders.picker``)."""
+
     organization = forms.ModelChoiceField(
-        label=_("Organizzazione"),
-        queryset=Organization.objects.filter(status="verified"),
-        empty_label=None,
+        label=_("A nome di"), queryset=Organization.objects.none(), empty_label=None
     )
+
+    def __init__(self, *args, organizations, **kwargs):
+        kwargs.setdefault("auto_id", "richiesta-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ from proposals import diff, selectors, services
 from proposals import permissions as perms
 from proposals.forms import (
     CommentForm,
-    PartnerForm,
+    PartnerRequestForm,
     ProposalFilterForm,
     ProposalForm,
     ReasonForm,
@@ -31,7 +32,8 @@ from proposals.forms import (
 from proposals.models import TEXT_FIELDS, Partnership, Proposal, ProposalComment
 from proposals.states import OPEN_STATES, TRANSITIONS, Role
 from stakeholders import permissions as org_perms
-from stakeholders.models import Resource
+from stakeholders import picker
+from stakeholders.models import Organization, OrganizationStatus, Resource
 from stakeholders.selectors import organization_from_input
 
 
@@ -169,11 +171,16 @@ def proposal_detail(request, pk):
     representing = [
         p for p in partnerships if p.status == "invited" and p.organization_id in represented
     ]
-    can_request = (
-        proposal.state in OPEN_STATES
-        and not proposal.is_hidden
-        and bool(writable - perms.author_organization_ids(proposal))
-    )
+    can_invite = is_lead_author and proposal.state in ("draft", "changes_requested")
+    # One's own organizations not yet linked to the proposal may ask to join it.
+    linked = {proposal.organization_id} | {p.organization_id for p in partnerships}
+    askable = writable - linked
+    request_form = None
+    if proposal.state in OPEN_STATES and not proposal.is_hidden and askable:
+        organizations = Organization.objects.filter(
+            pk__in=askable, status=OrganizationStatus.VERIFIED
+        ).only("pk", "legal_name")
+        request_form = PartnerRequestForm(organizations=organizations)
     context = {
         "proposal": proposal,
         "partnerships": partnerships,
@@ -184,10 +191,10 @@ def proposal_detail(request, pk):
         "actions": actions,
         "can_edit": perms.can_edit(user, proposal, roles=roles),
         "is_lead_author": is_lead_author,
-        "can_invite": is_lead_author and proposal.state in ("draft", "changes_requested"),
-        "invite_form": PartnerForm(),
+        "can_invite": can_invite,
+        "invite_picker": _invite_picker(request, proposal, partnerships) if can_invite else None,
         "representing": representing,
-        "can_request": can_request,
+        "request_form": request_form,
         "can_moderate": moderation.can_moderate(user),
         "can_redact": perms.can_redact_version(user),
         "is_author": Role.AUTHORS in roles,
@@ -344,14 +351,51 @@ def _organization(request):
     return organization
 
 
+def _not_invitable(proposal, partnerships) -> list[int]:
+    """The lead organization and the partners already in or invited: not offered."""
+    return [proposal.organization_id] + [
+        p.organization_id for p in partnerships if p.status in ("accepted", "invited")
+    ]
+
+
+def _invite_picker(request, proposal, partnerships) -> dict:
+    """The search field naming the partner to invite; after a text that named none or
+    several organizations (``?invita=``), the text kept, the matches and why."""
+    typed = request.GET.get("invita", "")[:200]
+    exclude = _not_invitable(proposal, partnerships)
+    error = ""
+    if typed.strip():
+        try:
+            picker.resolve(
+                {picker.search_name("organization"): typed}, "organization", exclude=exclude
+            )
+        except InvalidInput as failure:
+            error = str(failure.message)
+    return picker.context(typed, field="organization", exclude=exclude, error=error)
+
+
 @login_required
 @require_POST
 def partner_invite(request, pk):
     proposal = fetch(selectors.get_proposal_for, request.user, pk, perm=perms.is_author)
+    exclude = _not_invitable(proposal, proposal.partnerships.all())
+    try:
+        organization = picker.resolve(request.POST, "organization", exclude=exclude)
+    except InvalidInput as failure:
+        typed = request.POST.get(picker.search_name("organization"), "").strip()
+        if not typed or request.POST.get("organization"):
+            messages.error(request, str(failure.message))
+            return redirect(proposal)
+        # The page again, with the text kept and the organizations it matches to choose.
+        query = urlencode({"invita": typed})
+        return redirect(f"{proposal.get_absolute_url()}?{query}#invita-partner")
+    if organization is None:
+        messages.error(request, _("Indica l'organizzazione da invitare."))
+        return redirect(proposal)
     _service_message(
         request,
         lambda: services.invite_partner(
-            actor=request.user, proposal=proposal, organization=_organization(request)
+            actor=request.user, proposal=proposal, organization=organization
         ),
         _("L'invito è stato inviato ai rappresentanti dell'organizzazione."),
     )

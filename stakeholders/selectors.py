@@ -49,6 +49,56 @@ def organization_from_input(value, *, field: str = "organization") -> Organizati
     return organization
 
 
+# How many organizations a form's search field offers at once (``organizations_to_choose``).
+CHOICES_SHOWN = 10
+
+
+def organizations_to_choose(q: str, *, exclude=()) -> tuple[list[Organization], bool]:
+    """The verified organizations a form may name (a partner to invite, a provider of a
+    service) whose codice fiscale is ``q`` or whose name holds it: at most
+    ``CHOICES_SHOWN`` in name order, and whether there are more. For the search field
+    that stands in for a list of every organization of the network (thousands of
+    options): one query through the trigram index on the name; none for fewer than two
+    letters. A profile a moderator hid is not offered."""
+    q = " ".join((q or "").split())[:200]
+    if len(q) < 2:
+        return [], False
+    rows = list(
+        Organization.objects.filter(status=OrganizationStatus.VERIFIED, hidden_at__isnull=True)
+        .filter(Q(tax_code=q.upper()) | Q(legal_name__icontains=q))
+        .exclude(pk__in=[pk for pk in exclude if pk])
+        .only("pk", "legal_name", "tax_code")
+        .order_by("legal_name", "pk")[: CHOICES_SHOWN + 1]
+    )
+    return rows[:CHOICES_SHOWN], len(rows) > CHOICES_SHOWN
+
+
+def organization_named(text: str, *, field: str = "organization", exclude=()) -> Organization:
+    """The one verified organization ``text`` names, typed in a form's search field and
+    sent without choosing a suggestion (no JavaScript, or the exact name typed in full):
+    its codice fiscale, its whole name, or a part of the name only it has.
+    ``InvalidInput`` naming ``field`` when none or several match; the form then offers
+    the matches to choose from (``organizations_to_choose``)."""
+    q = " ".join((text or "").split())
+    if not q:
+        raise InvalidInput(_("Indica l'organizzazione."), field=field)
+    rows, more = organizations_to_choose(q, exclude=exclude)
+    exact = [o for o in rows if o.tax_code == q.upper() or o.legal_name.casefold() == q.casefold()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(rows) == 1 and not more:
+        return rows[0]
+    if not rows:
+        raise InvalidInput(
+            _("Nessuna organizzazione verificata corrisponde a «%(text)s».") % {"text": q},
+            field=field,
+        )
+    raise InvalidInput(
+        _("Più organizzazioni corrispondono a «%(text)s»: scegli quella giusta.") % {"text": q},
+        field=field,
+    )
+
+
 def _filter_area(queryset: QuerySet, area: str) -> QuerySet:
     if connection.vendor == "postgresql":
         return queryset.filter(areas__contains=[area])

@@ -18,6 +18,7 @@ urlpatterns = [
         {"fmt": "json"},
         name="organizations_json",
     ),
+    path("organizzazioni/scelta/", views.organization_choices, name="organization_choices"),
     path("organizzazioni/aderisci/", views.organization_apply, name="organization_apply"),
     path("organizzazioni/in-attesa/", views.organization_queue, name="organization_queue"),
     path("organizzazioni/<int:pk>/", views.organization_detail, name="organization"),

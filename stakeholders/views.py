@@ -25,7 +25,7 @@ from carta.pages import page_context, suggest_if_empty
 from carta.pages import querystring as _querystring
 from carta.permissions import is_staff_member
 from carta.views import apply_service_error
-from stakeholders import exports, pact, selectors, services
+from stakeholders import exports, pact, picker, selectors, services
 from stakeholders import permissions as perms
 from stakeholders.forms import (
     APPLICATION_DOCUMENTS,
@@ -47,6 +47,24 @@ User = get_user_model()
 
 
 # --- Organizations --------------------------------------------------------------------
+
+
+@login_required
+def organization_choices(request):
+    """The suggestions under an organization search field (``organization_picker.html``),
+    loaded by htmx as one types: up to ten verified organizations as radio buttons (or
+    check boxes, ``multipla=1``) named ``campo``, excluding the ids in ``escludi``."""
+    field = request.GET.get("campo", "")
+    if not field.isidentifier() or len(field) > 40:
+        raise Http404
+    exclude = [int(pk) for pk in request.GET.get("escludi", "").split(",") if pk.isdigit()]
+    context = picker.context(
+        request.GET.get(picker.search_name(field), ""),
+        field=field,
+        multiple=request.GET.get("multipla") == "1",
+        exclude=exclude,
+    )
+    return render(request, "stakeholders/includes/organization_choices.html", context)
 
 
 def organization_list(request):

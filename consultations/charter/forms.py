@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carta.models import Area
 from consultations.charter.models import GovernedRule, Outcome, Service
+from stakeholders.picker import OrganizationsField
 
 
 class ServiceFilterForm(forms.Form):
@@ -293,11 +294,15 @@ class ServiceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     position = forms.IntegerField(label=_("Posizione nel catalogo"), required=False, min_value=0)
-    providers = forms.ModelMultipleChoiceField(
+    # A search field, not a list of every organization of the network (thousands).
+    providers = OrganizationsField(
         label=_("Enti erogatori"),
         required=False,
         queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_(
+            "Scrivi il nome, o una parte del nome, oppure il codice fiscale dell'ente e "
+            "seleziona quelli trovati; togli il segno a un ente per levarlo dalla scheda."
+        ),
     )
     commitments = forms.CharField(
         label=_("Impegni di qualità"),

@@ -324,3 +324,37 @@ def test_a_revision_is_found_by_its_public_number(client, history):
     assert response.status_code == 302 and response["Location"] == in_force.get_absolute_url()
     hidden = carta_revision(9, RevisionStatus.DRAFT, sections=0, services=0)
     assert client.get(f"/carta/revisioni/numero/{hidden.number}/").status_code == 404
+
+
+def test_a_services_providers_are_chosen_with_a_search_field_not_a_list(
+    client_as, carta_editor, history, org_a, org_b
+):
+    from tests.factories import OrganizationFactory
+
+    OrganizationFactory.create_batch(20)
+    _old, _in_force, draft = history(1)
+    editor = client_as(carta_editor)
+    url = f"/carta/revisioni/{draft.pk}/servizi/servizio-1/modifica/"
+    data = {"title": "Assistenza domiciliare", "area": "elderly", "providers": [org_a.pk]}
+    editor.post(url, data)
+    page = editor.get(url).content.decode()
+    # The chosen provider ticked, a search box, and no other organization listed.
+    assert "<option" not in page.split('name="providers_cerca"')[0].split("Enti erogatori")[-1]
+    assert f'name="providers" value="{org_a.pk}"' in page and 'name="providers_cerca"' in page
+    assert org_b.legal_name not in page
+    # The name typed and sent adds the one organization it names.
+    editor.post(url, data | {"providers_cerca": "amici di valtirino"})
+    service = draft.services.get(key="servizio-1")
+    assert set(service.provider_organizations.all()) == {org_a, org_b}
+    # A text several organizations match: an error next to the field, the text and the
+    # matches kept, nothing saved.
+    OrganizationFactory(legal_name="Cooperativa Il Melograno Due")
+    bad = editor.post(url, data | {"providers": [], "providers_cerca": "melograno"})
+    assert bad.status_code == 200
+    text = bad.content.decode()
+    assert "Più organizzazioni corrispondono a «melograno»: scegli quella giusta." in text
+    assert 'value="melograno"' in text and 'type="checkbox" name="providers"' in text
+    assert set(service.provider_organizations.all()) == {org_a, org_b}
+    # Unticking every box leaves the service with no provider.
+    editor.post(url, {"title": "Assistenza domiciliare", "area": "elderly"})
+    assert not service.provider_organizations.exists()

@@ -70,4 +70,21 @@
       }
     }
   });
+
+  // An organization search field that chooses several (stakeholders/picker.py): a match
+  // ticked among the suggestions moves to the chosen ones, so that the next search,
+  // which replaces the suggestions, keeps it.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("[data-carta-picker-choices] input[type=checkbox]")) {
+      return;
+    }
+    var picker = box.closest("[data-carta-picker]");
+    var chosen = picker && picker.querySelector("[data-carta-picker-chosen]");
+    if (box.checked && chosen) {
+      chosen.appendChild(box.closest(".form-check"));
+      chosen.hidden = false;
+      announce(picker.getAttribute("data-carta-picker-added") || "");
+    }
+  });
 })();
