@@ -174,7 +174,11 @@ def is_author(user, proposal: Proposal, *, writable: set[int] | None = None) -> 
     return bool(writable & author_organization_ids(proposal))
 
 
-def is_lead_author(user, proposal: Proposal) -> bool:
+def is_lead_author(user, proposal: Proposal, *, writable: set[int] | None = None) -> bool:
+    """Writes for the lead organization. ``writable``, the organizations the user writes
+    for (``writable_organization_ids``) when the caller has read them already: no query."""
+    if writable is not None:
+        return is_administrator(user) or proposal.organization_id in writable
     return org_perms.can_write_for(user, proposal.organization)
 
 

@@ -265,7 +265,9 @@ def proposals_to_evaluate(user) -> QuerySet[Proposal]:
 
 
 def endorsement_summary(user, proposal: Proposal) -> dict:
-    """Count of endorsements and whether the user endorsed personally (two queries)."""
-    endorsements = proposal.endorsements
-    mine = is_signed_in(user) and endorsements.filter(user=user, organization__isnull=True).exists()
-    return {"count": endorsements.count(), "mine": mine}
+    """Count of endorsements and whether the user endorsed personally (one query)."""
+    if not is_signed_in(user):
+        return {"count": proposal.endorsements.count(), "mine": False}
+    mine = Q(user=user, organization__isnull=True)
+    summary = proposal.endorsements.aggregate(count=Count("pk"), mine=Count("pk", filter=mine))
+    return {"count": summary["count"], "mine": summary["mine"] > 0}

@@ -166,11 +166,10 @@ def proposal_detail(request, pk):
         for name, t in TRANSITIONS.items()
         if perms.can_transition(user, proposal, name, roles=roles)
     ]
-    is_lead_author = perms.is_lead_author(user, proposal)
-    represented = perms.represented_organization_ids(user)
-    representing = [
-        p for p in partnerships if p.status == "invited" and p.organization_id in represented
-    ]
+    is_lead_author = perms.is_lead_author(user, proposal, writable=writable)
+    invited = [p for p in partnerships if p.status == "invited"]
+    represented = perms.represented_organization_ids(user) if invited else set()
+    representing = [p for p in invited if p.organization_id in represented]
     can_invite = is_lead_author and proposal.state in ("draft", "changes_requested")
     # One's own organizations not yet linked to the proposal may ask to join it.
     linked = {proposal.organization_id} | {p.organization_id for p in partnerships}

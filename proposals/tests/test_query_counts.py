@@ -109,6 +109,7 @@ def test_the_detail_page_reads_the_users_organizations_once_each(
     each for the page (they were read six times: each is a scan of the organizations'
     permission tables, about 30 ms at 100,000 organizations)."""
     proposal = ProposalFactory(organization=org_a, state=S.PUBLISHED)
+    PartnershipFactory(proposal=proposal, status="invited")  # who represents it is asked
     client = client_as(request.getfixturevalue(persona))
     url = f"/proposte/{proposal.pk}/"
     client.get(url)
@@ -120,3 +121,23 @@ def test_the_detail_page_reads_the_users_organizations_once_each(
         if q["sql"].startswith('SELECT "stakeholders_organization"."id" AS "pk"')
     ]
     assert len(scans) == 2 and len(set(scans)) == 2
+
+
+def test_without_an_invitation_the_page_does_not_ask_whom_one_represents(
+    org_a, rep_a, client_as
+):
+    """The organizations one represents answer one question on the page: may one accept
+    an invitation. With no invitation pending, they are not read."""
+    proposal = ProposalFactory(organization=org_a, state=S.PUBLISHED)
+    PartnershipFactory(proposal=proposal, status="accepted")
+    client = client_as(rep_a)
+    url = f"/proposte/{proposal.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    scans = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "stakeholders_organization"."id" AS "pk"')
+    ]
+    assert len(scans) == 1  # the organizations one writes for
