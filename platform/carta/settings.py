@@ -306,6 +306,10 @@ def _networks(name: str) -> list[str]:
 # The reverse proxies whose X-Forwarded-For is believed (carta.ratelimit.client_ip); none
 # by default, so that no client can choose its own address.
 CARTA_TRUSTED_PROXIES = _networks("CARTA_TRUSTED_PROXIES")
+# How long ``carta serve`` keeps an idle connection open for the next request. Longer than
+# the proxy's idle upstream connections (nginx: 60 s), or the proxy may send a request on a
+# connection the server is closing, which fails (a 502); uvicorn's own default is 5 s.
+CARTA_KEEP_ALIVE_SECONDS = env_int("CARTA_KEEP_ALIVE_SECONDS", 75, minimum=1)
 
 # Login attempts per client address and username in a window; past it, 429.
 CARTA_LOGIN_RATE = (env_int("CARTA_LOGIN_ATTEMPTS", 10, minimum=1), 300)

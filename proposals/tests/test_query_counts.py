@@ -123,9 +123,7 @@ def test_the_detail_page_reads_the_users_organizations_once_each(
     assert len(scans) == 2 and len(set(scans)) == 2
 
 
-def test_without_an_invitation_the_page_does_not_ask_whom_one_represents(
-    org_a, rep_a, client_as
-):
+def test_without_an_invitation_the_page_does_not_ask_whom_one_represents(org_a, rep_a, client_as):
     """The organizations one represents answer one question on the page: may one accept
     an invitation. With no invitation pending, they are not read."""
     proposal = ProposalFactory(organization=org_a, state=S.PUBLISHED)

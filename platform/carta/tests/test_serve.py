@@ -170,3 +170,27 @@ def test_two_workers_share_the_limit_and_a_killed_worker_is_replaced(transaction
     assert len(first) == 2
     assert len(now) == 2 and first[0] not in now
     assert after == 200
+
+
+def test_an_idle_kept_alive_connection_is_still_served(sqlite_env):
+    """A proxy (the sample nginx: ``keepalive`` upstream, idle for up to 60 s) or a client
+    reuses a connection after a pause: the server must not have closed it meanwhile, or
+    the request sent on it is reset (a 502 behind nginx). uvicorn closes an idle
+    connection after 5 s by default; ``carta serve`` keeps it for
+    ``CARTA_KEEP_ALIVE_SECONDS`` (75, longer than nginx's 60)."""
+    import http.client
+
+    served = Served({**sqlite_env, "CARTA_KEEP_ALIVE_SECONDS": "8"}, workers=1)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+        connection.request("GET", "/healthz")
+        first = connection.getresponse()
+        first.read()
+        time.sleep(6)  # past uvicorn's own 5 s, within the 8 s asked for
+        connection.request("GET", "/healthz")
+        second = connection.getresponse()
+        second.read()
+        connection.close()
+    finally:
+        served.stop()
+    assert (first.status, second.status) == (200, 200)

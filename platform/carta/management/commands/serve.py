@@ -55,4 +55,5 @@ class Command(BaseCommand):
             access_log=False,
             log_level=settings.LOGGING["root"]["level"].lower(),
             timeout_graceful_shutdown=15,
+            timeout_keep_alive=settings.CARTA_KEEP_ALIVE_SECONDS,
         )
