@@ -66,7 +66,7 @@ def organizations_to_choose(q: str, *, exclude=()) -> tuple[list[Organization], 
     rows = list(
         Organization.objects.filter(status=OrganizationStatus.VERIFIED, hidden_at__isnull=True)
         .filter(Q(tax_code=q.upper()) | Q(legal_name__icontains=q))
-        .exclude(pk__in=[pk for pk in exclude if pk])
+        .exclude(pk__in=[int(pk) for pk in exclude if str(pk).isdigit()])
         .only("pk", "legal_name", "tax_code")
         .order_by("legal_name", "pk")[: CHOICES_SHOWN + 1]
     )

@@ -358,3 +358,15 @@ def test_a_services_providers_are_chosen_with_a_search_field_not_a_list(
     # Unticking every box leaves the service with no provider.
     editor.post(url, {"title": "Assistenza domiciliare", "area": "elderly"})
     assert not service.provider_organizations.exists()
+
+
+def test_a_providers_field_sent_with_a_malformed_id_says_so(
+    client_as, carta_editor, history, org_a
+):
+    _old, _in_force, draft = history(1)
+    url = f"/carta/revisioni/{draft.pk}/servizi/servizio-1/modifica/"
+    data = {"title": "Assistenza", "area": "elderly", "providers": ["abc"]}
+    response = client_as(carta_editor).post(url, data | {"providers_cerca": "melograno"})
+    assert response.status_code == 200  # the form again, not a server error
+    assert "non è un valore valido." in response.content.decode()  # next to the field
+    assert draft.services.get(key="servizio-1").title != "Assistenza"
