@@ -94,7 +94,7 @@ def prepare(scale: int, users: int) -> dict:
     ]
     return {
         "sessions": data["sessions"][:users],
-        "staff": [reads.staff_cookie(DB).split("=", 1)[1], _csrf_secret()],
+        "staff": [reads.session_cookie(DB).split("=", 1)[1], _csrf_secret()],
         "moderated": moderated,
         "consultation": consultation,
         "ballot": ballot,

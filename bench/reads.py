@@ -238,9 +238,9 @@ print(settings.SESSION_COOKIE_NAME + "=" + store.session_key)
 """
 
 
-def staff_cookie(db: str, username: str = "admin") -> str:
-    """The cookie of a session of ``username`` (the demo's administrator), made as a
-    login makes it."""
+def session_cookie(db: str, username: str = "admin") -> str:
+    """The cookie of a session of ``username`` (by default the demo's administrator), made
+    as a login makes it."""
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", SESSION_CHILD],
         env={**_env(db), "CARTA_BENCH_USER": username},
@@ -360,7 +360,11 @@ def measure_scale(scale: int, requests: int, workers: int, fresh: bool = False) 
     db, how = build(scale, fresh)
     counted = query_counts(db)
     ids = placeholders(db)
-    cookies = {"anon": None, "staff": staff_cookie(db), "member": staff_cookie(db, ids["member"])}
+    cookies = {
+        "anon": None,
+        "staff": session_cookie(db),
+        "member": session_cookie(db, ids["member"]),
+    }
     server = b.start_server(workers, b.log_path("reads"))
     try:
         figures = {

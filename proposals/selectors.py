@@ -36,7 +36,7 @@ from proposals.models import (
     ProposalTransition,
     ProposalVersion,
 )
-from proposals.states import ProposalState
+from proposals.states import OPEN_STATES, ProposalState
 from stakeholders import permissions as org_perms
 from stakeholders.models import Organization, OrganizationStatus, Resource
 
@@ -168,6 +168,29 @@ def get_proposal_for(user, pk, *, perm=None, lock: bool = False) -> Proposal:
 
 def partnerships_of(proposal: Proposal) -> QuerySet[Partnership]:
     return proposal.partnerships.select_related("organization").order_by("created_at", "id")
+
+
+def not_invitable(proposal: Proposal, partnerships) -> list[int]:
+    """The organizations a lead author is not offered as partners: the lead itself and the
+    partners already in or invited (``partnerships``: the proposal's, already read)."""
+    return [proposal.organization_id] + [
+        p.organization_id for p in partnerships if p.status in ("accepted", "invited")
+    ]
+
+
+def organizations_that_may_ask(
+    proposal: Proposal, partnerships, writable: set[int]
+) -> QuerySet[Organization] | None:
+    """The verified organizations among ``writable`` (the person's, already read) that may
+    ask to join ``proposal`` as partner: not linked to it in any way, the proposal open
+    and shown. None when there are none to ask for, without a query."""
+    linked = {proposal.organization_id} | {p.organization_id for p in partnerships}
+    askable = writable - linked
+    if proposal.state not in OPEN_STATES or proposal.is_hidden or not askable:
+        return None
+    return Organization.objects.filter(pk__in=askable, status=OrganizationStatus.VERIFIED).only(
+        "pk", "legal_name"
+    )
 
 
 def resources_shown_to(user) -> QuerySet[Resource]:

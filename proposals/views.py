@@ -33,8 +33,8 @@ from proposals.models import TEXT_FIELDS, Partnership, Proposal, ProposalComment
 from proposals.states import OPEN_STATES, TRANSITIONS, Role
 from stakeholders import permissions as org_perms
 from stakeholders import picker
-from stakeholders.models import Organization, OrganizationStatus, Resource
-from stakeholders.selectors import organization_from_input
+from stakeholders.models import Resource
+from stakeholders.selectors import organization_from_input, organization_named
 
 
 def _filters(request):
@@ -171,15 +171,7 @@ def proposal_detail(request, pk):
     represented = perms.represented_organization_ids(user) if invited else set()
     representing = [p for p in invited if p.organization_id in represented]
     can_invite = is_lead_author and proposal.state in ("draft", "changes_requested")
-    # One's own organizations not yet linked to the proposal may ask to join it.
-    linked = {proposal.organization_id} | {p.organization_id for p in partnerships}
-    askable = writable - linked
-    request_form = None
-    if proposal.state in OPEN_STATES and not proposal.is_hidden and askable:
-        organizations = Organization.objects.filter(
-            pk__in=askable, status=OrganizationStatus.VERIFIED
-        ).only("pk", "legal_name")
-        request_form = PartnerRequestForm(organizations=organizations)
+    askers = selectors.organizations_that_may_ask(proposal, partnerships, writable)
     context = {
         "proposal": proposal,
         "partnerships": partnerships,
@@ -193,7 +185,7 @@ def proposal_detail(request, pk):
         "can_invite": can_invite,
         "invite_picker": _invite_picker(request, proposal, partnerships) if can_invite else None,
         "representing": representing,
-        "request_form": request_form,
+        "request_form": PartnerRequestForm(organizations=askers) if askers is not None else None,
         "can_moderate": moderation.can_moderate(user),
         "can_redact": perms.can_redact_version(user),
         "is_author": Role.AUTHORS in roles,
@@ -350,24 +342,15 @@ def _organization(request):
     return organization
 
 
-def _not_invitable(proposal, partnerships) -> list[int]:
-    """The lead organization and the partners already in or invited: not offered."""
-    return [proposal.organization_id] + [
-        p.organization_id for p in partnerships if p.status in ("accepted", "invited")
-    ]
-
-
 def _invite_picker(request, proposal, partnerships) -> dict:
     """The search field naming the partner to invite; after a text that named none or
     several organizations (``?invita=``), the text kept, the matches and why."""
     typed = request.GET.get("invita", "")[:200]
-    exclude = _not_invitable(proposal, partnerships)
+    exclude = selectors.not_invitable(proposal, partnerships)
     error = ""
     if typed.strip():
         try:
-            picker.resolve(
-                {picker.search_name("organization"): typed}, "organization", exclude=exclude
-            )
+            organization_named(typed, exclude=exclude)
         except InvalidInput as failure:
             error = str(failure.message)
     return picker.context(typed, field="organization", exclude=exclude, error=error)
@@ -377,7 +360,7 @@ def _invite_picker(request, proposal, partnerships) -> dict:
 @require_POST
 def partner_invite(request, pk):
     proposal = fetch(selectors.get_proposal_for, request.user, pk, perm=perms.is_author)
-    exclude = _not_invitable(proposal, proposal.partnerships.all())
+    exclude = selectors.not_invitable(proposal, proposal.partnerships.all())
     try:
         organization = picker.resolve(request.POST, "organization", exclude=exclude)
     except InvalidInput as failure:

@@ -35,7 +35,7 @@ def context(typed: str, *, field: str, multiple: bool = False, exclude=(), error
         "field": field,
         "search_name": search_name(field),
         "multiple": multiple,
-        "exclude": ",".join(str(pk) for pk in exclude if pk),
+        "exclude": ",".join(str(pk) for pk in exclude if str(pk).isdigit()),
         "error": error,
     }
 

@@ -57,12 +57,11 @@ def organization_choices(request):
     field = request.GET.get("campo", "")
     if not field.isidentifier() or len(field) > 40:
         raise Http404
-    exclude = [int(pk) for pk in request.GET.get("escludi", "").split(",") if pk.isdigit()]
     context = picker.context(
         request.GET.get(picker.search_name(field), ""),
         field=field,
         multiple=request.GET.get("multipla") == "1",
-        exclude=exclude,
+        exclude=request.GET.get("escludi", "").split(","),  # the ids; anything else ignored
     )
     return render(request, "stakeholders/includes/organization_choices.html", context)
 

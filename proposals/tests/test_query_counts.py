@@ -26,6 +26,19 @@ def _populate(org_a, n):
         ProposalFactory(organization=org_a, state=S.SUBMITTED, title=f"S{i}")
 
 
+def _organization_scans(client, url) -> list[str]:
+    """The reads of "which organizations may this person act for" (each a scan of the
+    organizations' permission tables) that the page makes, warm."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "stakeholders_organization"."id" AS "pk"')
+    ]
+
+
 def _count(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -112,14 +125,7 @@ def test_the_detail_page_reads_the_users_organizations_once_each(
     PartnershipFactory(proposal=proposal, status="invited")  # who represents it is asked
     client = client_as(request.getfixturevalue(persona))
     url = f"/proposte/{proposal.pk}/"
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    scans = [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].startswith('SELECT "stakeholders_organization"."id" AS "pk"')
-    ]
+    scans = _organization_scans(client, url)
     assert len(scans) == 2 and len(set(scans)) == 2
 
 
@@ -130,12 +136,5 @@ def test_without_an_invitation_the_page_does_not_ask_whom_one_represents(org_a, 
     PartnershipFactory(proposal=proposal, status="accepted")
     client = client_as(rep_a)
     url = f"/proposte/{proposal.pk}/"
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    scans = [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].startswith('SELECT "stakeholders_organization"."id" AS "pk"')
-    ]
+    scans = _organization_scans(client, url)
     assert len(scans) == 1  # the organizations one writes for
